@@ -1,0 +1,29 @@
+"""gilsim: an educational simulator of CPython's GIL that runs the real bytecode of real,
+unmodified Python programs in virtual time.
+
+The public Python API is :func:`run`, which takes a path or source text and a
+:class:`Config`, and returns a :class:`RunResult`.
+"""
+
+from gilsim.api import RunResult, run
+from gilsim.config import Config
+from gilsim.errors import (
+    ConfigurationError,
+    GilsimError,
+    InternalError,
+    LimitExceeded,
+    SimulationError,
+    UnsupportedError,
+)
+
+__all__ = [
+    "Config",
+    "ConfigurationError",
+    "GilsimError",
+    "InternalError",
+    "LimitExceeded",
+    "RunResult",
+    "SimulationError",
+    "UnsupportedError",
+    "run",
+]

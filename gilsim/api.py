@@ -1,0 +1,76 @@
+"""The Python API: ``gilsim.run`` takes a path or source text and a configuration and
+returns what happened."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import attrs
+
+from gilsim.config import Config
+from gilsim.errors import ConfigurationError
+from gilsim.program import captured_stdio, run_main
+
+
+@attrs.frozen
+class RunResult:
+    """The outcome of one simulated run.
+
+    ``stdout``/``stderr`` are the program's output ("" when not captured); ``exit_status``
+    is what ``python`` would have exited with (-2 for an uncaught ``KeyboardInterrupt``, as
+    ``subprocess`` reports a SIGINT); ``instructions`` counts bytecode instructions executed
+    and ``virtual_time_ns`` is the simulated duration.
+    """
+
+    stdout: str
+    stderr: str
+    exit_status: int
+    instructions: int
+    virtual_time_ns: int
+    error: str | None = None
+
+
+def run(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    source: str | None = None,
+    argv: tuple[str, ...] | list[str] = (),
+    stdin: str | None = None,
+    config: Config | None = None,
+    capture: bool = True,
+    **options: Any,
+) -> RunResult:
+    """Run a program under gilsim, from ``path`` or from ``source`` text.
+
+    ``argv`` is the program's ``sys.argv`` (default: the path, or ``"<string>"``).  With
+    ``capture`` the program's standard streams are captured into the result and ``stdin``
+    is its standard input; otherwise they are the process's own.  Keyword ``options`` build
+    a ``Config`` when none is given (``gilsim.run("x.py", max_instructions=10**6)``).
+    """
+    if (path is None) == (source is None):
+        raise ConfigurationError("give exactly one of a path or source text")
+    if config is None:
+        config = Config(**options)
+    elif options:
+        config = attrs.evolve(config, **options)
+    if path is not None:
+        filename = os.fspath(path)
+        with open(filename, "rb") as handle:
+            text: str | bytes = handle.read()
+    else:
+        filename, text = "<string>", source or ""
+    program_argv = list(argv) if argv else [filename if path is not None else "-c"]
+    if capture:
+        with captured_stdio(stdin) as (out, err):
+            outcome = run_main(text, filename, program_argv, config)
+        stdout, stderr = out.getvalue(), err.getvalue()
+    else:
+        outcome = run_main(text, filename, program_argv, config)
+        stdout = stderr = ""
+    error = str(outcome.gilsim_error) if outcome.gilsim_error is not None else None
+    if error is not None and capture:
+        stderr += f"gilsim: {error}\n"
+    return RunResult(
+        stdout, stderr, outcome.exit_status, outcome.instructions, outcome.virtual_time_ns, error
+    )

@@ -1,0 +1,150 @@
+"""The ``gilsim`` command.
+
+``gilsim run [OPTIONS] SCRIPT [ARGS...]`` behaves like ``python SCRIPT [ARGS...]``: the
+program's stdout, stderr and exit status pass through unchanged; gilsim's own messages go to
+stderr prefixed ``gilsim:``, and its summary to ``--json FILE``.  Options go before the
+script; everything after it belongs to the program.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from gilsim.config import Config
+from gilsim.errors import GilsimError
+
+JSON_FORMAT = "gilsim-run/1"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gilsim",
+        description="Run Python programs on a simulated machine under CPython's GIL.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    run = commands.add_parser("run", help="run a program as `python SCRIPT ARGS...` would")
+    _add_running_options(run)
+    run.add_argument("script", metavar="SCRIPT", help="the program to run")
+    run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="its arguments")
+    dis_ = commands.add_parser("dis", help="show a program's bytecode")
+    dis_.add_argument("script", metavar="SCRIPT")
+    return parser
+
+
+def _add_running_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cores", type=int, default=1, help="simulated cores (default 1)")
+    parser.add_argument(
+        "--switch-interval",
+        default="5ms",
+        metavar="DURATION",
+        help="the GIL switch interval: 5ms, 200us, 0.005 (default 5ms)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the simulation (default 0)")
+    parser.add_argument(
+        "--max-time", metavar="DURATION", help="stop after this much virtual time"
+    )
+    parser.add_argument(
+        "--max-instructions", type=int, metavar="N", help="stop after N bytecode instructions"
+    )
+    parser.add_argument("--json", metavar="FILE", help="write a JSON summary of the run")
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    return Config(
+        cores=args.cores,
+        switch_interval_ns=args.switch_interval,
+        seed=args.seed,
+        max_time_ns=args.max_time,
+        max_instructions=args.max_instructions,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(args)
+        if args.command == "dis":
+            return _dis(args)
+    except GilsimError as exc:
+        _say(str(exc))
+        return exc.exit_status
+    return 2
+
+
+def _say(message: str) -> None:
+    sys.__stderr__.write(f"gilsim: {message}\n")  # type: ignore[union-attr]
+    sys.__stderr__.flush()  # type: ignore[union-attr]
+
+
+def _read_script(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        _say(f"can't open file {os.path.abspath(path)!r}: [Errno {exc.errno}] {exc.strerror}")
+        return None
+
+
+def _run(args: argparse.Namespace) -> int:
+    from gilsim.program import SIGINT_STATUS, run_main
+
+    config = config_from_args(args)
+    source = _read_script(args.script)
+    if source is None:
+        return 2
+    started = time.perf_counter()
+    outcome = run_main(source, args.script, [args.script, *args.args], config)
+    wall_s = time.perf_counter() - started
+    if outcome.gilsim_error is not None:
+        _say(str(outcome.gilsim_error))
+    if args.json:
+        _write_json(args.json, args.script, outcome, wall_s)
+    if outcome.exit_status == SIGINT_STATUS:
+        # CPython ends by SIGINT after an uncaught KeyboardInterrupt (``_Py_HandleSystemExit``
+        # / ``exit_sigint`` in ``Modules/main.c``), so the caller sees the same status.
+        sys.stdout.flush()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    return outcome.exit_status
+
+
+def _write_json(path: str, script: str, outcome: Any, wall_s: float) -> None:
+    summary = {
+        "format": JSON_FORMAT,
+        "script": script,
+        "python_version": "%d.%d.%d" % sys.version_info[:3],
+        "exit_status": outcome.exit_status,
+        "instructions": outcome.instructions,
+        "virtual_time_ns": outcome.virtual_time_ns,
+        "wall_time_s": round(wall_s, 6),
+        "error": str(outcome.gilsim_error) if outcome.gilsim_error else None,
+    }
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(summary, handle, indent=2)
+        handle.write("\n")
+
+
+def _dis(args: argparse.Namespace) -> int:
+    import dis
+
+    source = _read_script(args.script)
+    if source is None:
+        return 2
+    try:
+        code = compile(source, args.script, "exec")
+    except SyntaxError as exc:
+        import traceback
+
+        sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
+        return 1
+    dis.dis(code)
+    return 0

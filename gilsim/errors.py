@@ -1,0 +1,35 @@
+"""gilsim's own errors: one small hierarchy, so the command line can tell a user's mistake
+(exit status 2, one clear line) from a bug in gilsim (an internal error that says so)."""
+
+from __future__ import annotations
+
+
+class GilsimError(Exception):
+    """Base of every error gilsim reports about its input or its configuration."""
+
+    exit_status = 2
+
+
+class ConfigurationError(GilsimError):
+    """A bad option or setting: an unknown duration unit, a negative core count."""
+
+
+class UnsupportedError(GilsimError):
+    """Something the simulated interpreter does not support: an opcode, a construct, a
+    Python version.  The message names what, and where (file and line) when known."""
+
+
+class SimulationError(GilsimError):
+    """The simulation could not go on: a limit was reached, a deadlock was found."""
+
+
+class LimitExceeded(SimulationError):
+    """A run went past ``--max-time`` or ``--max-instructions``.  What was recorded is kept."""
+
+    exit_status = 3
+
+
+class InternalError(GilsimError):
+    """A bug in gilsim itself, not in the simulated program."""
+
+    exit_status = 70

@@ -1,0 +1,105 @@
+"""Calling things from simulated code.
+
+A simulated function gets a new frame linked in front of the caller (no host recursion).
+A few builtins need the calling frame (``locals()``, ``exec``, zero-argument ``super()``):
+they are ``FrameBuiltin`` objects.  Anything else is native: called directly, one step of the
+simulation whose cost the cost model charges; if it calls back into simulated code, that code
+runs in a nested run of the eval loop.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from gilsim.interpreter import costs, eval as eval_
+from gilsim.interpreter.frame import Frame
+from gilsim.interpreter.functions import SimFunction
+
+_MethodType = types.MethodType
+_super = super
+
+
+class FrameBuiltin:
+    """A builtin that needs the calling simulated frame.  ``call_in`` returns the result, or
+    a new ``Frame`` to run (``exec`` pushes the executed code's frame)."""
+
+    __slots__ = ("__name__", "__dict__", "_call_in", "_native")
+
+    def __init__(self, name: str, call_in: Any, native: Any) -> None:
+        self.__name__ = self.__qualname__ = name
+        self.__doc__ = getattr(native, "__doc__", None)
+        self._call_in = call_in
+        self._native = native
+
+    def call_in(self, frame: Frame, args: list[Any], kwargs: dict[str, Any] | None) -> Any:
+        return self._call_in(frame, args, kwargs or {})
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Called from native code there is no simulated caller frame: use the innermost one."""
+        from gilsim.interpreter import state
+
+        frame = state.current_thread().frame
+        result = self._call_in(frame, list(args), kwargs)
+        if isinstance(result, Frame):
+            ts = state.current_thread()
+            eval_.push_frame(ts, frame, result)
+            return eval_.run(ts, result)
+        return result
+
+    def __repr__(self) -> str:
+        return f"<built-in function {self.__name__}>"
+
+    def __reduce__(self) -> str:
+        return self.__name__
+
+
+def call(frame: Frame, function: Any, args: list[Any], kwargs: dict[str, Any] | None) -> Any:
+    """Call ``function`` from ``frame``: return the frame to continue in, or ``None`` once
+    the result is pushed on ``frame``'s stack."""
+    tp = type(function)
+    if tp is SimFunction:
+        return eval_.push_frame(frame.thread, frame, function.new_frame(args, kwargs))
+    if tp is _MethodType and type(function.__func__) is SimFunction:
+        args.insert(0, function.__self__)
+        callee = function.__func__.new_frame(args, kwargs)
+        return eval_.push_frame(frame.thread, frame, callee)
+    if tp is FrameBuiltin:
+        result = function.call_in(frame, args, kwargs)
+        if isinstance(result, Frame):
+            return eval_.push_frame(frame.thread, frame, result)
+        frame.stack.append(result)
+        return None
+    if function is _super and not args and not kwargs:
+        frame.stack.append(zero_argument_super(frame))
+        return None
+    interp = frame.thread.interp
+    interp.clock_ns += costs.native_call_cost(function, args)
+    if kwargs:
+        frame.stack.append(function(*args, **kwargs))
+    else:
+        frame.stack.append(function(*args))
+    return None
+
+
+def zero_argument_super(frame: Frame) -> Any:
+    """``super()`` with no arguments: the ``__class__`` cell and the first argument of the
+    calling frame (``super_init_without_args`` in ``Objects/typeobject.c``)."""
+    code = frame.code
+    if code.code.co_argcount == 0 and not code.code.co_flags & 0x04:
+        raise RuntimeError("super(): no arguments")
+    first = frame.fast[0]
+    if 0 in code.cell_slots and isinstance(first, types.CellType):
+        first = first.cell_contents
+    names = code.localsplus_names
+    try:
+        index = names.index("__class__", code.nlocalsplus - len(code.code.co_freevars))
+    except ValueError:
+        raise RuntimeError("super(): __class__ cell not found") from None
+    try:
+        klass = frame.fast[index].cell_contents
+    except ValueError:
+        raise RuntimeError("super(): empty __class__ cell") from None
+    if not isinstance(klass, type):
+        raise RuntimeError("super(): __class__ is not a type")
+    return _super(klass, first)

@@ -1,0 +1,167 @@
+"""Decoding a code object once into the form the eval loop runs.
+
+``dis`` does the decoding (principle: real bytecode, as ``dis`` shows it): each instruction
+becomes an ``(handler, arg)`` pair, where ``arg`` is already resolved to what the handler
+needs (the constant itself, a name, the index of a jump target), so the hot loop never
+consults the code object.  Instructions are numbered densely (CACHE entries dropped); jump
+targets and the exception table are translated from byte offsets to these numbers.
+
+CPython keeps the same information in ``_PyCode_CODE(co)`` plus ``co_exceptiontable``
+(``Objects/codeobject.c``); the exception table format is described in
+``Objects/exception_handling_notes.txt``.
+"""
+
+from __future__ import annotations
+
+import dis
+import sys
+import types
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from gilsim.errors import UnsupportedError
+
+# The arguments of these opcodes are jump targets; ``dis`` gives them as absolute offsets.
+_JUMPS = frozenset(dis.opname[op] for op in dis.hasjrel + dis.hasjabs)
+
+CO_OPTIMIZED = 0x0001
+CO_NEWLOCALS = 0x0002
+CO_VARARGS = 0x0004
+CO_VARKEYWORDS = 0x0008
+CO_GENERATOR = 0x0020
+CO_COROUTINE = 0x0080
+CO_ITERABLE_COROUTINE = 0x0100
+CO_ASYNC_GENERATOR = 0x0200
+
+
+@attrs.frozen
+class HandlerEntry:
+    """One row of a code object's exception table, in instruction numbers.
+
+    Instructions ``start <= i < end`` that raise jump to ``target`` with the value stack cut
+    to ``depth`` items; if ``lasti`` is set, the offset of the raising instruction is pushed
+    first (``RERAISE`` uses it to restore ``f_lasti``).
+    """
+
+    start: int
+    end: int
+    target: int
+    depth: int
+    lasti: bool
+
+
+@attrs.define(eq=False)
+class DecodedCode:
+    """A code object in executable form; shared by every frame running that code."""
+
+    code: types.CodeType
+    instructions: list[tuple[Callable[..., Any], Any]]
+    opnames: list[str]
+    offsets: list[int]
+    costs: list[int]
+    handlers: list[HandlerEntry]
+    nlocalsplus: int
+    localsplus_names: tuple[str, ...]
+    cell_slots: frozenset[int]
+
+    @property
+    def flags(self) -> int:
+        return self.code.co_flags
+
+    def handler_for(self, index: int) -> HandlerEntry | None:
+        """The innermost exception handler covering instruction ``index``, if any.
+
+        The table is ordered so that the first matching entry is the innermost one
+        (``Objects/exception_handling_notes.txt``)."""
+        for entry in self.handlers:
+            if entry.start <= index < entry.end:
+                return entry
+        return None
+
+    def position(self, index: int) -> tuple[int | None, int | None, int | None, int | None]:
+        """(line, end line, column, end column) of instruction ``index``, as
+        ``co_positions()`` gives them."""
+        return _positions(self.code)[self.offsets[index] // 2]
+
+    def line(self, index: int) -> int | None:
+        return self.position(index)[0]
+
+
+_position_cache: dict[int, tuple[types.CodeType, list[Any]]] = {}
+
+
+def _positions(code: types.CodeType) -> list[Any]:
+    hit = _position_cache.get(id(code))
+    if hit is None or hit[0] is not code:
+        hit = (code, list(code.co_positions()))
+        _position_cache[id(code)] = hit
+    return hit[1]
+
+
+def localsplus_names(code: types.CodeType) -> tuple[str, ...]:
+    """Names of the "fast locals plus" array: locals (arguments first), then cell variables
+    that are not arguments, then free variables (``Objects/codeobject.c``,
+    ``_PyCode_InitLocalsPlus`` ordering in 3.11)."""
+    varnames = code.co_varnames
+    cells = tuple(name for name in code.co_cellvars if name not in varnames)
+    return varnames + cells + code.co_freevars
+
+
+def decode(
+    code: types.CodeType,
+    table: dict[str, Callable[..., Any]],
+    costs: dict[str, int],
+) -> DecodedCode:
+    """Decode ``code`` with the handler ``table`` and ``costs`` of the simulated version."""
+    raw = list(dis.get_instructions(code))
+    index_of = {ins.offset: i for i, ins in enumerate(raw)}
+    # Targets may fall on the instruction after the last one only in degenerate code;
+    # map the end of the code too so that a jump there fails loudly in the handler.
+    index_of[len(code.co_code)] = len(raw)
+    instructions: list[tuple[Callable[..., Any], Any]] = []
+    for ins in raw:
+        handler = table.get(ins.opname)
+        if handler is None:
+            line = _line_of(code, ins.offset)
+            raise UnsupportedError(
+                f'{code.co_filename}, line {line}: opcode {ins.opname} is not supported by '
+                f"gilsim on Python {sys.version_info.major}.{sys.version_info.minor}"
+            )
+        instructions.append((handler, _resolve_arg(ins, index_of, code)))
+    names = localsplus_names(code)
+    cells = frozenset(i for i, name in enumerate(names) if name in code.co_cellvars)
+    return DecodedCode(
+        code=code,
+        instructions=instructions,
+        opnames=[ins.opname for ins in raw],
+        offsets=[ins.offset for ins in raw],
+        costs=[costs.get(ins.opname, costs["default"]) for ins in raw],
+        handlers=[
+            HandlerEntry(index_of[e.start], index_of[e.end], index_of[e.target], e.depth, e.lasti)
+            for e in dis._parse_exception_table(code)  # type: ignore[attr-defined]
+        ],
+        nlocalsplus=len(names),
+        localsplus_names=names,
+        cell_slots=cells,
+    )
+
+
+def _line_of(code: types.CodeType, offset: int) -> int | None:
+    return _positions(code)[offset // 2][0]
+
+
+def _resolve_arg(ins: dis.Instruction, index_of: dict[int, int], code: types.CodeType) -> Any:
+    """What the handler of ``ins`` receives as its argument."""
+    name = ins.opname
+    if name in _JUMPS:
+        return index_of[ins.argval]
+    if name == "LOAD_GLOBAL":
+        return (ins.argval, bool(ins.arg & 1))  # (name, push NULL first)
+    if name in ("LOAD_CONST", "KW_NAMES"):
+        # dis resolves the constant of LOAD_CONST only.
+        return code.co_consts[ins.arg]
+    if ins.opcode in dis.hasname:
+        return ins.argval
+    return ins.arg

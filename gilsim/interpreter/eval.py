@@ -1,0 +1,189 @@
+"""The eval loop: CPython's ``_PyEval_EvalFrameDefault`` (``Python/ceval.c``) for simulated
+frames.
+
+This is the event loop of one simulated thread.  It fetches ``(handler, arg)`` pairs from the
+current frame and runs them; a handler returns ``None`` to go on in the same frame, another
+``Frame`` to go on there (a call pushed it, a return or yield went back to it), or ``EXIT``
+when the frame this run started with has returned or yielded.  Raised exceptions are
+dispatched through the exception table by ``unwind``, as at CPython's ``exception_unwind:``.
+
+Shape chosen for speed: the loop keeps the clock and the instruction count in local variables
+and touches the interpreter state only when the frame changes, an exception is raised, or a
+handler may observe or advance the clock (it is written back before every handler call).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gilsim.errors import GilsimError, LimitExceeded
+from gilsim.interpreter import state, tracebacks
+from gilsim.interpreter.frame import Frame
+from gilsim.units import format_ns
+
+
+class _Exit:
+    """Returned by a handler when the entry frame of this run of the loop returned or
+    yielded; the value is in ``ThreadState.retval``."""
+
+    __slots__ = ()
+
+
+EXIT: Any = _Exit()
+
+
+def push_frame(ts: state.ThreadState, caller: Frame, frame: Frame) -> Frame:
+    """Link ``frame`` in front of ``caller`` on ``ts`` (a simulated-to-simulated call)."""
+    depth = ts.depth + 1
+    if depth > ts.interp.recursion_limit:
+        raise RecursionError("maximum recursion depth exceeded")
+    ts.depth = depth
+    frame.previous = caller
+    frame.thread = ts
+    ts.frame = frame
+    return frame
+
+
+def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -> Any:
+    """Run ``frame`` (already linked as ``ts.frame``) and whatever it calls, until it returns
+    or yields; return that value.  If ``exc`` is given it is raised in ``frame`` first (how
+    ``generator.throw`` resumes a frame).  An exception leaving ``frame`` propagates to the
+    caller of ``run``."""
+    frame.is_entry = True
+    previous_current = state.current
+    state.current = ts
+    interp = ts.interp
+    clock = interp.clock_ns
+    count = 0
+    deadline = _deadline(interp)
+    limit = _instruction_budget(interp)
+    try:
+        if exc is not None:
+            frame = unwind(ts, frame, exc)
+        while True:
+            try:
+                while True:
+                    handler, arg = frame.instructions[frame.pc]
+                    clock += frame.code.costs[frame.pc]
+                    frame.pc += 1
+                    count += 1
+                    if clock > deadline or count > limit:
+                        interp.clock_ns = clock
+                        _check_limits(interp, count, frame)
+                        deadline = _deadline(interp)
+                    interp.clock_ns = clock
+                    result = handler(frame, arg)
+                    clock = interp.clock_ns
+                    if result is not None:
+                        if result is EXIT:
+                            return ts.retval
+                        frame = result
+            except BaseException as raised:
+                clock = interp.clock_ns
+                frame = unwind(ts, frame, raised)
+    finally:
+        interp.clock_ns = clock
+        interp.instructions += count
+        state.current = previous_current
+
+
+def _deadline(interp: state.InterpreterState) -> int:
+    return interp.max_time_ns if interp.max_time_ns is not None else 1 << 62
+
+
+def _instruction_budget(interp: state.InterpreterState) -> int:
+    if interp.max_instructions is None:
+        return 1 << 62
+    return interp.max_instructions - interp.instructions
+
+
+def _check_limits(interp: state.InterpreterState, count: int, frame: Frame) -> None:
+    where = f'"{frame.code.code.co_filename}", line {frame.lineno}'
+    if interp.max_time_ns is not None and interp.clock_ns > interp.max_time_ns:
+        raise LimitExceeded(
+            f"the program ran past --max-time {format_ns(interp.max_time_ns)} of virtual "
+            f"time; stopped at {where}"
+        )
+    if interp.max_instructions is not None and interp.instructions + count > interp.max_instructions:
+        raise LimitExceeded(
+            f"the program ran past --max-instructions {interp.max_instructions}; "
+            f"stopped at {where}"
+        )
+
+
+def unwind(ts: state.ThreadState, frame: Frame, exc: BaseException) -> Frame:
+    """Find the handler for ``exc`` raised by the last instruction of ``frame``, popping
+    frames that have none; return the frame to continue in.  If the entry frame of this run
+    has no handler either, the exception is raised to the caller of ``run``."""
+    if isinstance(exc, GilsimError):
+        raise exc
+    from gilsim.interpreter import generators
+
+    exc.__traceback__ = None  # host frames of gilsim itself are no part of the story
+    rec = tracebacks.record(exc)
+    if rec.reraise:
+        rec.reraise = False
+    elif rec.in_flight:
+        # Came back through native code from a simulated frame: only this frame is new.
+        rec.in_flight = False
+        tracebacks.add_entry(exc, frame)
+    else:
+        set_context(ts, exc)
+        tracebacks.add_entry(exc, frame)
+    while True:
+        entry = frame.code.handler_for(frame.pc - 1)
+        if entry is not None:
+            stack = frame.stack
+            del stack[entry.depth :]
+            if entry.lasti:
+                stack.append(frame.pc - 1)
+            stack.append(exc)
+            frame.pc = entry.target
+            return frame
+        # No handler here: the frame exits with the exception (``exit_unwind:``).
+        previous = frame.previous
+        ts.frame = previous
+        ts.depth -= 1
+        frame.previous = None
+        if frame.generator is not None:
+            exc = generators.exit_with_exception(frame.generator, exc)
+        if frame.is_entry:
+            frame.is_entry = False
+            tracebacks.record(exc).in_flight = True
+            raise exc
+        assert previous is not None
+        frame = previous
+        tracebacks.add_entry(exc, frame)
+
+
+def set_context(ts: state.ThreadState, exc: BaseException) -> None:
+    """Chain ``exc`` to the exception being handled, as ``_PyErr_SetObject`` does: implicit
+    ``__context__``, breaking any cycle that would create."""
+    handled = ts.exc_info[-1]
+    if handled is None or handled is exc:
+        return
+    link = handled
+    while True:
+        context = link.__context__
+        if context is None:
+            break
+        if context is exc:
+            link.__context__ = None
+            break
+        link = context
+    exc.__context__ = handled
+
+
+def call_from_native(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Call a simulated function from native code: a nested run of the eval loop on the
+    current thread, as C code calls ``_PyEval_EvalFrame``."""
+    ts = state.current_thread()
+    frame = function.new_frame(args, kwargs)
+    caller = ts.frame
+    if ts.depth + 1 > ts.interp.recursion_limit:
+        raise RecursionError("maximum recursion depth exceeded while calling a Python object")
+    ts.depth += 1
+    frame.previous = caller
+    frame.thread = ts
+    ts.frame = frame
+    return run(ts, frame)

@@ -1,0 +1,96 @@
+"""The simulated frame: CPython's ``_PyInterpreterFrame`` (``Include/internal/pycore_frame.h``)
+as plain data.
+
+A thread's frames form a linked list through ``previous``, innermost first, exactly as in
+CPython 3.11; a call from simulated code to simulated code links a new frame in front and the
+eval loop carries on with it, so simulated calls never recurse on the host stack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class _Null:
+    """CPython's ``NULL`` on the value stack: pushed by ``PUSH_NULL`` and by ``LOAD_GLOBAL``
+    with the low bit set, read by ``CALL`` to tell a method call from a plain one.  Also
+    marks an unbound fast local."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NULL"
+
+
+NULL: Any = _Null()
+
+
+class Frame:
+    """One activation of a code object.
+
+    ``fast`` is the "localsplus" array: arguments and locals, then cells, then free variables
+    (their slots hold ``types.CellType`` objects once ``MAKE_CELL``/``COPY_FREE_VARS`` ran).
+    ``locals`` is the namespace dict of module and class bodies (``LOAD_NAME``), ``None``
+    in functions.  ``pc`` is the number of the next instruction to run.
+    """
+
+    __slots__ = (
+        "code",
+        "instructions",
+        "fast",
+        "stack",
+        "pc",
+        "globals",
+        "builtins",
+        "locals",
+        "function",
+        "previous",
+        "generator",
+        "kw_names",
+        "is_entry",
+        "resume_target",
+        "thread",
+    )
+
+    def __init__(
+        self,
+        code: Any,
+        fast: list[Any],
+        globals_: dict[str, Any],
+        builtins: dict[str, Any],
+        locals_: dict[str, Any] | None = None,
+        function: Any = None,
+    ) -> None:
+        self.code = code
+        self.instructions = code.instructions
+        self.fast = fast
+        self.stack: list[Any] = []
+        self.pc = 0
+        self.globals = globals_
+        self.builtins = builtins
+        self.locals = locals_
+        self.function = function
+        self.previous: Frame | None = None
+        # The generator or coroutine that owns this frame, if any.
+        self.generator: Any = None
+        # The names of keyword arguments set by ``KW_NAMES`` for the next ``CALL``.
+        self.kw_names: tuple[str, ...] = ()
+        # True for the first frame of a run of the eval loop (the program's main module, or a
+        # function called back from native code): when it returns, that run of the loop ends.
+        self.is_entry = False
+        # Where a generator frame's resumer continues when the generator returns: the target
+        # of the ``FOR_ITER``/``SEND`` that resumed it, or ``None`` when resumed natively.
+        self.resume_target: int | None = None
+        self.thread: Any = None
+
+    @property
+    def lasti(self) -> int:
+        """The number of the instruction being (or last) executed."""
+        return self.pc - 1
+
+    @property
+    def lineno(self) -> int | None:
+        return self.code.line(max(self.pc - 1, 0))
+
+    def __repr__(self) -> str:
+        return f"<Frame {self.code.code.co_qualname} line {self.lineno}>"

@@ -1,0 +1,105 @@
+"""The program's imports.
+
+Design principle 2: the program's own modules run inside the simulation, everything else is
+imported natively.  gilsim lets the host's import system do the resolving (relative imports,
+packages, ``fromlist``, ``sys.modules``, the messages of ``ModuleNotFoundError``): during a
+run a finder sits first on ``sys.meta_path`` and claims modules whose source lies under one
+of the program's roots (the script's directory, and directories the program adds to
+``sys.path``); their loader executes the module body in a simulated frame.  Modules that
+gilsim models at the C boundary (``time``, ``sys``) are answered with their simulated
+versions.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.abc
+import importlib.machinery
+import os
+import sys
+import sysconfig
+import types
+from typing import Any
+
+from gilsim.interpreter import eval as eval_, state
+from gilsim.interpreter.frame import NULL, Frame
+
+
+def _library_dirs() -> list[str]:
+    paths = sysconfig.get_paths()
+    dirs = {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths}
+    dirs.add(os.path.dirname(os.__file__))
+    dirs.add(os.path.dirname(os.path.dirname(__file__)))  # gilsim itself
+    return sorted(os.path.realpath(d) for d in dirs)
+
+
+_LIBRARY_DIRS = _library_dirs()
+
+
+def is_library(path: str) -> bool:
+    real = os.path.realpath(path)
+    return any(real == d or real.startswith(d + os.sep) for d in _LIBRARY_DIRS)
+
+
+class ProgramFinder(importlib.abc.MetaPathFinder):
+    """Claims the program's own modules for the simulation."""
+
+    def __init__(self, interp: state.InterpreterState) -> None:
+        self.interp = interp
+
+    def _roots(self) -> list[str]:
+        roots = list(self.interp.program_roots)
+        for entry in sys.path:
+            if isinstance(entry, str) and entry and entry not in self.interp.host_path:
+                real = os.path.realpath(entry)
+                if os.path.isdir(real) and not is_library(real) and real not in roots:
+                    roots.append(real)
+        return roots
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+            return None
+        origin = os.path.realpath(spec.origin or "")
+        if is_library(origin):
+            return None
+        if not any(origin.startswith(root + os.sep) for root in self._roots()):
+            return None
+        spec.loader = SimulatedLoader(spec.loader.name, spec.loader.path)
+        return spec
+
+
+class SimulatedLoader(importlib.machinery.SourceFileLoader):
+    """Loads a module of the program from source and runs its body in the simulation."""
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        code = self.get_code(module.__name__)
+        if code is None:
+            raise ImportError(f"cannot load {module.__name__!r}", name=module.__name__)
+        run_module_code(code, module.__dict__)
+
+
+def run_module_code(code: types.CodeType, namespace: dict[str, Any]) -> Any:
+    """Execute a module body ``code`` in ``namespace`` on the current simulated thread."""
+    ts = state.current_thread()
+    interp = ts.interp
+    namespace.setdefault("__builtins__", interp.builtins)
+    decoded = interp.decoded(code)
+    frame = Frame(decoded, [NULL] * decoded.nlocalsplus, namespace, interp.builtins, namespace)
+    caller = ts.frame
+    eval_.push_frame(ts, caller, frame)  # type: ignore[arg-type]
+    return eval_.run(ts, frame)
+
+
+def import_name(frame: Frame, name: str, fromlist: Any, level: int) -> Any:
+    """``import_name`` in ``Python/ceval.c``: call ``__import__``."""
+    interp = frame.thread.interp
+    if level == 0 and name in interp.shadow_modules:
+        shadow = interp.shadow_modules[name]
+        return shadow
+    importer = frame.builtins.get("__import__", None)
+    if importer is None:
+        raise ImportError("__import__ not found")
+    if importer is builtins.__import__ or importer is interp.builtins.get("__import__"):
+        return builtins.__import__(name, frame.globals, frame.locals, fromlist, level)
+    return importer(name, frame.globals, frame.locals, fromlist, level)

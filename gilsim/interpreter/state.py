@@ -1,0 +1,79 @@
+"""Interpreter and thread state: CPython's ``PyInterpreterState`` and ``PyThreadState``
+(``Include/cpython/pystate.h``), reduced to what the simulation needs.
+
+``current`` names the simulated thread whose bytecode is running right now.  Native code that
+calls back into simulated code (a ``key=`` function, a user ``__eq__``) finds the thread there,
+as CPython's C code finds ``_PyThreadState_GET()``.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from gilsim.interpreter.decode import DecodedCode, decode
+from gilsim.interpreter.frame import Frame
+
+
+class InterpreterState:
+    """One simulated interpreter: its decoded code, builtins, modules, clock and limits."""
+
+    def __init__(
+        self,
+        table: dict[str, Any],
+        costs: dict[str, int],
+        *,
+        max_time_ns: int | None = None,
+        max_instructions: int | None = None,
+    ) -> None:
+        self.table = table
+        self.costs = costs
+        self._decoded: dict[int, tuple[types.CodeType, DecodedCode]] = {}
+        self.builtins: dict[str, Any] = {}
+        # Modules executed inside the simulation, by name (the program's own modules).
+        self.sim_modules: dict[str, types.ModuleType] = {}
+        self.clock_ns = 0
+        self.instructions = 0
+        self.max_time_ns = max_time_ns
+        self.max_instructions = max_instructions
+        # sys.setrecursionlimit/getrecursionlimit of the simulated program (CPython's default).
+        self.recursion_limit = 1000
+        self.switch_interval_ns = 5_000_000
+        self.program_roots: list[str] = []
+        # sys.path entries of the host when the run started (never the program's own).
+        self.host_path: set[str] = set()
+        # Modules simulated at the C boundary, answered instead of the host's (``time``...).
+        self.shadow_modules: dict[str, types.ModuleType] = {}
+        self.exit_handlers: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = []
+
+    def decoded(self, code: types.CodeType) -> DecodedCode:
+        """The decoded form of ``code``, decoding it on first use."""
+        hit = self._decoded.get(id(code))
+        if hit is None or hit[0] is not code:
+            hit = (code, decode(code, self.table, self.costs))
+            self._decoded[id(code)] = hit
+        return hit[1]
+
+
+class ThreadState:
+    """One simulated thread's interpreter-level state."""
+
+    def __init__(self, interp: InterpreterState) -> None:
+        self.interp = interp
+        self.frame: Frame | None = None
+        self.depth = 0
+        # The stack of exceptions being handled (``exc_info`` chain, ``sys.exc_info()``);
+        # ``PUSH_EXC_INFO``/``POP_EXCEPT`` and generator resumption push and pop it.
+        self.exc_info: list[Any] = [None]
+        # What the entry frame of the innermost run of the eval loop returned or yielded.
+        self.retval: Any = None
+
+
+current: ThreadState | None = None
+
+
+def current_thread() -> ThreadState:
+    """The running simulated thread (only valid while the simulation runs)."""
+    if current is None:
+        raise RuntimeError("gilsim: no simulated thread is running")
+    return current

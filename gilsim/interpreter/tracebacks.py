@@ -1,0 +1,137 @@
+"""Simulated tracebacks, and printing them in CPython 3.11's format.
+
+CPython adds a traceback entry for a frame each time an exception passes through it
+(``PyTraceBack_Here``, called at the ``error:`` label of ``Python/ceval.c``), so a traceback
+lists frames outermost first.  gilsim keeps the same entries -- (decoded code, instruction
+number) -- in a side table keyed by the exception object, because a real
+``types.TracebackType`` needs a real frame.  Printing goes through the host's ``traceback``
+module (``TracebackException``), whose output is the interpreter's own format, carets and
+"Did you mean" suggestions included; only the stacks are replaced by the simulated ones.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Any
+
+from gilsim.interpreter import suggestions
+
+# id(exception) -> record.  A record holds the exception alive; ``prune`` drops records of
+# exceptions nobody else references any more, so the table stays small.
+_records: dict[int, Record] = {}
+_PRUNE_AT = 4096
+
+
+class Record:
+    __slots__ = ("exc", "entries", "in_flight", "reraise", "last_names")
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+        # (decoded code, instruction number, frame namespace names) innermost first.
+        self.entries: list[tuple[Any, int]] = []
+        # True while the exception travels through native code from a simulated frame.
+        self.in_flight = False
+        # True when raised again by a bare ``raise``/``RERAISE``: no new entry, no context.
+        self.reraise = False
+        # Names visible in the innermost frame, for NameError suggestions.
+        self.last_names: Any = None
+
+
+def record(exc: BaseException) -> Record:
+    rec = _records.get(id(exc))
+    if rec is None or rec.exc is not exc:
+        if len(_records) >= _PRUNE_AT:
+            prune()
+        rec = Record(exc)
+        _records[id(exc)] = rec
+    return rec
+
+
+def find(exc: BaseException) -> Record | None:
+    rec = _records.get(id(exc))
+    return rec if rec is not None and rec.exc is exc else None
+
+
+def prune() -> None:
+    """Forget exceptions that only this table still references."""
+    global _PRUNE_AT
+    for key, rec in list(_records.items()):
+        # The table's record, the loop variable and getrefcount's argument: 3 references.
+        if sys.getrefcount(rec.exc) <= 3:
+            del _records[key]
+    _PRUNE_AT = max(4096, 2 * len(_records))
+
+
+def add_entry(exc: BaseException, frame: Any) -> None:
+    rec = record(exc)
+    if not rec.entries:
+        rec.last_names = frame
+    rec.entries.append((frame.code, frame.pc - 1))
+
+
+def copy_entries(source: BaseException, target: BaseException) -> None:
+    """Give ``target`` (a group derived by ``split``) the traceback of ``source``."""
+    rec = find(source)
+    if rec is not None:
+        new = record(target)
+        new.entries = list(rec.entries)
+        new.last_names = rec.last_names
+
+
+def _frame_summaries(exc: BaseException) -> traceback.StackSummary:
+    rec = find(exc)
+    summaries = []
+    for decoded, index in reversed(rec.entries if rec else []):
+        line, end_line, col, end_col = decoded.position(index)
+        code = decoded.code
+        summaries.append(
+            traceback.FrameSummary(
+                code.co_filename,
+                line,
+                code.co_name,
+                end_lineno=end_line,
+                colno=col,
+                end_colno=end_col,
+            )
+        )
+    return traceback.StackSummary.from_list(summaries)
+
+
+def _fix(te: traceback.TracebackException, exc: BaseException | None, seen: set[int]) -> None:
+    if exc is None or id(te) in seen:
+        return
+    seen.add(id(te))
+    te.stack = _frame_summaries(exc)
+    hint = _suggestion(exc)
+    if hint is not None:
+        te._str += f". Did you mean: '{hint}'?"  # type: ignore[attr-defined]
+    if te.__cause__ is not None:
+        _fix(te.__cause__, exc.__cause__, seen)
+    if te.__context__ is not None:
+        _fix(te.__context__, exc.__context__, seen)
+    for sub_te, sub_exc in zip(te.exceptions or (), getattr(exc, "exceptions", ()), strict=False):
+        _fix(sub_te, sub_exc, seen)
+
+
+def _suggestion(exc: BaseException) -> str | None:
+    # Exact types only, as in ``_Py_Offer_Suggestions``: no hint for UnboundLocalError.
+    if type(exc) is NameError:
+        rec = find(exc)
+        name = getattr(exc, "name", None)
+        if rec is None or rec.last_names is None or not isinstance(name, str):
+            return None
+        frame = rec.last_names
+        return suggestions.for_name_error(
+            name, frame.code.code.co_varnames, frame.globals, frame.builtins
+        )
+    if type(exc) is AttributeError:
+        return suggestions.for_attribute_error(exc)
+    return None
+
+
+def format_exception(exc: BaseException) -> str:
+    """The text CPython 3.11 prints for an uncaught ``exc``."""
+    te = traceback.TracebackException(type(exc), exc, None, compact=True)
+    _fix(te, exc, set())
+    return "".join(te.format())

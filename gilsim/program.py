@@ -1,0 +1,220 @@
+"""Running a whole program: CPython's ``pymain_run_file`` and ``Py_RunMain``
+(``Modules/main.c``, ``Python/pythonrun.c``) for a simulated interpreter.
+
+Sets up the program's world (``sys.argv``, ``sys.path[0]``, ``__main__``, the finder for its
+own modules, the simulated ``sys``/``time``/``atexit``), runs the main module in a simulated
+thread, and turns the way it ended into an exit status exactly as CPython does: 0, the
+``SystemExit`` code, or 1 with a traceback; ``KeyboardInterrupt`` ends by SIGINT.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import types
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from gilsim.config import Config
+from gilsim.errors import GilsimError, UnsupportedError
+from gilsim.interpreter import eval as eval_, importer, state
+from gilsim.interpreter.builtins import make_builtins
+from gilsim.interpreter.costs import COSTS_311
+from gilsim.interpreter.frame import NULL, Frame
+from gilsim.interpreter.opcodes import table
+from gilsim.interpreter.tracebacks import format_exception
+from gilsim.runtime.atexitmodule import make_atexit, run_exit_handlers
+from gilsim.runtime.sysmodule import make_sys
+from gilsim.runtime.timemodule import make_time
+
+SUPPORTED_VERSIONS = ((3, 11),)
+
+# Exit status of a process killed by SIGINT, as ``subprocess`` reports it.
+SIGINT_STATUS = -2
+
+
+@attrs.frozen
+class Outcome:
+    """How a program ended."""
+
+    exit_status: int
+    instructions: int
+    virtual_time_ns: int
+    gilsim_error: GilsimError | None = None
+
+
+def check_version() -> None:
+    if sys.version_info[:2] not in SUPPORTED_VERSIONS:
+        raise UnsupportedError(
+            f"gilsim runs the bytecode of the Python it runs on, and Python "
+            f"{sys.version_info.major}.{sys.version_info.minor} is not supported "
+            f"(supported: {', '.join('.'.join(map(str, v)) for v in SUPPORTED_VERSIONS)})"
+        )
+
+
+def new_interpreter(config: Config) -> state.InterpreterState:
+    interp = state.InterpreterState(
+        table(),
+        COSTS_311,
+        max_time_ns=config.max_time_ns,
+        max_instructions=config.max_instructions,
+    )
+    interp.switch_interval_ns = config.switch_interval_ns
+    interp.builtins = make_builtins()
+    interp.shadow_modules = {
+        "sys": make_sys(interp),
+        "time": make_time(interp),
+        "atexit": make_atexit(interp),
+    }
+    return interp
+
+
+@contextlib.contextmanager
+def program_world(
+    interp: state.InterpreterState, filename: str, argv: list[str], main: types.ModuleType
+) -> Iterator[None]:
+    """The host state the program sees, restored afterwards."""
+    saved_argv, saved_path = sys.argv, list(sys.path)
+    saved_main = sys.modules.get("__main__")
+    saved_limit = sys.getrecursionlimit()
+    interp.host_path = set(p for p in sys.path if isinstance(p, str))
+    script_dir = os.path.dirname(os.path.realpath(filename)) if filename != "<string>" else os.getcwd()
+    interp.program_roots = [script_dir]
+    finder = importer.ProgramFinder(interp)
+    sys.argv = argv
+    sys.path[0:1] = [script_dir]
+    interp.host_path.discard(script_dir)
+    sys.modules["__main__"] = main
+    sys.meta_path.insert(0, finder)
+    # Native code calling back into simulated code recurses on the host stack (as C code
+    # does in CPython): leave room for the simulated program's own limit of 1000 frames.
+    sys.setrecursionlimit(max(saved_limit, 60_000))
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+        sys.argv, sys.path[:] = saved_argv, saved_path
+        if saved_main is not None:
+            sys.modules["__main__"] = saved_main
+        sys.setrecursionlimit(saved_limit)
+        for name, module in list(sys.modules.items()):
+            if isinstance(getattr(module, "__loader__", None), importer.SimulatedLoader):
+                del sys.modules[name]
+
+
+def run_main(source: str | bytes, filename: str, argv: list[str], config: Config) -> Outcome:
+    """Compile and run a main module; print what CPython prints; return how it ended."""
+    check_version()
+    try:
+        code = compile(source, filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        import traceback
+
+        sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
+        return Outcome(1, 0, 0)
+    interp = new_interpreter(config)
+    main = types.ModuleType("__main__")
+    main.__dict__.update(
+        {"__file__": filename, "__builtins__": __import__("builtins"), "__cached__": None}
+    )
+    if filename == "<string>":
+        del main.__dict__["__file__"]
+    ts = state.ThreadState(interp)
+    status = 0
+    error: GilsimError | None = None
+    with program_world(interp, filename, argv, main):
+        try:
+            status = _run_module(ts, code, main.__dict__)
+            if interp.exit_handlers:
+                _run_guarded(ts, lambda: run_exit_handlers(interp))
+        except GilsimError as exc:
+            error = exc
+            status = exc.exit_status
+        _flush()
+    return Outcome(status, interp.instructions, interp.clock_ns, error)
+
+
+def _run_guarded(ts: state.ThreadState, function: Any) -> None:
+    """Run native ``function`` with ``ts`` as the current simulated thread."""
+    previous = state.current
+    state.current = ts
+    try:
+        function()
+    finally:
+        state.current = previous
+
+
+def _run_module(ts: state.ThreadState, code: types.CodeType, namespace: dict[str, Any]) -> int:
+    interp = ts.interp
+    decoded = interp.decoded(code)
+    frame = Frame(decoded, [NULL] * decoded.nlocalsplus, namespace, interp.builtins, namespace)
+    frame.thread = ts
+    ts.frame = frame
+    ts.depth = 1
+    try:
+        eval_.run(ts, frame)
+    except SystemExit as exc:
+        return _exit_status(exc)
+    except KeyboardInterrupt as exc:
+        _print_uncaught(exc)
+        return SIGINT_STATUS
+    except GilsimError:
+        raise
+    except BaseException as exc:
+        _print_uncaught(exc)
+        return 1
+    return 0
+
+
+def _exit_status(exc: SystemExit) -> int:
+    """``_Py_HandleSystemExit``: None is 0, an int is itself, anything else is printed and
+    gives 1."""
+    code = exc.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF if code >= 0 else code & 0xFF
+    _flush()
+    sys.stderr.write(f"{code}\n")
+    return 1
+
+
+def _print_uncaught(exc: BaseException) -> None:
+    _flush_stdout()
+    hook = sys.excepthook
+    if hook is not sys.__excepthook__:
+        try:
+            hook(type(exc), exc, exc.__traceback__)
+            return
+        except BaseException:
+            pass
+    sys.stderr.write(format_exception(exc))
+    sys.stderr.flush()
+
+
+def _flush_stdout() -> None:
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+
+
+@contextlib.contextmanager
+def captured_stdio(stdin: str | None) -> Iterator[tuple[io.StringIO, io.StringIO]]:
+    """Replace the host's standard streams for an in-process run."""
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin = io.StringIO(stdin or "")
+    sys.stdout, sys.stderr = out, err
+    try:
+        yield out, err
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
