@@ -109,6 +109,10 @@ def program_world(
 def run_main(source: str | bytes, filename: str, argv: list[str], config: Config) -> Outcome:
     """Compile and run a main module; print what CPython prints; return how it ended."""
     check_version()
+    if filename != "<string>":
+        # Since 3.9 the main script's ``__file__`` and code filename are absolute
+        # (bpo-20443); ``sys.argv[0]`` stays as given.
+        filename = os.path.abspath(filename)
     try:
         code = compile(source, filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:

@@ -20,17 +20,21 @@ def frame_locals(frame: Frame) -> dict[str, Any]:
     its bound locals, cells and free variables (``PyFrame_FastToLocalsWithError``)."""
     if frame.locals is not None:
         return frame.locals
-    result: dict[str, Any] = {}
+    result = frame.locals_snapshot
+    if result is None:
+        result = frame.locals_snapshot = {}
     code = frame.code
     for index, name in enumerate(code.localsplus_names):
         value = frame.fast[index]
         if value is NULL:
+            result.pop(name, None)
             continue
         if index in code.cell_slots or index >= code.nlocalsplus - len(code.code.co_freevars):
             if isinstance(value, types.CellType):
                 try:
                     value = value.cell_contents
                 except ValueError:
+                    result.pop(name, None)
                     continue
         result[name] = value
     return result
@@ -164,6 +168,7 @@ def _build_class(frame: Frame, args: list[Any], kwargs: dict[str, Any]) -> Any:
     cell = eval_.run(ts, body_frame)
     if bases is not orig_bases:
         namespace["__orig_bases__"] = orig_bases
+    _wrap_special_methods(namespace)
     cls = meta(name, bases, namespace, **kwds)
     if isinstance(cls, type) and isinstance(cell, types.CellType):
         try:
@@ -176,6 +181,24 @@ def _build_class(frame: Frame, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if cell_cls is not cls:
             raise TypeError(f"__class__ set to {cell_cls!r} defining {name!r} as {cls!r}")
     return cls
+
+
+def _wrap_special_methods(namespace: Any) -> None:
+    """``type.__new__`` makes a plain function ``__new__`` a staticmethod and plain
+    ``__init_subclass__``/``__class_getitem__`` classmethods (``type_new_set_attrs``), but
+    only for real functions (``PyFunction_Check``), so gilsim does it for simulated ones."""
+    wrappers = (
+        ("__new__", staticmethod),
+        ("__init_subclass__", classmethod),
+        ("__class_getitem__", classmethod),
+    )
+    for name, wrapper in wrappers:
+        try:
+            value = namespace[name]
+        except KeyError:
+            continue
+        if type(value) is SimFunction:
+            namespace[name] = wrapper(value)
 
 
 def make_builtins() -> dict[str, Any]:

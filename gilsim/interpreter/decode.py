@@ -122,7 +122,11 @@ def decode(
     index_of[len(code.co_code)] = len(raw)
     instructions: list[tuple[Callable[..., Any], Any]] = []
     for ins in raw:
-        handler = table.get(ins.opname)
+        handler = None
+        if ins.opcode in dis.hasname:
+            handler = table.get((ins.opname, ins.argval))  # type: ignore[call-overload]
+        if handler is None:
+            handler = table.get(ins.opname)
         if handler is None:
             line = _line_of(code, ins.offset)
             raise UnsupportedError(

@@ -50,6 +50,7 @@ class Frame:
         "is_entry",
         "resume_target",
         "thread",
+        "locals_snapshot",
     )
 
     def __init__(
@@ -82,6 +83,9 @@ class Frame:
         # of the ``FOR_ITER``/``SEND`` that resumed it, or ``None`` when resumed natively.
         self.resume_target: int | None = None
         self.thread: Any = None
+        # The dict ``locals()`` returns in a function: one per frame, refreshed from the fast
+        # locals at each call, as ``PyFrame_FastToLocalsWithError`` does in 3.11.
+        self.locals_snapshot: dict[str, Any] | None = None
 
     @property
     def lasti(self) -> int:
@@ -92,5 +96,40 @@ class Frame:
     def lineno(self) -> int | None:
         return self.code.line(max(self.pc - 1, 0))
 
+    # -- what a program sees of a frame (``frame`` objects: ``Objects/frameobject.c``) ------
+
+    @property
+    def f_code(self) -> Any:
+        return self.code.code
+
+    @property
+    def f_lineno(self) -> int | None:
+        if self.pc == 0:
+            return self.code.code.co_firstlineno
+        return self.lineno
+
+    @property
+    def f_lasti(self) -> int:
+        return self.code.offsets[max(self.pc - 1, 0)]
+
+    @property
+    def f_globals(self) -> dict[str, Any]:
+        return self.globals
+
+    @property
+    def f_builtins(self) -> dict[str, Any]:
+        return self.builtins
+
+    @property
+    def f_locals(self) -> Any:
+        from gilsim.interpreter.builtins import frame_locals
+
+        return frame_locals(self)
+
+    @property
+    def f_back(self) -> Frame | None:
+        return self.previous
+
     def __repr__(self) -> str:
-        return f"<Frame {self.code.code.co_qualname} line {self.lineno}>"
+        code = self.code.code
+        return f"<frame at {id(self):#x}, file {code.co_filename!r}, line {self.f_lineno}, code {code.co_name}>"

@@ -91,6 +91,9 @@ class SimFunction:
 
         return inspect.signature(binding.stub_function(self))
 
+    def __reduce_ex__(self, protocol: Any) -> str:
+        return self.__qualname__
+
     def new_frame(self, args: list[Any] | tuple[Any, ...], kwargs: dict[str, Any] | None) -> Frame:
         """A frame for a call with these arguments, bound as CPython binds them
         (``initialize_locals`` in ``Python/ceval.c``); binding errors are CPython's."""
@@ -103,3 +106,8 @@ class SimFunction:
         if missing:
             fast.extend([NULL] * missing)
         return Frame(decoded, fast, self.__globals__, self.__builtins__, None, self)
+
+
+# The program sees the class of its functions as CPython's ``function`` type does.
+SimFunction.__name__ = SimFunction.__qualname__ = "function"
+SimFunction.__module__ = "builtins"

@@ -323,3 +323,10 @@ def exit_with_exception(gen: SimGenerator, exc: BaseException) -> BaseException:
         error.__context__ = exc
         return error
     return exc
+
+
+# The program sees these classes under CPython's names.
+for _cls, _name in ((SimGenerator, "generator"), (SimCoroutine, "coroutine"),
+                    (_CoroutineWrapper, "coroutine_wrapper")):
+    _cls.__name__ = _cls.__qualname__ = _name
+    _cls.__module__ = "builtins"

@@ -67,7 +67,36 @@ def add_entry(exc: BaseException, frame: Any) -> None:
     rec = record(exc)
     if not rec.entries:
         rec.last_names = frame
-    rec.entries.append((frame.code, frame.pc - 1))
+    rec.entries.append((frame, frame.pc - 1))
+
+
+class SimTraceback:
+    """What a program sees as ``exc.__traceback__`` (``PyTracebackObject``): a chain from
+    the outermost frame inwards.  ``tb_lasti`` is a byte offset, as in CPython."""
+
+    __slots__ = ("tb_next", "tb_frame", "tb_lasti", "tb_lineno")
+
+    def __init__(self, tb_next: Any, frame: Any, index: int) -> None:
+        self.tb_next = tb_next
+        self.tb_frame = frame
+        self.tb_lasti = frame.code.offsets[index]
+        self.tb_lineno = frame.code.line(index)
+
+    def __repr__(self) -> str:
+        return f"<traceback object at {id(self):#x}>"
+
+
+SimTraceback.__name__ = SimTraceback.__qualname__ = "traceback"
+SimTraceback.__module__ = "builtins"
+
+
+def traceback_of(exc: BaseException) -> SimTraceback | None:
+    """The simulated ``exc.__traceback__``."""
+    rec = find(exc)
+    tb = None
+    for frame, index in rec.entries if rec is not None else ():
+        tb = SimTraceback(tb, frame, index)
+    return tb
 
 
 def copy_entries(source: BaseException, target: BaseException) -> None:
@@ -82,7 +111,8 @@ def copy_entries(source: BaseException, target: BaseException) -> None:
 def _frame_summaries(exc: BaseException) -> traceback.StackSummary:
     rec = find(exc)
     summaries = []
-    for decoded, index in reversed(rec.entries if rec else []):
+    for frame, index in reversed(rec.entries if rec else []):
+        decoded = frame.code
         line, end_line, col, end_col = decoded.position(index)
         code = decoded.code
         summaries.append(

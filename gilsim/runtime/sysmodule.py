@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from gilsim.interpreter import state
+from gilsim.interpreter import state, tracebacks
 from gilsim.runtime import ShadowModule
 
 
@@ -17,7 +17,7 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         exc = exception()
         if exc is None:
             return (None, None, None)
-        return (type(exc), exc, exc.__traceback__)
+        return (type(exc), exc, tracebacks.traceback_of(exc))
 
     def exception() -> Any:
         """The exception being handled (3.11)."""
@@ -65,7 +65,19 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         if function is not None:
             raise NotImplementedError("sys.setprofile is not supported inside gilsim")
 
+    def _getframe(depth: int = 0) -> Any:
+        ts = state.current
+        frame = ts.frame if ts is not None else None
+        for _ in range(depth):
+            if frame is None:
+                break
+            frame = frame.previous
+        if frame is None:
+            raise ValueError("call stack is not deep enough")
+        return frame
+
     overrides = {
+        "_getframe": _getframe,
         "exc_info": exc_info,
         "exception": exception,
         "getrecursionlimit": getrecursionlimit,

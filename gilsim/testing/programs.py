@@ -162,6 +162,7 @@ class Scope:
     small: frozenset[str] = frozenset()
     exc: str | None = None
     calls: bool = True
+    guarded: bool = False  # inside the body of a ``try`` that has handlers
 
     def names(self, ty: Ty) -> list[str]:
         return [name for name, vty in self.variables.items() if vty is ty]
@@ -361,6 +362,17 @@ def print_(*args: ast.expr, **kwargs: ast.expr) -> ast.stmt:
     return expr_stmt(call("print", *args, **kwargs))
 
 
+RISK_OUTSIDE_TRY = 0.12
+"""How much less often an operation that may raise is chosen outside a ``try`` body.  Each
+program has dozens of such operations; unguarded at full rate, most programs would stop at
+their first statements."""
+
+
+def risk(scope: Scope, weight: float) -> float:
+    """The weight of an option that may raise, in this scope."""
+    return weight if scope.guarded else weight * RISK_OUTSIDE_TRY
+
+
 def is_leaf(node: ast.expr) -> bool:
     return isinstance(node, ast.Name | ast.Constant | ast.Attribute) or (
         isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant)
@@ -388,7 +400,7 @@ class _Builder:
 
     def pick(self, *options: Option) -> Any:
         """Call one of the options with a positive weight, chosen by one draw."""
-        live = [(max(1, round(w * 4)), thunk) for w, thunk in options if w > 0]
+        live = [(max(1, round(w * 20)), thunk) for w, thunk in options if w > 0]
         roll = self._draw(st.integers(0, sum(w for w, _ in live) - 1))
         for weight, thunk in live:
             roll -= weight
@@ -428,7 +440,8 @@ class _Builder:
             func, func_def = self.function_def(top, index)
             defs.append(func_def)
             top = replace(top, funcs=(*top.funcs, func))
-        body = self.block(top, depth=3, min_size=2, max_size=self.budget)
+        body = self.block(top, depth=3, min_size=3, max_size=self.budget, more=12)
+        body.extend(self.exercise_unused(defs, body, top))
         body.extend(self.final_print(body))
         inits = self.global_inits(defs + body, top)
         return ast.Module(body=defs + inits + body, type_ignores=[])
@@ -447,6 +460,22 @@ class _Builder:
                     inits.append(assign(name, self.literal(ty, scope)))
         return inits
 
+    def exercise_unused(
+        self, defs: list[ast.stmt], body: list[ast.stmt], scope: Scope
+    ) -> list[ast.stmt]:
+        """Print a call of each function, and an instance of each class, that the body does
+        not use yet: a definition nothing runs tests nothing."""
+        used = {n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+        calls: list[ast.stmt] = []
+        for func in scope.funcs:
+            if func.name not in used:
+                value = self.user_call(func, scope)
+                calls.append(print_(call("list", value) if func.kind == "gen" else value))
+        if scope.classes is not None and not used & {"o1", "o2", "Base", "Child"}:
+            obj = self.new_obj(scope, 1)
+            calls.append(print_(obj, method(obj, "area"), method(obj, "describe")))
+        return calls
+
     def final_print(self, body: list[ast.stmt]) -> list[ast.stmt]:
         """Print the final values of up to four globals the program assigned."""
         assigned: list[str] = []
@@ -463,10 +492,14 @@ class _Builder:
 
     # ---- blocks and statements
 
-    def block(self, scope: Scope, depth: int, *, min_size: int = 1, max_size: int = 3) -> list:
+    def block(
+        self, scope: Scope, depth: int, *, min_size: int = 1, max_size: int = 3, more: int = 4
+    ) -> list[ast.stmt]:
+        """One to ``max_size`` statements; after ``min_size``, each next one with probability
+        ``more`` in ``more + 1``.  Stopping is the simpler choice, so blocks shrink."""
         body: list[ast.stmt] = []
         while len(body) < max_size and self.budget > 0:
-            if len(body) >= min_size and not self.chance(4, 5):
+            if len(body) >= min_size and not self.chance(more, more + 1):
                 break
             body.extend(self.statement(scope, depth))
         return body or [print_(lit(self.choice(WORDS[:4])))]
@@ -484,11 +517,11 @@ class _Builder:
             (2.5 if loops else 0, lambda: self.for_stmt(scope, depth)),
             (1 if loops else 0, lambda: self.while_stmt(scope, depth)),
             (2.5 if depth > 0 else 0, lambda: [self.try_stmt(scope, depth)]),
-            (0.75, lambda: [self.raise_stmt(scope)]),
+            (risk(scope, 1), lambda: [self.raise_stmt(scope)]),
             (1 if scope.in_loop else 0, lambda: [self.break_stmt(scope)]),
             (1 if scope.returns else 0, lambda: [self.early_return(scope)]),
             (1 if scope.calls and scope.funcs else 0, lambda: [self.call_stmt(scope)]),
-            (0.25, lambda: [self.assert_stmt(scope)]),
+            (risk(scope, 0.1), lambda: [self.assert_stmt(scope)]),
         )
 
     def print_stmt(self, scope: Scope) -> ast.stmt:
@@ -562,13 +595,13 @@ class _Builder:
             self.pick(
                 (4, lambda: expr_stmt(method(target, "append", self.stored(Ty.INT, scope)))),
                 (1, lambda: expr_stmt(method(target, "insert", lit(self.integer(-1, 2)), self.stored(Ty.INT, scope)))),
-                (2, lambda: expr_stmt(method(target, "pop", *self.maybe(lambda: self.index_expr(scope))))),
-                (0.5, lambda: expr_stmt(method(target, "remove", self.int_expr(scope, 1)))),
+                (risk(scope, 2), lambda: expr_stmt(method(target, "pop", *self.maybe(lambda: self.index_expr(scope))))),
+                (risk(scope, 0.5), lambda: expr_stmt(method(target, "remove", self.int_expr(scope, 1)))),
                 (2, lambda: expr_stmt(self.sort_call(target, scope))),
                 (1, lambda: expr_stmt(method(target, "reverse"))),
                 (1, lambda: expr_stmt(method(target, "extend", self.int_list_literal()))),
-                (2, store_item),
-                (1, delete),
+                (risk(scope, 2), store_item),
+                (risk(scope, 1), delete),
             )
         ]
 
@@ -601,8 +634,9 @@ class _Builder:
         return [
             self.pick(
                 (4, store),
-                (1, delete),
-                (1, lambda: expr_stmt(method(target, "pop", self.key_expr(scope), *self.maybe(lambda: lit(0))))),
+                (risk(scope, 1), delete),
+                (1, lambda: expr_stmt(method(target, "pop", self.key_expr(scope), lit(0)))),
+                (risk(scope, 0.5), lambda: expr_stmt(method(target, "pop", self.key_expr(scope)))),
                 (1, lambda: expr_stmt(method(target, "setdefault", self.key_expr(scope), self.stored(Ty.INT, scope)))),
                 (1, lambda: expr_stmt(method(target, "update", ast.Dict(keys=[lit(self.choice(KEYS))], values=[self.stored(Ty.INT, scope)])))),
                 (1, lambda: expr_stmt(method(target, "update", **{self.choice(KEYS): self.stored(Ty.INT, scope)}))),
@@ -629,7 +663,7 @@ class _Builder:
         return self.pick(
             (2 if len(ints) >= 2 else 0, lambda: self.swap_or_pair(ints, scope)),
             (1 if len(ints) >= 2 else 0, lambda: self.unpack_from(ints, scope)),
-            (2 if ints and lists else 0, lambda: self.starred_unpack(ints, lists, scope)),
+            (risk(scope, 2) if ints and lists else 0, lambda: self.starred_unpack(ints, lists, scope)),
             (0.1, lambda: self.assign_stmt(scope)),
         )
 
@@ -646,8 +680,8 @@ class _Builder:
         first, second = self.choice([(x, y) for x in ints for y in ints if x != y])
         value = self.pick(
             (2, lambda: call("divmod", self.int_expr(scope, 1), lit(self.integer(2, 7)))),
-            (0.5, lambda: self.tuple_expr(scope, 1)),
-            (0.5, lambda: self.list_expr(scope, 1)),
+            (risk(scope, 0.5), lambda: self.tuple_expr(scope, 1)),
+            (risk(scope, 0.5), lambda: self.list_expr(scope, 1)),
         )
         return [assign(names_tuple(first, second), value)]
 
@@ -738,8 +772,8 @@ class _Builder:
         )
 
     def try_stmt(self, scope: Scope, depth: int) -> ast.stmt:
-        body = self.block(scope, depth - 1)
         handlers = [self.handler(scope, depth) for _ in range(self.integer(0, 2))]
+        body = self.block(replace(scope, guarded=scope.guarded or bool(handlers)), depth - 1)
         orelse = self.block(scope, depth - 1, max_size=2) if handlers and self.chance(1, 4) else []
         final_scope = replace(scope, in_loop=False, returns=None)
         finalbody = self.block(final_scope, 0, max_size=2) if not handlers or self.chance(1, 3) else []
@@ -1163,9 +1197,10 @@ class _Builder:
         """An index into a sequence: mostly one that usually exists, sometimes any int."""
         small = sorted(scope.small)
         return self.pick(
-            (3, lambda: lit(self.integer(-1, 1))),
+            (3, lambda: lit(self.integer(-1, 0))),
+            (1, lambda: lit(self.integer(1, 3))),
             (1 if small else 0, lambda: ref(self.choice(small))),
-            (1, lambda: self.int_expr(scope, 1)),
+            (risk(scope, 1), lambda: self.int_expr(scope, 1)),
         )
 
     def int_expr(self, scope: Scope, depth: int) -> ast.expr:
@@ -1181,7 +1216,7 @@ class _Builder:
             (4, lambda: self.leaf(Ty.INT, scope)),
             (3, lambda: binop(sub(), self.choice("+-"), sub())),
             (2, lambda: binop(sub(), "*", lit(self.integer(-2, 4)))),
-            (1, lambda: binop(sub(), self.choice(["//", "%"]), sub())),
+            (risk(scope, 1), lambda: binop(sub(), self.choice(["//", "%"]), sub())),
             (1, lambda: binop(sub(), self.choice(["//", "%"]), lit(self.choice([2, 3, 5, -4])))),
             (0.5, lambda: binop(binop(sub(), "%", lit(self.integer(2, 12))), "**", lit(self.integer(0, 3)))),
             (0.5, lambda: binop(sub(), self.choice("&|^"), sub())),
@@ -1200,7 +1235,7 @@ class _Builder:
         gens = scope.generators()
         return self.pick(
             (2, lambda: call("sum", self.list_expr(scope, depth - 1))),
-            (0.5, lambda: call(self.choice(["min", "max"]), self.list_expr(scope, depth - 1))),
+            (risk(scope, 0.5), lambda: call(self.choice(["min", "max"]), self.list_expr(scope, depth - 1))),
             (1, lambda: call(self.choice(["min", "max"]), self.list_expr(scope, depth - 1), default=lit(0))),
             (1, lambda: call("sum", self.genexp(scope, depth - 1))),
             (1 if gens else 0, lambda: call("sum", self.generator_call(scope))),
@@ -1210,9 +1245,9 @@ class _Builder:
     def int_lookup(self, scope: Scope, depth: int) -> ast.expr:
         index = self.index_expr(scope)
         return self.pick(
-            (2, lambda: subscript(self.list_expr(scope, depth - 1), index)),
-            (1, lambda: subscript(self.tuple_expr(scope, depth - 1), index)),
-            (1, lambda: subscript(self.dict_expr(scope, depth - 1), self.key_expr(scope))),
+            (risk(scope, 2), lambda: subscript(self.list_expr(scope, depth - 1), index)),
+            (risk(scope, 1), lambda: subscript(self.tuple_expr(scope, depth - 1), index)),
+            (risk(scope, 1), lambda: subscript(self.dict_expr(scope, depth - 1), self.key_expr(scope))),
             (2, lambda: method(self.dict_expr(scope, depth - 1), "get", self.key_expr(scope), lit(0))),
         )
 
@@ -1221,9 +1256,9 @@ class _Builder:
         return self.pick(
             (2, lambda: method(self.list_expr(scope, depth - 1), "count", self.int_expr(scope, 0))),
             (2, lambda: method(text, "find", lit(self.choice(WORDS[:3])))),
-            (0.5, lambda: method(self.list_expr(scope, depth - 1), "index", self.int_expr(scope, 0))),
-            (0.5, lambda: method(text, "index", lit(self.choice(WORDS[:3])))),
-            (0.5, lambda: call("int", text)),
+            (risk(scope, 0.5), lambda: method(self.list_expr(scope, depth - 1), "index", self.int_expr(scope, 0))),
+            (risk(scope, 0.5), lambda: method(text, "index", lit(self.choice(WORDS[:3])))),
+            (risk(scope, 0.5), lambda: call("int", text)),
             (2, lambda: method(text, "count", lit(self.choice(WORDS[:3])))),
         )
 
@@ -1308,7 +1343,7 @@ class _Builder:
             (2, lambda: call("str", self.int_expr(scope, depth - 1))),
             (2, lambda: self.fstring_expr(scope, depth - 1)),
             (2, lambda: self.str_method(sub())),
-            (1, lambda: subscript(sub(), self.index_expr(scope))),
+            (risk(scope, 1), lambda: subscript(sub(), self.index_expr(scope))),
             (1, lambda: method(lit(""), "join", call("sorted", sub()))),
             (1, lambda: method(lit(self.choice(["-", ", ", ""])), "join", self.str_genexp(scope, depth - 1))),
             (1, lambda: binop(subscript(sub(), slice_(None, lit(self.integer(1, 3)))), "*", lit(self.integer(0, 3)))),

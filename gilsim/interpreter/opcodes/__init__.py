@@ -19,6 +19,17 @@ def handles(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
+def specializes(opname: str, argval: Any) -> Callable[..., Any]:
+    """Register a handler for ``opname`` with one particular argument, chosen when the code
+    is decoded (as CPython specializes instructions in place)."""
+
+    def register(function: Callable[..., Any]) -> Callable[..., Any]:
+        HANDLERS[(opname, argval)] = function  # type: ignore[index]
+        return function
+
+    return register
+
+
 # Opnames of 3.11's ``dis.opmap`` that gilsim never executes, and why.
 UNSUPPORTED: dict[str, str] = {
     "CACHE": "inline cache entries are data, not instructions; dis skips them",

@@ -6,7 +6,8 @@ import types
 from typing import Any
 
 from gilsim.interpreter.frame import NULL, Frame
-from gilsim.interpreter.opcodes import handles
+from gilsim.interpreter import tracebacks
+from gilsim.interpreter.opcodes import handles, specializes
 from gilsim.interpreter.functions import SimFunction
 
 # Messages of ``Python/ceval.c`` (3.11).
@@ -191,6 +192,17 @@ def DELETE_DEREF(frame: Frame, arg: int) -> None:
 def LOAD_ATTR(frame: Frame, arg: str) -> None:
     stack = frame.stack
     stack[-1] = getattr(stack[-1], arg)
+
+
+@specializes("LOAD_ATTR", "__traceback__")
+def LOAD_ATTR_TRACEBACK(frame: Frame, arg: str) -> None:
+    """``exc.__traceback__`` of a simulated exception is its simulated traceback."""
+    stack = frame.stack
+    owner = stack[-1]
+    if isinstance(owner, BaseException):
+        stack[-1] = tracebacks.traceback_of(owner)
+    else:
+        stack[-1] = getattr(owner, arg)
 
 
 @handles
