@@ -16,8 +16,9 @@ from gilsim.interpreter.frame import Frame
 CREATED, SUSPENDED, RUNNING, FINISHED = "created", "suspended", "running", "finished"
 
 
-class SimGenerator:
-    """``PyGenObject`` for a simulated frame."""
+class Resumable:
+    """What generators, coroutines and async generators share: a suspended frame that can
+    be sent values, thrown exceptions into, and closed."""
 
     __slots__ = ("frame", "status", "exc_state", "__name__", "__dict__", "__weakref__")
     _kind = "generator"
@@ -29,14 +30,6 @@ class SimGenerator:
         code = frame.code.code
         self.__name__ = code.co_name
         self.__qualname__ = code.co_qualname
-
-    # -- the iterator protocol, for native callers ---------------------------------------------
-
-    def __iter__(self) -> SimGenerator:
-        return self
-
-    def __next__(self) -> Any:
-        return self.send(None)
 
     def send(self, value: Any) -> Any:
         return resume_native(self, value, None)
@@ -115,17 +108,23 @@ class SimGenerator:
         return f"<{self._kind} object {self.__qualname__} at {id(self):#x}>"
 
 
-class SimCoroutine(SimGenerator):
+class SimGenerator(Resumable):
+    """``PyGenObject`` for a simulated frame."""
+
+    __slots__ = ()
+
+    def __iter__(self) -> SimGenerator:
+        return self
+
+    def __next__(self) -> Any:
+        return self.send(None)
+
+
+class SimCoroutine(Resumable):
     """``PyCoroObject``: a generator that is awaited rather than iterated."""
 
     __slots__ = ()
     _kind = "coroutine"
-
-    def __iter__(self) -> Any:
-        raise TypeError("'coroutine' object is not iterable")
-
-    def __next__(self) -> Any:
-        raise TypeError("'coroutine' object is not an iterator")
 
     def __await__(self) -> _CoroutineWrapper:
         return _CoroutineWrapper(self)
@@ -194,7 +193,7 @@ def _close_iter(yf: Any) -> None:
         close()
 
 
-def _throw_delegated(gen: SimGenerator, yf: Any, exc: BaseException) -> Any:
+def _throw_delegated(gen: Resumable, yf: Any, exc: BaseException) -> Any:
     """``_gen_throw`` with a delegate: throw into it; if it finishes, the delegating frame
     goes on after its ``yield from`` loop with the result or the exception."""
     throw = getattr(yf, "throw", None)
@@ -230,7 +229,7 @@ def _find_send(frame: Frame) -> int:
 
 
 def resume_native(
-    gen: SimGenerator, value: Any, exc: BaseException | None, push: bool = True
+    gen: Resumable, value: Any, exc: BaseException | None, push: bool = True
 ) -> Any:
     """Resume ``gen`` from native code: send ``value`` or throw ``exc``; return what it
     yields, raise ``StopIteration`` when it returns."""
@@ -262,7 +261,7 @@ def resume_native(
     return value
 
 
-def _enter(gen: SimGenerator, ts: state.ThreadState, caller: Frame | None) -> None:
+def _enter(gen: Resumable, ts: state.ThreadState, caller: Frame | None) -> None:
     frame = gen.frame
     if ts.depth + 1 > ts.interp.recursion_limit:
         raise RecursionError("maximum recursion depth exceeded")
@@ -271,10 +270,13 @@ def _enter(gen: SimGenerator, ts: state.ThreadState, caller: Frame | None) -> No
     frame.thread = ts
     ts.frame = frame
     gen.status = RUNNING
+    # The frame points back at its generator only while it runs, so that a suspended
+    # generator is not in a reference cycle and is finalized as soon as it is dropped.
+    frame.generator = gen
     ts.exc_info.append(gen.exc_state)
 
 
-def resume_in_sim(caller: Frame, gen: SimGenerator, value: Any, target: int) -> Frame | None:
+def resume_in_sim(caller: Frame, gen: Resumable, value: Any, target: int) -> Frame | None:
     """Resume ``gen`` from ``FOR_ITER``/``SEND`` in ``caller``: its frame becomes the current
     one.  Returns ``None`` (and does the instruction's "exhausted" part) if it is finished."""
     status = gen.status
@@ -305,20 +307,23 @@ def finished(caller: Frame, value: Any, target: int) -> None:
     caller.pc = target
 
 
-def leave(gen: SimGenerator, ts: state.ThreadState, status: str) -> None:
+def leave(gen: Resumable, ts: state.ThreadState, status: str) -> None:
     """The generator's frame stops running: suspended at a ``yield`` or finished."""
     gen.status = status
+    gen.frame.generator = None
     gen.exc_state = ts.exc_info.pop()
     if status == FINISHED:
         gen.exc_state = None
 
 
-def exit_with_exception(gen: SimGenerator, exc: BaseException) -> BaseException:
+def exit_with_exception(gen: Resumable, exc: BaseException) -> BaseException:
     """The frame of ``gen`` is left by ``exc``; a ``StopIteration`` escaping a generator
     becomes a ``RuntimeError`` (PEP 479, ``gen_send_ex2``)."""
     leave(gen, gen.frame.thread, FINISHED)
-    if isinstance(exc, StopIteration):
-        error = RuntimeError(f"{gen._kind} raised StopIteration")
+    if isinstance(exc, StopIteration) or (
+        isinstance(exc, StopAsyncIteration) and gen._kind == "async generator"
+    ):
+        error = RuntimeError(f"{gen._kind} raised {type(exc).__name__}")
         error.__cause__ = exc
         error.__context__ = exc
         return error

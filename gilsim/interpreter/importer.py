@@ -15,6 +15,7 @@ from __future__ import annotations
 import builtins
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import os
 import sys
 import sysconfig
@@ -91,12 +92,45 @@ def run_module_code(code: types.CodeType, namespace: dict[str, Any]) -> Any:
     return eval_.run(ts, frame)
 
 
+# Standard-library modules whose Python source runs inside the simulation, for the program's
+# own imports, because they reach into the interpreter state: the traceback module reads
+# tracebacks and ``sys.exc_info()``, ``warnings`` finds the warning's frame.
+SIMULATED_STDLIB = frozenset({"traceback", "warnings"})
+
+# C accelerators the simulated program must not see, so that the pure-Python fallback of
+# a simulated stdlib module is used (``warnings`` falls back when ``_warnings`` is missing).
+BLOCKED = frozenset({"_warnings"})
+
+
+def simulated_stdlib_module(interp: state.InterpreterState, name: str) -> types.ModuleType:
+    """The program's copy of stdlib module ``name``, run from the host's source file."""
+    module = interp.sim_modules.get(name)
+    if module is not None:
+        return module
+    path = importlib.machinery.PathFinder.find_spec(name).origin  # type: ignore[union-attr]
+    loader = SimulatedLoader(name, path)
+    spec = importlib.machinery.ModuleSpec(name, loader, origin=path)
+    spec.has_location = True
+    module = importlib.util.module_from_spec(spec)
+    interp.sim_modules[name] = module
+    try:
+        loader.exec_module(module)
+    except BaseException:
+        del interp.sim_modules[name]
+        raise
+    return module
+
+
 def import_name(frame: Frame, name: str, fromlist: Any, level: int) -> Any:
     """``import_name`` in ``Python/ceval.c``: call ``__import__``."""
     interp = frame.thread.interp
-    if level == 0 and name in interp.shadow_modules:
-        shadow = interp.shadow_modules[name]
-        return shadow
+    if level == 0:
+        if name in interp.shadow_modules:
+            return interp.shadow_modules[name]
+        if name in SIMULATED_STDLIB:
+            return simulated_stdlib_module(interp, name)
+        if name in BLOCKED:
+            raise ModuleNotFoundError(f"No module named '{name}'", name=name)
     importer = frame.builtins.get("__import__", None)
     if importer is None:
         raise ImportError("__import__ not found")

@@ -4,11 +4,50 @@ instead of the host's.  Everything else is the host's ``sys``, shared with nativ
 
 from __future__ import annotations
 
+import collections.abc
 import sys
 from typing import Any
 
 from gilsim.interpreter import state, tracebacks
 from gilsim.runtime import ShadowModule
+
+
+class ModulesView(collections.abc.MutableMapping):  # type: ignore[type-arg]
+    """The program's ``sys.modules``: the host's, with the program's copies of simulated
+    standard-library modules (``gilsim.interpreter.importer.SIMULATED_STDLIB``) in front."""
+
+    def __init__(self, interp: state.InterpreterState) -> None:
+        self._own = interp.sim_modules
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._own:
+            return self._own[name]
+        return sys.modules[name]
+
+    def __setitem__(self, name: str, module: Any) -> None:
+        if name in self._own:
+            self._own[name] = module
+        else:
+            sys.modules[name] = module
+
+    def __delitem__(self, name: str) -> None:
+        if name in self._own:
+            del self._own[name]
+        else:
+            del sys.modules[name]
+
+    def __iter__(self) -> Any:
+        yield from self._own
+        yield from (name for name in list(sys.modules) if name not in self._own)
+
+    def __len__(self) -> int:
+        return len(set(sys.modules) | set(self._own))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._own or name in sys.modules
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 def make_sys(interp: state.InterpreterState) -> ShadowModule:
@@ -77,6 +116,7 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         return frame
 
     overrides = {
+        "modules": ModulesView(interp),
         "_getframe": _getframe,
         "exc_info": exc_info,
         "exception": exception,

@@ -40,6 +40,7 @@ are the ones listed above, on purpose.
 from __future__ import annotations
 
 import ast
+import bisect
 import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -382,6 +383,7 @@ def is_leaf(node: ast.expr) -> bool:
 # --------------------------------------------------------------------------- the builder
 
 Option = tuple[float, Callable[[], Any]]
+CELLS = 50
 
 
 class _Builder:
@@ -399,14 +401,27 @@ class _Builder:
     # ---- choices
 
     def pick(self, *options: Option) -> Any:
-        """Call one of the options with a positive weight, chosen by one draw."""
-        live = [(max(1, round(w * 20)), thunk) for w, thunk in options if w > 0]
-        roll = self._draw(st.integers(0, sum(w for w, _ in live) - 1))
-        for weight, thunk in live:
-            roll -= weight
-            if roll < 0:
-                return thunk()
-        raise AssertionError("unreachable")
+        """Call one of the options with a positive weight, chosen with that weight.
+
+        Hypothesis draws small integer ranges about uniformly but favours the ends of large
+        ones, so the choice is a point in [0, 1) drawn as one or two digits in base
+        ``CELLS``: the second only when the first does not settle it.  Shrinking drives the
+        digits to zero, that is to the first option."""
+        live = [(weight, thunk) for weight, thunk in options if weight > 0]
+        if len(live) == 1:
+            return live[0][1]()
+        total = sum(weight for weight, _ in live)
+        bounds, upper = [], 0.0
+        for weight, _ in live:
+            upper += weight / total
+            bounds.append(upper)
+        coarse = self._draw(st.integers(0, CELLS - 1))
+        first = bisect.bisect_right(bounds, coarse / CELLS)
+        last = bisect.bisect_left(bounds, (coarse + 1) / CELLS)
+        if first < last:
+            fine = self._draw(st.integers(0, CELLS - 1))
+            first = bisect.bisect_right(bounds, (coarse + fine / CELLS) / CELLS)
+        return live[min(first, len(live) - 1)][1]()
 
     def choice(self, items: Sequence[Any]) -> Any:
         return items[self._draw(st.integers(0, len(items) - 1))]
@@ -663,7 +678,7 @@ class _Builder:
         return self.pick(
             (2 if len(ints) >= 2 else 0, lambda: self.swap_or_pair(ints, scope)),
             (1 if len(ints) >= 2 else 0, lambda: self.unpack_from(ints, scope)),
-            (risk(scope, 2) if ints and lists else 0, lambda: self.starred_unpack(ints, lists, scope)),
+            (2 if ints and lists else 0, lambda: self.starred_unpack(ints, lists, scope)),
             (0.1, lambda: self.assign_stmt(scope)),
         )
 
@@ -689,7 +704,11 @@ class _Builder:
         head, rest = self.choice(ints), self.choice(lists)
         star = ast.Starred(value=ref(rest), ctx=ast.Store())
         target = self.choice([[ref(head), star], [star, ref(head)]])
-        value = self.pick((2, lambda: self.list_expr(scope, 1)), (1, lambda: self.tuple_expr(scope, 1)))
+        value = self.pick(
+            (2, lambda: binop(lit([self.integer(0, 5)]), "+", self.list_expr(scope, 1))),
+            (risk(scope, 1), lambda: self.list_expr(scope, 1)),
+            (risk(scope, 1), lambda: self.tuple_expr(scope, 1)),
+        )
         return [assign(ast.Tuple(elts=target, ctx=ast.Store()), value)]
 
     def if_stmt(self, scope: Scope, depth: int) -> ast.stmt:
@@ -791,7 +810,7 @@ class _Builder:
         inner = replace(scope.bind(name, Ty.EXC), exc=name)
         report = print_(lit("caught"), self.exception_text(name))
         body = [report, *self.block(inner, depth - 1, min_size=0, max_size=2)]
-        if self.chance(1, 6):
+        if self.chance(1, 4):
             body.append(self.reraise(inner))
         return ast.ExceptHandler(type=caught, name=name, body=body)
 
@@ -1109,12 +1128,13 @@ class _Builder:
         args: list[ast.expr] = []
         kwargs: dict[str, ast.expr] = {}
         for param in func.params:
+            if param.default is not None and self.chance(1, 3):
+                continue  # later arguments are then passed by keyword
             value = self.small_int(scope) if param.small else self.expr(param.ty, scope, 1)
-            if param.default is not None and (kwargs or not self.chance(1, 2)):
-                if self.chance(1, 2):
-                    continue
+            by_keyword = param.default is not None and self.chance(1, 3)
+            if param.keyword_only or by_keyword or len(args) + len(kwargs) < func.params.index(param):
                 kwargs[param.name] = value
-            elif param.keyword_only:
+            elif kwargs:
                 kwargs[param.name] = value
             else:
                 args.append(value)

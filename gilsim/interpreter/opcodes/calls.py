@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from gilsim.interpreter import calls, generators
@@ -10,6 +11,8 @@ from gilsim.interpreter.frame import NULL, Frame
 from gilsim.interpreter.functions import SimFunction
 from gilsim.interpreter.opcodes import handles
 from gilsim.interpreter.opcodes.building import _function_desc
+
+_getrefcount = sys.getrefcount
 
 
 @handles
@@ -95,8 +98,17 @@ def RETURN_VALUE(frame: Frame, arg: Any) -> Any:
         frame.is_entry = False
         ts.retval = value
         return EXIT
+    if _getrefcount(frame) <= _UNREFERENCED:
+        # CPython releases a finished frame's locals first to last (``_PyFrame_Clear``); a
+        # list releases its items last to first, so reverse it (observable through
+        # ``__del__`` and generator finalizers).  Not when something still holds the frame.
+        frame.fast.reverse()
     previous.stack.append(value)
     return previous
+
+
+# References to a returning frame held by the eval loop, this handler and getrefcount.
+_UNREFERENCED = 3
 
 
 @handles

@@ -64,10 +64,9 @@ def _topmost_handled(frame: Frame) -> BaseException | None:
 
 @handles
 def RERAISE(frame: Frame, arg: int) -> None:
-    exc = frame.stack.pop()
-    if arg:
-        frame.stack.pop()  # the saved instruction number (``f_lasti``); see ``unwind``
-    raise reraise(exc)
+    # With ``arg`` set, CPython restores ``f_lasti`` from the stack item below; it does not
+    # affect where the exception is handled (``exception_unwind`` uses the RERAISE itself).
+    raise reraise(frame.stack.pop())
 
 
 @handles
@@ -118,7 +117,7 @@ def CHECK_EG_MATCH(frame: Frame, arg: Any) -> None:
         match, rest = exc.split(match_type)
     elif isinstance(exc, match_type):
         # A naked exception is wrapped so that the handler sees a group.
-        match = BaseExceptionGroup("", [exc])
+        match = BaseExceptionGroup("", (exc,))
         rest = None
     else:
         match, rest = None, exc

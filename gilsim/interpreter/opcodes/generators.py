@@ -26,7 +26,6 @@ def RETURN_GENERATOR(frame: Frame, arg: Any) -> Any:
         generator = SimCoroutine(frame)
     else:
         generator = SimGenerator(frame)
-    frame.generator = generator
     ts = frame.thread
     previous = frame.previous
     ts.frame = previous

@@ -246,3 +246,41 @@ def LOAD_METHOD(frame: Frame, arg: str) -> None:
                 return
     stack[-1] = NULL
     stack.append(getattr(owner, arg))
+
+
+def _real_function(condition: Any) -> Any:
+    """A real function calling simulated ``condition``, for C code that demands one."""
+    if type(condition) is not SimFunction:
+        return condition
+
+    def call(exc: BaseException) -> Any:
+        return condition(exc)
+
+    return call
+
+
+def _group_method(name: str) -> Any:
+    def handler(frame: Frame, arg: str) -> None:
+        stack = frame.stack
+        owner = stack[-1]
+        if not isinstance(owner, BaseExceptionGroup):
+            LOAD_METHOD(frame, arg)
+            return
+        method = getattr(owner, name)
+
+        def adapted(condition: Any) -> Any:
+            return method(_real_function(condition))
+
+        stack[-1] = NULL
+        stack.append(adapted)
+
+    handler.__name__ = f"LOAD_METHOD_{name.upper()}"
+    handler.__doc__ = (
+        f"``group.{name}(f)``: ``BaseExceptionGroup.{name}`` accepts only real functions "
+        "(``PyFunction_Check``), so a simulated one is passed through a real wrapper."
+    )
+    return handler
+
+
+for _name in ("split", "subgroup"):
+    specializes("LOAD_METHOD", _name)(_group_method(_name))
