@@ -1,0 +1,181 @@
+"""Differential tests: every program in ``programs/`` must behave identically under
+real CPython (``python PROG``) and under gilsim (``python -m gilsim run PROG``).
+
+For each program we compare stdout, stderr and the exit status byte for byte.
+Optional companion files next to a program:
+
+* ``<prog>.args``  - command-line arguments, one per line (empty lines are empty args)
+* ``<prog>.stdin`` - bytes fed to the program's standard input (default: empty)
+
+Files whose names start with ``lib_`` and sub-directories are support modules /
+packages for the import tests, not programs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+PROGRAMS_DIR = HERE / "programs"
+REPO_ROOT = HERE.parents[1]
+
+CPYTHON_TIMEOUT = 60
+GILSIM_TIMEOUT = 60
+MAX_DIFF_LINES = 200
+
+
+def discover_programs() -> list[Path]:
+    return sorted(
+        p for p in PROGRAMS_DIR.glob("*.py") if p.is_file() and not p.name.startswith("lib_")
+    )
+
+
+def program_args(prog: Path) -> list[str]:
+    args_file = prog.with_suffix(".args")
+    if not args_file.exists():
+        return []
+    return args_file.read_text(encoding="utf-8").splitlines()
+
+
+def program_stdin(prog: Path) -> bytes:
+    stdin_file = prog.with_suffix(".stdin")
+    return stdin_file.read_bytes() if stdin_file.exists() else b""
+
+
+def make_env() -> dict[str, str]:
+    """One environment, shared verbatim by the CPython run and the gilsim run."""
+    env = dict(os.environ)
+    env["PYTHONHASHSEED"] = "0"
+    env["PYTHONIOENCODING"] = "utf-8"
+    # Never litter the corpus with __pycache__ directories; set for both runs alike.
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Make ``python -m gilsim`` importable from the programs directory even when
+    # gilsim is not installed.  Both runs get the same PYTHONPATH.
+    pythonpath = [str(REPO_ROOT)]
+    if env.get("PYTHONPATH"):
+        pythonpath.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(pythonpath)
+    for var in ("PYTHONSTARTUP", "PYTHONINSPECT", "PYTHONBREAKPOINT"):
+        env.pop(var, None)
+    return env
+
+
+@dataclass(frozen=True)
+class RunResult:
+    stdout: bytes
+    stderr: bytes
+    returncode: int
+
+
+def run(cmd: list[str], prog: Path, timeout: float) -> RunResult:
+    proc = subprocess.run(
+        cmd,
+        cwd=PROGRAMS_DIR,
+        env=make_env(),
+        input=program_stdin(prog),
+        capture_output=True,
+        timeout=timeout,
+    )
+    return RunResult(proc.stdout, proc.stderr, proc.returncode)
+
+
+def command_cpython(prog: Path) -> list[str]:
+    return [sys.executable, prog.name, *program_args(prog)]
+
+
+def command_gilsim(prog: Path) -> list[str]:
+    return [sys.executable, "-m", "gilsim", "run", prog.name, *program_args(prog)]
+
+
+@functools.cache
+def run_cpython(name: str) -> RunResult:
+    """Reference result from real CPython (cached for the whole session)."""
+    prog = PROGRAMS_DIR / name
+    return run(command_cpython(prog), prog, CPYTHON_TIMEOUT)
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="backslashreplace")
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
+def stream_diff(name: str, expected: bytes, actual: bytes) -> str:
+    diff = list(
+        difflib.unified_diff(
+            _lines(_decode(expected)),
+            _lines(_decode(actual)),
+            fromfile=f"cpython {name}",
+            tofile=f"gilsim {name}",
+        )
+    )
+    if not diff:  # differences invisible after decoding (e.g. invalid UTF-8)
+        diff = [f"cpython {name}: {expected!r}\n", f"gilsim  {name}: {actual!r}\n"]
+    if len(diff) > MAX_DIFF_LINES:
+        omitted = len(diff) - MAX_DIFF_LINES
+        diff = diff[:MAX_DIFF_LINES] + [f"... ({omitted} more diff lines omitted)\n"]
+    return "".join(diff)
+
+
+def describe_mismatch(prog: Path, expected: RunResult, actual: RunResult) -> str:
+    parts = [f"gilsim diverges from CPython on {prog.name}"]
+    args = program_args(prog)
+    if args:
+        parts.append(f"args: {args!r}")
+    if expected.returncode != actual.returncode:
+        parts.append(f"returncode: cpython={expected.returncode} gilsim={actual.returncode}")
+    for stream in ("stdout", "stderr"):
+        exp, act = getattr(expected, stream), getattr(actual, stream)
+        if exp != act:
+            parts.append(stream_diff(stream, exp, act))
+    return "\n".join(parts)
+
+
+PROGRAMS = discover_programs()
+
+
+@pytest.mark.parametrize("prog", PROGRAMS, ids=[p.stem for p in PROGRAMS])
+def test_program_matches_cpython(prog: Path) -> None:
+    expected = run_cpython(prog.name)
+    try:
+        actual = run(command_gilsim(prog), prog, GILSIM_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        partial_out = _decode(exc.stdout or b"")[-2000:]
+        partial_err = _decode(exc.stderr or b"")[-2000:]
+        pytest.fail(
+            f"gilsim timed out after {GILSIM_TIMEOUT}s on {prog.name}\n"
+            f"--- partial stdout (tail) ---\n{partial_out}\n"
+            f"--- partial stderr (tail) ---\n{partial_err}",
+            pytrace=False,
+        )
+    if actual != expected:
+        pytest.fail(describe_mismatch(prog, expected, actual), pytrace=False)
+
+
+def test_corpus_is_well_formed() -> None:
+    """Cheap structural checks on the corpus itself (no program is executed)."""
+    assert len(PROGRAMS) >= 115
+    problems = []
+    for prog in PROGRAMS:
+        first = prog.read_text(encoding="utf-8").splitlines()[:1]
+        if not first or not first[0].startswith("# "):
+            problems.append(f"{prog.name}: missing one-line '# ...' header comment")
+        if "_" not in prog.stem:
+            problems.append(f"{prog.name}: name should be <topic>_<name>.py")
+    for extra in sorted(PROGRAMS_DIR.glob("*.args")) + sorted(PROGRAMS_DIR.glob("*.stdin")):
+        if not extra.with_suffix(".py").exists():
+            problems.append(f"{extra.name}: no matching program")
+    assert not problems, "\n".join(problems)
