@@ -48,9 +48,7 @@ def _add_running_options(parser: argparse.ArgumentParser) -> None:
         help="the GIL switch interval: 5ms, 200us, 0.005 (default 5ms)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulation (default 0)")
-    parser.add_argument(
-        "--max-time", metavar="DURATION", help="stop after this much virtual time"
-    )
+    parser.add_argument("--max-time", metavar="DURATION", help="stop after this much virtual time")
     parser.add_argument(
         "--max-instructions", type=int, metavar="N", help="stop after N bytecode instructions"
     )
@@ -121,7 +119,7 @@ def _write_json(path: str, script: str, outcome: Any, wall_s: float) -> None:
     summary = {
         "format": JSON_FORMAT,
         "script": script,
-        "python_version": "%d.%d.%d" % sys.version_info[:3],
+        "python_version": ".".join(map(str, sys.version_info[:3])),
         "exit_status": outcome.exit_status,
         "instructions": outcome.instructions,
         "virtual_time_ns": outcome.virtual_time_ns,

@@ -11,7 +11,9 @@ from gilsim.units import parse_duration_ns
 
 def _positive(instance: object, attribute: attrs.Attribute, value: int | None) -> None:
     if value is not None and value <= 0:
-        raise ConfigurationError(f"{attribute.name.removesuffix('_ns')} must be positive, got {value}")
+        raise ConfigurationError(
+            f"{attribute.name.removesuffix('_ns')} must be positive, got {value}"
+        )
 
 
 def _duration_or_none(value: object) -> int | None:

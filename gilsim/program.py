@@ -21,7 +21,8 @@ import attrs
 
 from gilsim.config import Config
 from gilsim.errors import GilsimError, UnsupportedError
-from gilsim.interpreter import eval as eval_, importer, state
+from gilsim.interpreter import eval as eval_
+from gilsim.interpreter import importer, state
 from gilsim.interpreter.builtins import make_builtins
 from gilsim.interpreter.costs import COSTS_311
 from gilsim.interpreter.frame import NULL, Frame
@@ -82,7 +83,9 @@ def program_world(
     saved_main = sys.modules.get("__main__")
     saved_limit = sys.getrecursionlimit()
     interp.host_path = set(p for p in sys.path if isinstance(p, str))
-    script_dir = os.path.dirname(os.path.realpath(filename)) if filename != "<string>" else os.getcwd()
+    script_dir = (
+        os.path.dirname(os.path.realpath(filename)) if filename != "<string>" else os.getcwd()
+    )
     interp.program_roots = [script_dir]
     finder = importer.ProgramFinder(interp)
     sys.argv = argv

@@ -40,7 +40,7 @@ class SimAsyncGenerator(Resumable):
         if self.hooks_inited:
             return
         self.hooks_inited = True
-        firstiter = sys.get_asyncgen_hooks().firstiter
+        firstiter: Any = sys.get_asyncgen_hooks().firstiter
         if firstiter is not None:
             firstiter(self)
 
@@ -107,6 +107,9 @@ class _Awaitable:
 
     def __next__(self) -> Any:
         return self.send(None)
+
+    def send(self, value: Any) -> Any:
+        raise NotImplementedError
 
     def close(self) -> None:
         self.done = True
@@ -176,10 +179,13 @@ class AsyncGenAThrow(_Awaitable):
     def _result(self, step: Any) -> Any:
         try:
             value = step()
-        except (StopAsyncIteration, GeneratorExit) if self.exc is None else StopAsyncIteration:
+        except (StopAsyncIteration, GeneratorExit) as ended:
             self.done = True
             if self.exc is None:
+                # aclose(): the generator finished or let GeneratorExit through: done.
                 raise StopIteration from None
+            if isinstance(ended, GeneratorExit):
+                raise
             raise
         except StopIteration:
             self.done = True

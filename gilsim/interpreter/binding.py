@@ -33,10 +33,8 @@ def _stub_code(code: types.CodeType) -> types.CodeType:
     # code objects are only ever called positionally.
     safe = [name if name.isidentifier() else f"_gilsim_arg{i}" for i, name in enumerate(names)]
     params: list[str] = []
-    position = 0
-    for i in range(code.co_argcount):
-        params.append(safe[position])
-        position += 1
+    for i, name in enumerate(safe[: code.co_argcount]):
+        params.append(name)
         if i + 1 == code.co_posonlyargcount:
             params.append("/")
     if code.co_flags & CO_VARARGS:
@@ -73,8 +71,10 @@ def bind(function: Any, args: Any, kwargs: dict[str, Any] | None) -> list[Any]:
     """The parameters of ``function`` bound to ``args`` and ``kwargs``, in ``co_varnames``
     order; raises CPython's ``TypeError`` when they do not fit."""
     code = function.__code__
-    if not kwargs and code.co_argcount > len(args) and not (
-        code.co_flags & (CO_VARARGS | CO_VARKEYWORDS) or code.co_kwonlyargcount
+    if (
+        not kwargs
+        and code.co_argcount > len(args)
+        and not (code.co_flags & (CO_VARARGS | CO_VARKEYWORDS) or code.co_kwonlyargcount)
     ):
         # Missing positional arguments filled from the defaults: common enough to do here.
         defaults = function.__defaults__ or ()

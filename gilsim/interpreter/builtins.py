@@ -9,7 +9,8 @@ import types
 from typing import Any
 
 from gilsim.errors import UnsupportedError
-from gilsim.interpreter import eval as eval_, state
+from gilsim.interpreter import eval as eval_
+from gilsim.interpreter import state
 from gilsim.interpreter.calls import FrameBuiltin
 from gilsim.interpreter.frame import NULL, Frame
 from gilsim.interpreter.functions import SimFunction
@@ -29,13 +30,13 @@ def frame_locals(frame: Frame) -> dict[str, Any]:
         if value is NULL:
             result.pop(name, None)
             continue
-        if index in code.cell_slots or index >= code.nlocalsplus - len(code.code.co_freevars):
-            if isinstance(value, types.CellType):
-                try:
-                    value = value.cell_contents
-                except ValueError:
-                    result.pop(name, None)
-                    continue
+        is_cell = index in code.cell_slots or index >= code.nlocalsplus - len(code.code.co_freevars)
+        if is_cell and isinstance(value, types.CellType):
+            try:
+                value = value.cell_contents
+            except ValueError:
+                result.pop(name, None)
+                continue
         result[name] = value
     return result
 
@@ -89,8 +90,10 @@ def _resolve_scopes(
     elif locals_ is None:
         locals_ = globals_
     if not isinstance(globals_, dict):
-        kind = "globals must be a real dict; try eval(expr, {}, mapping)" if name == "eval" else (
-            f"exec() globals must be a dict, not {type(globals_).__name__}"
+        kind = (
+            "globals must be a real dict; try eval(expr, {}, mapping)"
+            if name == "eval"
+            else (f"exec() globals must be a dict, not {type(globals_).__name__}")
         )
         raise TypeError(kind if name == "eval" else kind)
     return source, globals_, locals_
@@ -115,8 +118,17 @@ def _exec(frame: Frame, args: list[Any], kwargs: dict[str, Any]) -> Any:
     source, globals_, locals_ = _resolve_scopes(frame, "exec", args, kwargs)
     if isinstance(source, types.CodeType):
         code = source
-        if code.co_freevars and kwargs.get("closure") is None:
-            raise TypeError("code object requires a closure of exactly length %d" % len(code.co_freevars))
+        closure = kwargs.get("closure")
+        if code.co_freevars and (closure is None or len(closure) != len(code.co_freevars)):
+            raise TypeError(
+                f"code object requires a closure of exactly length {len(code.co_freevars)}"
+            )
+        if closure is not None:
+            frame_ = _code_frame(frame, code, globals_, locals_)
+            frame_.function = SimFunction(
+                frame_.code, globals_, frame_.builtins, closure=tuple(closure)
+            )
+            return frame_
     elif isinstance(source, str | bytes | bytearray):
         code = compile(source, "<string>", "exec")
     else:
@@ -141,7 +153,7 @@ def _eval(frame: Frame, args: list[Any], kwargs: dict[str, Any]) -> Any:
 
 def _breakpoint(frame: Frame, args: list[Any], kwargs: dict[str, Any]) -> Any:
     raise UnsupportedError(
-        f'{frame.code.code.co_filename}, line {frame.lineno}: breakpoint() is not supported '
+        f"{frame.code.code.co_filename}, line {frame.lineno}: breakpoint() is not supported "
         "inside gilsim (the simulated program cannot be debugged interactively)"
     )
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import types
 from typing import Any
 
-from gilsim.interpreter import costs, eval as eval_
+from gilsim.interpreter import costs
+from gilsim.interpreter import eval as eval_
 from gilsim.interpreter.frame import Frame
 from gilsim.interpreter.functions import SimFunction
 
@@ -39,7 +40,7 @@ class FrameBuiltin:
         """Called from native code there is no simulated caller frame: use the innermost one."""
         from gilsim.interpreter import state
 
-        frame = state.current_thread().frame
+        frame: Any = state.current_thread().frame
         result = self._call_in(frame, list(args), kwargs)
         if isinstance(result, Frame):
             ts = state.current_thread()

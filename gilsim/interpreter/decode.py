@@ -130,7 +130,7 @@ def decode(
         if handler is None:
             line = _line_of(code, ins.offset)
             raise UnsupportedError(
-                f'{code.co_filename}, line {line}: opcode {ins.opname} is not supported by '
+                f"{code.co_filename}, line {line}: opcode {ins.opname} is not supported by "
                 f"gilsim on Python {sys.version_info.major}.{sys.version_info.minor}"
             )
         instructions.append((handler, _resolve_arg(ins, index_of, code)))
@@ -159,13 +159,14 @@ def _line_of(code: types.CodeType, offset: int) -> int | None:
 def _resolve_arg(ins: dis.Instruction, index_of: dict[int, int], code: types.CodeType) -> Any:
     """What the handler of ``ins`` receives as its argument."""
     name = ins.opname
+    arg = ins.arg or 0
     if name in _JUMPS:
         return index_of[ins.argval]
     if name == "LOAD_GLOBAL":
-        return (ins.argval, bool(ins.arg & 1))  # (name, push NULL first)
+        return (ins.argval, bool(arg & 1))  # (name, push NULL first)
     if name in ("LOAD_CONST", "KW_NAMES"):
         # dis resolves the constant of LOAD_CONST only.
-        return code.co_consts[ins.arg]
+        return code.co_consts[arg]
     if ins.opcode in dis.hasname:
         return ins.argval
     return ins.arg

@@ -104,10 +104,12 @@ def _check_limits(interp: state.InterpreterState, count: int, frame: Frame) -> N
             f"the program ran past --max-time {format_ns(interp.max_time_ns)} of virtual "
             f"time; stopped at {where}"
         )
-    if interp.max_instructions is not None and interp.instructions + count > interp.max_instructions:
+    if (
+        interp.max_instructions is not None
+        and interp.instructions + count > interp.max_instructions
+    ):
         raise LimitExceeded(
-            f"the program ran past --max-instructions {interp.max_instructions}; "
-            f"stopped at {where}"
+            f"the program ran past --max-instructions {interp.max_instructions}; stopped at {where}"
         )
 
 

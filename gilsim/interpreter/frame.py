@@ -71,7 +71,8 @@ class Frame:
         self.builtins = builtins
         self.locals = locals_
         self.function = function
-        self.previous: Frame | None = None
+        # Typed loosely: None only for the outermost frame, which never returns through it.
+        self.previous: Any = None
         # The generator or coroutine that owns this frame, if any.
         self.generator: Any = None
         # The names of keyword arguments set by ``KW_NAMES`` for the next ``CALL``.
@@ -81,7 +82,7 @@ class Frame:
         self.is_entry = False
         # Where a generator frame's resumer continues when the generator returns: the target
         # of the ``FOR_ITER``/``SEND`` that resumed it, or ``None`` when resumed natively.
-        self.resume_target: int | None = None
+        self.resume_target: Any = None
         self.thread: Any = None
         # The dict ``locals()`` returns in a function: one per frame, refreshed from the fast
         # locals at each call, as ``PyFrame_FastToLocalsWithError`` does in 3.11.
@@ -127,7 +128,7 @@ class Frame:
         return frame_locals(self)
 
     @property
-    def f_back(self) -> Frame | None:
+    def f_back(self) -> Any:
         return self.previous
 
     def __repr__(self) -> str:

@@ -60,7 +60,7 @@ class SimFunction:
         self.__kwdefaults__ = kwdefaults
         self.__closure__ = closure
         self.__annotations__ = annotations if annotations is not None else {}
-        self.__module__ = globals_.get("__name__")
+        self.__module__: Any = globals_.get("__name__")
         consts = code.co_consts
         self.__doc__ = consts[0] if consts and isinstance(consts[0], str) else None
         # The number of positional arguments that can be bound by copying (no defaults

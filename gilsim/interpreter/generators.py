@@ -228,9 +228,7 @@ def _find_send(frame: Frame) -> int:
     return index
 
 
-def resume_native(
-    gen: Resumable, value: Any, exc: BaseException | None, push: bool = True
-) -> Any:
+def resume_native(gen: Resumable, value: Any, exc: BaseException | None, push: bool = True) -> Any:
     """Resume ``gen`` from native code: send ``value`` or throw ``exc``; return what it
     yields, raise ``StopIteration`` when it returns."""
     from gilsim.interpreter import eval as eval_
@@ -331,7 +329,10 @@ def exit_with_exception(gen: Resumable, exc: BaseException) -> BaseException:
 
 
 # The program sees these classes under CPython's names.
-for _cls, _name in ((SimGenerator, "generator"), (SimCoroutine, "coroutine"),
-                    (_CoroutineWrapper, "coroutine_wrapper")):
+for _cls, _name in (
+    (SimGenerator, "generator"),
+    (SimCoroutine, "coroutine"),
+    (_CoroutineWrapper, "coroutine_wrapper"),
+):
     _cls.__name__ = _cls.__qualname__ = _name
     _cls.__module__ = "builtins"

@@ -22,7 +22,8 @@ import sysconfig
 import types
 from typing import Any
 
-from gilsim.interpreter import eval as eval_, state
+from gilsim.interpreter import eval as eval_
+from gilsim.interpreter import state
 from gilsim.interpreter.frame import NULL, Frame
 
 
@@ -107,7 +108,10 @@ def simulated_stdlib_module(interp: state.InterpreterState, name: str) -> types.
     module = interp.sim_modules.get(name)
     if module is not None:
         return module
-    path = importlib.machinery.PathFinder.find_spec(name).origin  # type: ignore[union-attr]
+    found = importlib.machinery.PathFinder.find_spec(name)
+    path = found.origin if found is not None else None
+    if path is None:
+        raise ModuleNotFoundError(f"No module named '{name}'", name=name)
     loader = SimulatedLoader(name, path)
     spec = importlib.machinery.ModuleSpec(name, loader, origin=path)
     spec.has_location = True

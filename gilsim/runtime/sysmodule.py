@@ -12,7 +12,7 @@ from gilsim.interpreter import state, tracebacks
 from gilsim.runtime import ShadowModule
 
 
-class ModulesView(collections.abc.MutableMapping):  # type: ignore[type-arg]
+class ModulesView(collections.abc.MutableMapping):
     """The program's ``sys.modules``: the host's, with the program's copies of simulated
     standard-library modules (``gilsim.interpreter.importer.SIMULATED_STDLIB``) in front."""
 

@@ -120,7 +120,7 @@ def DICT_MERGE(frame: Frame, arg: int) -> None:
             f"{_function_desc(function)} argument after ** must be a mapping, "
             f"not {type(update).__name__}"
         )
-    for key in update.keys():
+    for key in update.keys():  # noqa: SIM118  (the mapping protocol: PyMapping_Keys)
         if key in target:
             raise TypeError(
                 f"{_function_desc(function)} got multiple values for keyword argument '{key}'"

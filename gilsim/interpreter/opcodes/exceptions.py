@@ -152,10 +152,14 @@ def _prep_reraise_star(original: Any, excs: list[Any]) -> Any:
     for e in excs:
         if e is None:
             continue
-        if _is_same_exception_metadata(e, original) or (
-            isinstance(e, BaseExceptionGroup)
-            and all(id(leaf) in leaf_ids for leaf in _leaves(e))
-        ) or id(e) in leaf_ids:
+        if (
+            _is_same_exception_metadata(e, original)
+            or (
+                isinstance(e, BaseExceptionGroup)
+                and all(id(leaf) in leaf_ids for leaf in _leaves(e))
+            )
+            or id(e) in leaf_ids
+        ):
             reraised.append(e)
         else:
             raised.append(e)

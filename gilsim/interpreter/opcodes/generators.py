@@ -8,7 +8,7 @@ from gilsim.interpreter import generators
 from gilsim.interpreter.decode import CO_ASYNC_GENERATOR, CO_COROUTINE
 from gilsim.interpreter.eval import EXIT
 from gilsim.interpreter.frame import Frame
-from gilsim.interpreter.generators import SimCoroutine, SimGenerator
+from gilsim.interpreter.generators import Resumable, SimCoroutine, SimGenerator
 from gilsim.interpreter.opcodes import handles
 from gilsim.interpreter.opcodes.exceptions import reraise
 
@@ -21,7 +21,7 @@ def RETURN_GENERATOR(frame: Frame, arg: Any) -> Any:
     if flags & CO_ASYNC_GENERATOR:
         from gilsim.interpreter.asyncgen import SimAsyncGenerator
 
-        generator: SimGenerator = SimAsyncGenerator(frame)
+        generator: Resumable = SimAsyncGenerator(frame)
     elif flags & CO_COROUTINE:
         generator = SimCoroutine(frame)
     else:
@@ -145,8 +145,7 @@ def GET_ANEXT(frame: Frame, arg: Any) -> None:
         stack.append(get_awaitable(awaitable))
     except TypeError:
         raise TypeError(
-            "'async for' received an invalid object from __anext__: "
-            f"{type(awaitable).__name__}"
+            f"'async for' received an invalid object from __anext__: {type(awaitable).__name__}"
         ) from None
 
 

@@ -74,9 +74,7 @@ def IMPORT_STAR(frame: Frame, arg: Any) -> None:
     for name in names:
         if not isinstance(name, str):
             kind = "Item in __all__" if not skip_private else "Key in __dict__"
-            raise TypeError(
-                f"{kind} of {module.__name__} must be str, not {type(name).__name__}"
-            )
+            raise TypeError(f"{kind} of {module.__name__} must be str, not {type(name).__name__}")
         if skip_private and name.startswith("_"):
             continue
         namespace[name] = getattr(module, name)

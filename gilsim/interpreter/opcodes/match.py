@@ -90,8 +90,7 @@ def _match_class(subject: Any, cls: Any, nargs: int, names: tuple[str, ...]) -> 
         if allowed < nargs:
             plural = "" if allowed == 1 else "s"
             raise TypeError(
-                f"{cls.__name__}() accepts {allowed} positional sub-pattern{plural} "
-                f"({nargs} given)"
+                f"{cls.__name__}() accepts {allowed} positional sub-pattern{plural} ({nargs} given)"
             )
         if match_self:
             attrs.append(subject)

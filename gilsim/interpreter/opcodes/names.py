@@ -5,10 +5,10 @@ from __future__ import annotations
 import types
 from typing import Any
 
-from gilsim.interpreter.frame import NULL, Frame
 from gilsim.interpreter import tracebacks
-from gilsim.interpreter.opcodes import handles, specializes
+from gilsim.interpreter.frame import NULL, Frame
 from gilsim.interpreter.functions import SimFunction
+from gilsim.interpreter.opcodes import handles, specializes
 
 # Messages of ``Python/ceval.c`` (3.11).
 UNBOUNDLOCAL_ERROR_MSG = "cannot access local variable '{}' where it is not associated with a value"

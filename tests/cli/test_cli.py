@@ -1,0 +1,105 @@
+"""The command line as a user meets it: clear one-line errors, statuses, the JSON summary."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def gilsim(*args, cwd=None, stdin=""):
+    return subprocess.run(
+        [sys.executable, "-m", "gilsim", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        input=stdin,
+        timeout=120,
+    )
+
+
+def test_missing_file_is_one_line_and_status_2(tmp_path):
+    result = gilsim("run", str(tmp_path / "nope.py"))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "nope.py" in lines[0] and "No such file" in lines[0]
+
+
+def test_runaway_program_is_one_line_and_nonzero(tmp_path):
+    script = tmp_path / "spin.py"
+    script.write_text("print('start')\nwhile True:\n    pass\n")
+    result = gilsim("run", "--max-instructions", "20000", str(script))
+    assert result.returncode == 3
+    assert result.stdout == "start\n"
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gilsim: ")
+    assert "spin.py" in lines[0]
+
+
+def test_wrong_option_is_refused_with_status_2(tmp_path):
+    result = gilsim("run", "--max-time", "fast", str(tmp_path / "x.py"))
+    assert result.returncode == 2
+    assert "fast" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_non_positive_limits_are_refused(tmp_path, value):
+    script = tmp_path / "x.py"
+    script.write_text("print(1)\n")
+    result = gilsim("run", "--max-instructions", value, str(script))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_syntax_error_looks_like_pythons(tmp_path):
+    script = tmp_path / "bad.py"
+    script.write_text("x = (1,\n")
+    ours = gilsim("run", str(script))
+    theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert (ours.returncode, ours.stderr) == (theirs.returncode, theirs.stderr)
+
+
+def test_json_summary(tmp_path):
+    script = tmp_path / "ok.py"
+    script.write_text("print(sum(range(10)))\n")
+    out = tmp_path / "run.json"
+    result = gilsim("run", "--json", str(out), str(script), "arg")
+    assert result.returncode == 0 and result.stdout == "45\n"
+    summary = json.loads(out.read_text())
+    assert summary["format"] == "gilsim-run/1"
+    assert summary["exit_status"] == 0
+    assert summary["instructions"] > 0
+    assert summary["virtual_time_ns"] > 0
+
+
+def test_program_arguments_after_the_script_are_the_programs(tmp_path):
+    script = tmp_path / "args.py"
+    script.write_text("import sys\nprint(sys.argv[1:])\n")
+    result = gilsim("run", str(script), "--max-time", "x", "-v")
+    assert result.stdout == "['--max-time', 'x', '-v']\n"
+
+
+def test_unsupported_python_version_is_refused(monkeypatch):
+    from gilsim import program
+    from gilsim.errors import UnsupportedError
+
+    monkeypatch.setattr(program, "SUPPORTED_VERSIONS", ((3, 99),))
+    with pytest.raises(UnsupportedError, match=r"Python 3\.11 is not supported"):
+        program.check_version()
+
+
+def test_unsupported_version_from_the_command_line_is_one_line(tmp_path):
+    script = tmp_path / "ok.py"
+    script.write_text("print(1)\n")
+    code = (
+        "import sys, gilsim.program as p; p.SUPPORTED_VERSIONS = ((3, 99),); "
+        "from gilsim.cli import main; sys.exit(main(['run', sys.argv[1]]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(script)], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "not supported" in result.stderr
