@@ -7,9 +7,10 @@ current frame and runs them; a handler returns ``None`` to go on in the same fra
 when the frame this run started with has returned or yielded.  Raised exceptions are
 dispatched through the exception table by ``unwind``, as at CPython's ``exception_unwind:``.
 
-Shape chosen for speed: the loop keeps the clock and the instruction count in local variables
-and touches the interpreter state only when the frame changes, an exception is raised, or a
-handler may observe or advance the clock (it is written back before every handler call).
+Shape chosen for speed: the loop keeps the clock and the instruction count in local variables.
+It writes the clock back to the interpreter state only before an instruction that may read or
+advance it (anything that can call native or Python code); "pure" instructions
+(``decode.PURE``: loads, stores, stack shuffles, unconditional jumps) skip that.
 """
 
 from __future__ import annotations
@@ -62,15 +63,20 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
             frame = unwind(ts, frame, exc)
         while True:
             try:
+                instructions = frame.instructions
                 while True:
-                    handler, arg = frame.instructions[frame.pc]
-                    clock += frame.code.costs[frame.pc]
-                    frame.pc += 1
+                    pc = frame.pc
+                    handler, arg, cost, pure = instructions[pc]
+                    frame.pc = pc + 1
+                    clock += cost
                     count += 1
                     if clock > deadline or count > limit:
                         interp.clock_ns = clock
                         _check_limits(interp, count, frame)
                         deadline = _deadline(interp)
+                    if pure:
+                        handler(frame, arg)
+                        continue
                     interp.clock_ns = clock
                     result = handler(frame, arg)
                     clock = interp.clock_ns
@@ -78,8 +84,11 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
                         if result is EXIT:
                             return ts.retval
                         frame = result
+                        instructions = frame.instructions
             except BaseException as raised:
-                clock = interp.clock_ns
+                # A pure instruction raised (the stored clock is behind), or another one
+                # (whose callbacks may have advanced the stored clock): keep the later.
+                clock = max(clock, interp.clock_ns)
                 frame = unwind(ts, frame, raised)
     finally:
         interp.clock_ns = clock
