@@ -105,6 +105,16 @@ class DecodedCode:
     nlocalsplus: int
     localsplus_names: tuple[str, ...]
     cell_slots: frozenset[int]
+    # Compiled basic blocks by starting instruction (``gilsim.interpreter.blocks``), how
+    # often each instruction started a dispatch before its block was compiled, and where
+    # blocks must start.
+    blocks: list[Any] = attrs.field(factory=list)
+    heat: list[int] = attrs.field(factory=list)
+    leaders: frozenset[int] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        self.blocks = [None] * len(self.instructions)
+        self.heat = [0] * len(self.instructions)
 
     @property
     def flags(self) -> int:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from gilsim.errors import GilsimError, LimitExceeded
+from gilsim.interpreter import blocks as blocks_
 from gilsim.interpreter import state, tracebacks
 from gilsim.interpreter.frame import Frame
 from gilsim.units import format_ns
@@ -63,28 +64,52 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
             frame = unwind(ts, frame, exc)
         while True:
             try:
-                instructions = frame.instructions
+                code = frame.code
+                blocks = code.blocks
                 while True:
                     pc = frame.pc
-                    handler, arg, cost, pure = instructions[pc]
-                    frame.pc = pc + 1
-                    clock += cost
-                    count += 1
-                    if clock > deadline or count > limit:
+                    block = blocks[pc]
+                    if block is not None:
+                        # A compiled basic block: several instructions in one call.
+                        function, cost, size, pure = block
+                        clock += cost
+                        count += size
+                        if clock > deadline or count > limit:
+                            interp.clock_ns = clock
+                            _check_limits(interp, count, frame)
+                            deadline = _deadline(interp)
+                        if pure:
+                            function(frame)
+                            continue
                         interp.clock_ns = clock
-                        _check_limits(interp, count, frame)
-                        deadline = _deadline(interp)
-                    if pure:
-                        handler(frame, arg)
-                        continue
-                    interp.clock_ns = clock
-                    result = handler(frame, arg)
-                    clock = interp.clock_ns
+                        result = function(frame)
+                        clock = interp.clock_ns
+                    else:
+                        # Not hot yet: one instruction, as CPython runs cold code unspecialized.
+                        handler, arg, cost, pure = code.instructions[pc]
+                        heat = code.heat
+                        heat[pc] += 1
+                        if heat[pc] == blocks_.HOT and blocks_.ENABLED:
+                            blocks[pc] = blocks_.compile_block(code, pc)
+                        frame.pc = pc + 1
+                        clock += cost
+                        count += 1
+                        if clock > deadline or count > limit:
+                            interp.clock_ns = clock
+                            _check_limits(interp, count, frame)
+                            deadline = _deadline(interp)
+                        if pure:
+                            handler(frame, arg)
+                            continue
+                        interp.clock_ns = clock
+                        result = handler(frame, arg)
+                        clock = interp.clock_ns
                     if result is not None:
                         if result is EXIT:
                             return ts.retval
                         frame = result
-                        instructions = frame.instructions
+                        code = frame.code
+                        blocks = code.blocks
             except BaseException as raised:
                 # A pure instruction raised (the stored clock is behind), or another one
                 # (whose callbacks may have advanced the stored clock): keep the later.

@@ -75,11 +75,11 @@ class RunResult:
     returncode: int
 
 
-def run(cmd: list[str], prog: Path, timeout: float) -> RunResult:
+def run(cmd: list[str], prog: Path, timeout: float, extra_env: dict | None = None) -> RunResult:
     proc = subprocess.run(
         cmd,
         cwd=PROGRAMS_DIR,
-        env=make_env(),
+        env={**make_env(), **(extra_env or {})},
         input=program_stdin(prog),
         capture_output=True,
         timeout=timeout,
@@ -147,11 +147,17 @@ def describe_mismatch(prog: Path, expected: RunResult, actual: RunResult) -> str
 PROGRAMS = discover_programs()
 
 
+# gilsim runs hot code as compiled basic blocks and cold code one instruction at a time;
+# "instructions" turns block compilation off, so that both ways are checked on every program.
+MODES = {"blocks": {}, "instructions": {"GILSIM_BLOCKS": "0"}}
+
+
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("prog", PROGRAMS, ids=[p.stem for p in PROGRAMS])
-def test_program_matches_cpython(prog: Path) -> None:
+def test_program_matches_cpython(prog: Path, mode: str) -> None:
     expected = run_cpython(prog.name)
     try:
-        actual = run(command_gilsim(prog), prog, GILSIM_TIMEOUT)
+        actual = run(command_gilsim(prog), prog, GILSIM_TIMEOUT, MODES[mode])
     except subprocess.TimeoutExpired as exc:
         partial_out = _decode(exc.stdout or b"")[-2000:]
         partial_err = _decode(exc.stderr or b"")[-2000:]
