@@ -55,7 +55,18 @@ def _stub_code(code: types.CodeType) -> types.CodeType:
 
 
 def stub_function(function: Any) -> types.FunctionType:
-    """A native function with ``function``'s signature that returns its bound parameters."""
+    """A native function with ``function``'s signature that returns its bound parameters.
+
+    Kept on the function while its ``__defaults__`` and ``__kwdefaults__`` are the same
+    objects (the stub shares them, so a change inside ``__kwdefaults__`` is seen too)."""
+    cached = function.binding_stub
+    if (
+        cached is not None
+        and cached.__defaults__ is function.__defaults__
+        and cached.__kwdefaults__ is function.__kwdefaults__
+        and cached.__qualname__ == function.__qualname__
+    ):
+        return cached
     stub = types.FunctionType(
         _stub_code(function.__code__),
         {},
@@ -64,6 +75,7 @@ def stub_function(function: Any) -> types.FunctionType:
     )
     stub.__kwdefaults__ = function.__kwdefaults__
     stub.__qualname__ = function.__qualname__
+    function.binding_stub = stub
     return stub
 
 

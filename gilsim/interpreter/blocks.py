@@ -26,12 +26,16 @@ property tests run every program both ways (``GILSIM_BLOCKS=0`` turns compilatio
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
-from gilsim.interpreter import generators
+from gilsim.interpreter import calls, generators
 from gilsim.interpreter.decode import PURE, DecodedCode
-from gilsim.interpreter.frame import NULL
+from gilsim.interpreter.frame import NULL, Frame, push_frame
+from gilsim.interpreter.functions import SimFunction
+from gilsim.interpreter.opcodes import calls as calls_opcodes
+from gilsim.interpreter.opcodes import generators as generators_opcodes
 from gilsim.interpreter.opcodes import jumps, names, operators, stack
 
 # Executions of an instruction before the block starting there is compiled.
@@ -87,6 +91,13 @@ class _Source:
             "_next": next,
             "_getattr": getattr,
             "_setattr": setattr,
+            "_SimFunction": SimFunction,
+            "_Frame": Frame,
+            "_push": push_frame,
+            "_call": calls.call,
+            "_getrefcount": sys.getrefcount,
+            "_SUSPENDED": generators.SUSPENDED,
+            "_RUNNING": generators.RUNNING,
         }
 
     def bind(self, name: str, value: Any) -> str:
@@ -209,6 +220,21 @@ def _t_for_iter(src: _Source, k: int, arg: int) -> None:
     src.emit("it = stack[-1]")
     src.emit("if type(it) is _SimGenerator:")
     src.emit(f"    frame.pc = {k + 1}")
+    # ``generators.resume_in_sim`` for a suspended generator, written out.
+    src.emit("    ts = frame.thread")
+    src.emit("    if it.status is _SUSPENDED and ts.depth < ts.interp.recursion_limit:")
+    src.emit("        callee = it.frame")
+    src.emit("        callee.stack.append(None)")
+    src.emit("        callee.is_entry = False")
+    src.emit(f"        callee.resume_target = {arg}")
+    src.emit("        ts.depth += 1")
+    src.emit("        callee.previous = frame")
+    src.emit("        callee.thread = ts")
+    src.emit("        ts.frame = callee")
+    src.emit("        it.status = _RUNNING")
+    src.emit("        callee.generator = it")
+    src.emit("        ts.exc_info.append(it.exc_state)")
+    src.emit("        return callee")
     src.emit(f"    return _resume(frame, it, None, {arg})")
     src.emit(f"_k = {k}")
     src.emit("try:")
@@ -217,6 +243,78 @@ def _t_for_iter(src: _Source, k: int, arg: int) -> None:
     src.emit("    pop()")
     src.emit(f"    frame.pc = {arg}")
     src.emit("    return None")
+
+
+def _t_call(src: _Source, k: int, argc: int) -> None:
+    """``CALL``: a simulated function called with exactly its positional parameters gets
+    its frame here; every other call goes through the handler."""
+    handler = src.bind(f"_h{k}", calls_opcodes.CALL)
+    src.emit(f"_k = {k}")
+    src.emit(f"frame.pc = {k + 1}")
+    src.emit("if frame.kw_names:")
+    src.emit(f"    return {handler}(frame, {argc})")
+    positional = [f"a{i}" for i in range(argc)]
+    for name in reversed(positional):
+        src.emit(f"{name} = pop()")
+    src.emit("f = pop()")
+    src.emit("s = pop()")
+    src.emit("if s is NULL:")
+    src.emit("    func = f")
+    src.emit(f"    args = [{', '.join(positional)}]")
+    src.emit("else:")
+    src.emit("    func = s")
+    src.emit(f"    args = [{', '.join(['f', *positional])}]")
+    src.emit("if type(func) is _SimFunction and func.fast_call_arity == len(args):")
+    src.emit("    decoded = func.decoded")
+    src.emit("    missing = decoded.nlocalsplus - len(args)")
+    src.emit("    if missing:")
+    src.emit("        args += [NULL] * missing")
+    src.emit(
+        "    return _push(frame.thread, frame, "
+        "_Frame(decoded, args, func.__globals__, func.__builtins__, None, func))"
+    )
+    src.emit("return _call(frame, func, args, None)")
+
+
+def _t_yield_value(src: _Source, k: int, arg: Any) -> None:
+    """``YIELD_VALUE`` to a simulated resumer (``generators.leave``, written out)."""
+    handler = src.bind(f"_h{k}", generators_opcodes.YIELD_VALUE)
+    src.emit(f"frame.pc = {k + 1}")
+    src.emit("if frame.is_entry:")
+    src.emit(f"    return {handler}(frame, None)")
+    src.emit("v = pop()")
+    src.emit("ts = frame.thread")
+    src.emit("previous = frame.previous")
+    src.emit("ts.frame = previous")
+    src.emit("ts.depth -= 1")
+    src.emit("frame.previous = None")
+    src.emit("gen = frame.generator")
+    src.emit("gen.status = _SUSPENDED")
+    src.emit("frame.generator = None")
+    src.emit("gen.exc_state = ts.exc_info.pop()")
+    src.emit("previous.stack.append(v)")
+    src.emit("return previous")
+
+
+def _t_return_value(src: _Source, k: int, arg: Any) -> None:
+    """``RETURN_VALUE`` from a plain function to a simulated caller; generators and the
+    entry frame of a run go through the handler."""
+    handler = src.bind(f"_h{k}", calls_opcodes.RETURN_VALUE)
+    src.emit("if frame.generator is not None or frame.is_entry:")
+    src.emit(f"    frame.pc = {k + 1}")
+    src.emit(f"    return {handler}(frame, None)")
+    src.emit("v = pop()")
+    src.emit("ts = frame.thread")
+    src.emit("previous = frame.previous")
+    src.emit("ts.frame = previous")
+    src.emit("ts.depth -= 1")
+    src.emit("frame.previous = None")
+    src.emit(f"frame.pc = {k + 1}")
+    # As in the handler: release the locals first to last when nothing else holds the frame.
+    src.emit(f"if _getrefcount(frame) <= {calls_opcodes._UNREFERENCED}:")
+    src.emit("    fast.reverse()")
+    src.emit("previous.stack.append(v)")
+    src.emit("return previous")
 
 
 # Inline templates, keyed by the generic handler they stand for (a specialized handler, such
@@ -252,6 +350,9 @@ TEMPLATES: dict[Callable[..., Any], Callable[..., None]] = {
     jumps.POP_JUMP_FORWARD_IF_NOT_NONE: _jump_template("pop() is not None"),
     jumps.POP_JUMP_BACKWARD_IF_NOT_NONE: _jump_template("pop() is not None"),
     jumps.FOR_ITER: _t_for_iter,
+    calls_opcodes.CALL: _t_call,
+    calls_opcodes.RETURN_VALUE: _t_return_value,
+    generators_opcodes.YIELD_VALUE: _t_yield_value,
 }
 
 

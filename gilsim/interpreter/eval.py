@@ -19,31 +19,9 @@ from typing import Any
 
 from gilsim.errors import GilsimError, LimitExceeded
 from gilsim.interpreter import blocks as blocks_
-from gilsim.interpreter import state, tracebacks
-from gilsim.interpreter.frame import Frame
+from gilsim.interpreter import generators, state, tracebacks
+from gilsim.interpreter.frame import EXIT, Frame, push_frame  # noqa: F401  (re-exported)
 from gilsim.units import format_ns
-
-
-class _Exit:
-    """Returned by a handler when the entry frame of this run of the loop returned or
-    yielded; the value is in ``ThreadState.retval``."""
-
-    __slots__ = ()
-
-
-EXIT: Any = _Exit()
-
-
-def push_frame(ts: state.ThreadState, caller: Frame, frame: Frame) -> Frame:
-    """Link ``frame`` in front of ``caller`` on ``ts`` (a simulated-to-simulated call)."""
-    depth = ts.depth + 1
-    if depth > ts.interp.recursion_limit:
-        raise RecursionError("maximum recursion depth exceeded")
-    ts.depth = depth
-    frame.previous = caller
-    frame.thread = ts
-    ts.frame = frame
-    return frame
 
 
 def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -> Any:
@@ -153,8 +131,6 @@ def unwind(ts: state.ThreadState, frame: Frame, exc: BaseException) -> Frame:
     has no handler either, the exception is raised to the caller of ``run``."""
     if isinstance(exc, GilsimError):
         raise exc
-    from gilsim.interpreter import generators
-
     exc.__traceback__ = None  # host frames of gilsim itself are no part of the story
     rec = tracebacks.record(exc)
     if rec.reraise:

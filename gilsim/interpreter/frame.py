@@ -36,7 +36,6 @@ class Frame:
 
     __slots__ = (
         "code",
-        "instructions",
         "fast",
         "stack",
         "pc",
@@ -63,7 +62,6 @@ class Frame:
         function: Any = None,
     ) -> None:
         self.code = code
-        self.instructions = code.instructions
         self.fast = fast
         self.stack: list[Any] = []
         self.pc = 0
@@ -134,3 +132,25 @@ class Frame:
     def __repr__(self) -> str:
         code = self.code.code
         return f"<frame at {id(self):#x}, file {code.co_filename!r}, line {self.f_lineno}, code {code.co_name}>"
+
+
+class _Exit:
+    """Returned by a handler when the entry frame of this run of the loop returned or
+    yielded; the value is in ``ThreadState.retval``."""
+
+    __slots__ = ()
+
+
+EXIT: Any = _Exit()
+
+
+def push_frame(ts: Any, caller: Frame, frame: Frame) -> Frame:
+    """Link ``frame`` in front of ``caller`` on ``ts`` (a simulated-to-simulated call)."""
+    depth = ts.depth + 1
+    if depth > ts.interp.recursion_limit:
+        raise RecursionError("maximum recursion depth exceeded")
+    ts.depth = depth
+    frame.previous = caller
+    frame.thread = ts
+    ts.frame = frame
+    return frame

@@ -14,6 +14,7 @@ import types
 from typing import Any
 
 from gilsim.interpreter import binding
+from gilsim.interpreter import eval as eval_
 from gilsim.interpreter.decode import CO_VARARGS, CO_VARKEYWORDS, DecodedCode
 from gilsim.interpreter.frame import NULL, Frame
 
@@ -34,6 +35,7 @@ class SimFunction:
         "__dict__",
         "__weakref__",
         "fast_call_arity",
+        "binding_stub",
     )
 
     def __init__(
@@ -67,6 +69,7 @@ class SimFunction:
         # needed, no *args/**kwargs/keyword-only): the fast path of ``CALL``.
         plain = not (code.co_flags & (CO_VARARGS | CO_VARKEYWORDS)) and not code.co_kwonlyargcount
         self.fast_call_arity = code.co_argcount if plain else -1
+        self.binding_stub: Any = None
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
         if instance is None:
@@ -74,8 +77,6 @@ class SimFunction:
         return types.MethodType(self, instance)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from gilsim.interpreter import eval as eval_
-
         return eval_.call_from_native(self, args, kwargs)
 
     def __repr__(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gilsim.interpreter import eval as eval_
 from gilsim.interpreter import state
 from gilsim.interpreter.frame import Frame
 
@@ -80,7 +81,7 @@ class Resumable:
         if self.status != SUSPENDED or frame.pc >= len(frame.code.opnames):
             return None
         index = frame.pc
-        if frame.code.opnames[index] == "RESUME" and frame.instructions[index][1] >= 2:
+        if frame.code.opnames[index] == "RESUME" and frame.code.instructions[index][1] >= 2:
             return frame.stack[-1]
         return None
 
@@ -214,7 +215,7 @@ def _throw_delegated(gen: Resumable, yf: Any, exc: BaseException) -> Any:
     frame.stack.pop()  # the delegate
     # Jump to the end of the SEND loop, as ``_gen_throw`` does ("Termination repetition").
     send_index = frame.pc - 3 if frame.code.opnames[frame.pc - 3] == "SEND" else _find_send(frame)
-    frame.pc = frame.instructions[send_index][1]
+    frame.pc = frame.code.instructions[send_index][1]
     if error is not None:
         return resume_native(gen, None, error)
     frame.stack.append(result)
@@ -231,8 +232,6 @@ def _find_send(frame: Frame) -> int:
 def resume_native(gen: Resumable, value: Any, exc: BaseException | None, push: bool = True) -> Any:
     """Resume ``gen`` from native code: send ``value`` or throw ``exc``; return what it
     yields, raise ``StopIteration`` when it returns."""
-    from gilsim.interpreter import eval as eval_
-
     status = gen.status
     if status == RUNNING:
         raise ValueError(f"{gen._kind} already executing")

@@ -6,8 +6,7 @@ import sys
 from typing import Any
 
 from gilsim.interpreter import calls, generators
-from gilsim.interpreter.eval import EXIT
-from gilsim.interpreter.frame import NULL, Frame
+from gilsim.interpreter.frame import EXIT, NULL, Frame
 from gilsim.interpreter.functions import SimFunction
 from gilsim.interpreter.opcodes import handles
 from gilsim.interpreter.opcodes.building import _function_desc

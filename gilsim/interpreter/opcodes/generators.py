@@ -6,8 +6,7 @@ from typing import Any
 
 from gilsim.interpreter import generators
 from gilsim.interpreter.decode import CO_ASYNC_GENERATOR, CO_COROUTINE
-from gilsim.interpreter.eval import EXIT
-from gilsim.interpreter.frame import Frame
+from gilsim.interpreter.frame import EXIT, Frame
 from gilsim.interpreter.generators import Resumable, SimCoroutine, SimGenerator
 from gilsim.interpreter.opcodes import handles
 from gilsim.interpreter.opcodes.exceptions import reraise
