@@ -125,7 +125,65 @@ def _frame_summaries(exc: BaseException) -> traceback.StackSummary:
                 end_colno=end_col,
             )
         )
-    return traceback.StackSummary.from_list(summaries)
+    # Not ``from_list``: in 3.11 it always builds a plain ``StackSummary``.
+    stack = _InterpreterStackSummary()
+    stack.extend(summaries)
+    return stack
+
+
+def _binop_anchors_as_in_c(segment: str) -> Any:
+    """Caret anchors of a segment, where CPython's C traceback printer and 3.11's
+    ``traceback`` module disagree: after a parenthesized left operand (``(a + b) // c``)
+    the C code (``extract_anchors_from_expr`` in ``Python/traceback.c``) looks for the
+    two-character operator at the operator itself, the module at the ``)``."""
+    import ast
+
+    anchors = _module_anchors(segment)
+    try:
+        tree = ast.parse(segment)
+    except SyntaxError:
+        return anchors
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return anchors
+    expr = tree.body[0].value
+    if not isinstance(expr, ast.BinOp) or anchors is None:
+        return anchors
+    encoded = segment.encode("utf-8")
+    left = expr.left.end_col_offset or 0
+    right_start = expr.right.col_offset
+    i = left
+    while i < right_start:
+        char = encoded[i : i + 1]
+        if char.isspace():
+            i += 1
+            continue
+        end = i + 1
+        if i + 1 < right_start and not encoded[i + 1 : i + 2].isspace():
+            end += 1
+        if char == b")" and i + 1 < right_start:
+            i += 1
+            continue
+        to_chars = traceback._byte_offset_to_character_offset  # type: ignore[attr-defined]
+        return anchors._replace(
+            left_end_offset=to_chars(segment, i), right_start_offset=to_chars(segment, end)
+        )
+    return anchors
+
+
+_module_anchors = traceback._extract_caret_anchors_from_line_segment  # type: ignore[attr-defined]
+
+
+class _InterpreterStackSummary(traceback.StackSummary):
+    """Stack lines as the interpreter prints an uncaught exception (C code), which differs
+    from the ``traceback`` module in one caret case (``_binop_anchors_as_in_c``)."""
+
+    def format_frame_summary(self, frame_summary: Any) -> str:
+        module: Any = traceback
+        module._extract_caret_anchors_from_line_segment = _binop_anchors_as_in_c
+        try:
+            return super().format_frame_summary(frame_summary)
+        finally:
+            module._extract_caret_anchors_from_line_segment = _module_anchors
 
 
 def _fix(te: traceback.TracebackException, exc: BaseException | None, seen: set[int]) -> None:

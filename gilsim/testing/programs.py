@@ -19,7 +19,7 @@ Every generated program is
   counter, incremented first and bounded by a small literal; loops nest at most twice (once
   in a function); a function calls only functions defined before it, and not from its loops
   or comprehensions; recursion only goes through a dedicated function whose depth argument
-  is taken ``% 7`` or less.  A program runs a few thousand bytecode instructions at most;
+  is taken ``% 7`` or less.  A program runs hundreds of bytecode instructions, rarely 10,000;
 * **small in its values**: no operation doubles a value that may be stored back (one
   operand of ``+`` on sequences and of ``*`` is a small literal, exponents are literals
   below 4 on a base taken ``% k``), and an int stored by code that runs repeatedly (a loop
@@ -45,11 +45,12 @@ from __future__ import annotations
 import ast
 import bisect
 import enum
+import functools
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
@@ -269,16 +270,16 @@ _CMPOPS = {
 }
 
 
-def ref(path: str) -> ast.expr:
+def ref(path: str) -> ast.Name | ast.Attribute:
     """``"self.x"`` as an expression: a name, or attributes of a name."""
     head, *attrs = path.split(".")
-    node: ast.expr = ast.Name(id=head, ctx=ast.Load())
+    node: ast.Name | ast.Attribute = ast.Name(id=head, ctx=ast.Load())
     for name in attrs:
-        node = attr(node, name)
+        node = ast.Attribute(value=node, attr=name, ctx=ast.Load())
     return node
 
 
-def lit(value: object) -> ast.expr:
+def lit(value: Any) -> ast.expr:
     """A literal; a negative int as unary minus, so that ``(-3) ** 2`` keeps its parentheses."""
     if isinstance(value, int) and not isinstance(value, bool) and value < 0:
         return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-value))
@@ -328,6 +329,9 @@ def span(lower: object = None, upper: object = None, step: object = None) -> ast
     return ast.Slice(lower=bounds[0], upper=bounds[1], step=bounds[2])
 
 
+_Target = TypeVar("_Target", bound=ast.expr)
+
+
 def tuple_(*elts: ast.expr) -> ast.expr:
     return ast.Tuple(elts=list(elts), ctx=ast.Load())
 
@@ -336,7 +340,7 @@ def names(*paths: str) -> ast.expr:
     return tuple_(*[ref(path) for path in paths])
 
 
-def store(target: ast.expr) -> ast.expr:
+def store(target: _Target) -> _Target:
     """The same target, in store context (``ast.unparse`` ignores contexts; readers don't)."""
     return type(target)(**{**vars(target), "ctx": ast.Store()})
 
@@ -412,8 +416,8 @@ def assign(target: str | ast.expr, value: ast.expr) -> ast.stmt:
     return ast.Assign(targets=[node], value=value, type_comment=None)
 
 
-def aug_assign(target: str | ast.expr, op: str, value: ast.expr) -> ast.stmt:
-    node = store(ref(target) if isinstance(target, str) else target)
+def aug_assign(target: str, op: str, value: ast.expr) -> ast.stmt:
+    node = store(ref(target))
     return ast.AugAssign(target=node, op=_BINOPS[op](), value=value)
 
 
@@ -1202,16 +1206,19 @@ class _Statements(_Expressions):
         return assign(target, self.stored(scope.variables[target], scope))
 
     def aug_assign_stmt(self, scope: Scope) -> ast.stmt:
-        options: list[Option] = []
-        for target in scope.assignable_names():
-            ty = scope.variables[target]
-            if ty is Ty.INT:
-                options.append((2, lambda t=target: self.int_aug_assign(t, scope)))
-            elif ty is Ty.STR:
-                options.append((1, lambda t=target: aug_assign(t, "+", self.small_str(scope))))
-            elif ty is Ty.LIST:
-                options.append((1, lambda t=target: aug_assign(t, "+", self.int_list())))
+        options: list[Option] = [
+            (2 if ty is Ty.INT else 1, functools.partial(self.aug_assign_to, target, ty, scope))
+            for target in scope.assignable_names()
+            if (ty := scope.variables[target]) in (Ty.INT, Ty.STR, Ty.LIST)
+        ]
         return self.pick(*options) if options else self.print_stmt(scope)
+
+    def aug_assign_to(self, target: str, ty: Ty, scope: Scope) -> ast.stmt:
+        if ty is Ty.INT:
+            return self.int_aug_assign(target, scope)
+        if ty is Ty.STR:
+            return aug_assign(target, "+", self.small_str(scope))
+        return aug_assign(target, "+", self.int_list())
 
     def int_aug_assign(self, target: str, scope: Scope) -> ast.stmt:
         if scope.wraps:  # only additive growth, by small amounts
