@@ -72,7 +72,6 @@ _TERMINATORS = frozenset(
         "RAISE_VARARGS",
         "RERAISE",
         "END_ASYNC_FOR",
-        "RESUME",
     }
 )
 
@@ -331,6 +330,7 @@ TEMPLATES: dict[Callable[..., Any], Callable[..., None]] = {
     stack.PUSH_NULL: _t_push_null,
     stack.NOP: _t_nothing,
     stack.PRECALL: _t_nothing,
+    stack.RESUME: _t_nothing,
     stack.EXTENDED_ARG: _t_nothing,
     operators.BINARY_OP: _binary(operators.BINARY_OPS),
     operators.COMPARE_OP: _binary(operators.COMPARE_OPS),

@@ -35,8 +35,8 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
     interp = ts.interp
     clock = interp.clock_ns
     count = 0
-    deadline = _deadline(interp)
-    limit = _instruction_budget(interp)
+    deadline = interp.deadline_ns
+    limit = interp.instruction_limit - interp.instructions
     try:
         if exc is not None:
             frame = unwind(ts, frame, exc)
@@ -55,7 +55,6 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
                         if clock > deadline or count > limit:
                             interp.clock_ns = clock
                             _check_limits(interp, count, frame)
-                            deadline = _deadline(interp)
                         if pure:
                             function(frame)
                             continue
@@ -75,7 +74,6 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
                         if clock > deadline or count > limit:
                             interp.clock_ns = clock
                             _check_limits(interp, count, frame)
-                            deadline = _deadline(interp)
                         if pure:
                             handler(frame, arg)
                             continue
@@ -97,16 +95,6 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
         interp.clock_ns = clock
         interp.instructions += count
         state.current = previous_current
-
-
-def _deadline(interp: state.InterpreterState) -> int:
-    return interp.max_time_ns if interp.max_time_ns is not None else 1 << 62
-
-
-def _instruction_budget(interp: state.InterpreterState) -> int:
-    if interp.max_instructions is None:
-        return 1 << 62
-    return interp.max_instructions - interp.instructions
 
 
 def _check_limits(interp: state.InterpreterState, count: int, frame: Frame) -> None:
@@ -189,13 +177,15 @@ def set_context(ts: state.ThreadState, exc: BaseException) -> None:
 def call_from_native(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Call a simulated function from native code: a nested run of the eval loop on the
     current thread, as C code calls ``_PyEval_EvalFrame``."""
-    ts = state.current_thread()
+    ts = state.current
+    if ts is None:
+        ts = state.current_thread()  # raises: no simulated thread is running
     frame = function.new_frame(args, kwargs)
-    caller = ts.frame
-    if ts.depth + 1 > ts.interp.recursion_limit:
+    depth = ts.depth + 1
+    if depth > ts.interp.recursion_limit:
         raise RecursionError("maximum recursion depth exceeded while calling a Python object")
-    ts.depth += 1
-    frame.previous = caller
+    ts.depth = depth
+    frame.previous = ts.frame
     frame.thread = ts
     ts.frame = frame
     return run(ts, frame)

@@ -36,6 +36,9 @@ class InterpreterState:
         self.instructions = 0
         self.max_time_ns = max_time_ns
         self.max_instructions = max_instructions
+        # The same limits as plain integers, for the eval loop's checks (2**62: no limit).
+        self.deadline_ns = max_time_ns if max_time_ns is not None else 1 << 62
+        self.instruction_limit = max_instructions if max_instructions is not None else 1 << 62
         # sys.setrecursionlimit/getrecursionlimit of the simulated program (CPython's default).
         self.recursion_limit = 1000
         self.switch_interval_ns = 5_000_000
