@@ -95,6 +95,8 @@ class _Source:
             "_push": push_frame,
             "_call": calls.call,
             "_getrefcount": sys.getrefcount,
+            "_generic_getattr": object.__getattribute__,
+            "_lookup_type": names.lookup_type,
             "_SUSPENDED": generators.SUSPENDED,
             "_RUNNING": generators.RUNNING,
         }
@@ -215,6 +217,28 @@ def _t_load_deref(src: _Source, k: int, arg: int) -> None:
     src.emit(f"    raise _unbound(frame, {arg}) from None")
 
 
+def _t_load_method(src: _Source, k: int, arg: str) -> None:
+    """``LOAD_METHOD`` (``names.LOAD_METHOD``, written out): ``[function, self]`` for a
+    simulated method found on the type, else ``[NULL, attribute]``."""
+    name = src.bind(f"_n{k}", arg)
+    src.emit(f"_k = {k}")
+    src.emit("owner = stack[-1]")
+    src.emit("method = None")
+    src.emit("tp = type(owner)")
+    src.emit("if tp.__getattribute__ is _generic_getattr:")
+    src.emit(f"    descr = _lookup_type(tp, {name})")
+    src.emit("    if type(descr) is _SimFunction:")
+    src.emit("        instance_dict = _getattr(owner, '__dict__', None)")
+    src.emit(f"        if not instance_dict or {name} not in instance_dict:")
+    src.emit("            method = descr")
+    src.emit("if method is not None:")
+    src.emit("    stack[-1] = method")
+    src.emit("    push(owner)")
+    src.emit("else:")
+    src.emit("    stack[-1] = NULL")
+    src.emit(f"    push(_getattr(owner, {name}))")
+
+
 def _t_for_iter(src: _Source, k: int, arg: int) -> None:
     src.emit("it = stack[-1]")
     src.emit("if type(it) is _SimGenerator:")
@@ -326,6 +350,7 @@ TEMPLATES: dict[Callable[..., Any], Callable[..., None]] = {
     names.LOAD_ATTR: _t_load_attr,
     names.STORE_ATTR: _t_store_attr,
     names.LOAD_DEREF: _t_load_deref,
+    names.LOAD_METHOD: _t_load_method,
     stack.POP_TOP: _t_pop_top,
     stack.PUSH_NULL: _t_push_null,
     stack.NOP: _t_nothing,
