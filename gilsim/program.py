@@ -184,7 +184,7 @@ def _exit_status(exc: SystemExit) -> int:
     if code is None:
         return 0
     if isinstance(code, int):
-        return code & 0xFF if code >= 0 else code & 0xFF
+        return code & 0xFF  # what the OS keeps of it
     _flush()
     sys.stderr.write(f"{code}\n")
     return 1

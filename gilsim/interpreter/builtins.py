@@ -10,9 +10,8 @@ from typing import Any
 
 from gilsim.errors import UnsupportedError
 from gilsim.interpreter import eval as eval_
-from gilsim.interpreter import state
 from gilsim.interpreter.calls import FrameBuiltin
-from gilsim.interpreter.frame import NULL, Frame
+from gilsim.interpreter.frame import NULL, Frame, push_frame
 from gilsim.interpreter.functions import SimFunction
 
 
@@ -176,7 +175,7 @@ def _build_class(frame: Frame, args: list[Any], kwargs: dict[str, Any]) -> Any:
     body_frame = Frame(
         decoded, [NULL] * decoded.nlocalsplus, body.__globals__, body.__builtins__, namespace, body
     )
-    eval_.push_frame(ts, frame, body_frame)
+    push_frame(ts, frame, body_frame)
     cell = eval_.run(ts, body_frame)
     if bases is not orig_bases:
         namespace["__orig_bases__"] = orig_bases
@@ -228,6 +227,3 @@ def make_builtins() -> dict[str, Any]:
     ):
         namespace[name] = FrameBuiltin(name, implementation, getattr(host_builtins, name))
     return namespace
-
-
-_ = state

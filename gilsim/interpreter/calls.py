@@ -14,7 +14,7 @@ from typing import Any
 
 from gilsim.interpreter import costs
 from gilsim.interpreter import eval as eval_
-from gilsim.interpreter.frame import Frame
+from gilsim.interpreter.frame import Frame, push_frame
 from gilsim.interpreter.functions import SimFunction
 
 _MethodType = types.MethodType
@@ -44,7 +44,7 @@ class FrameBuiltin:
         result = self._call_in(frame, list(args), kwargs)
         if isinstance(result, Frame):
             ts = state.current_thread()
-            eval_.push_frame(ts, frame, result)
+            push_frame(ts, frame, result)
             return eval_.run(ts, result)
         return result
 
@@ -60,15 +60,15 @@ def call(frame: Frame, function: Any, args: list[Any], kwargs: dict[str, Any] | 
     the result is pushed on ``frame``'s stack."""
     tp = type(function)
     if tp is SimFunction:
-        return eval_.push_frame(frame.thread, frame, function.new_frame(args, kwargs))
+        return push_frame(frame.thread, frame, function.new_frame(args, kwargs))
     if tp is _MethodType and type(function.__func__) is SimFunction:
         args.insert(0, function.__self__)
         callee = function.__func__.new_frame(args, kwargs)
-        return eval_.push_frame(frame.thread, frame, callee)
+        return push_frame(frame.thread, frame, callee)
     if tp is FrameBuiltin:
         result = function.call_in(frame, args, kwargs)
         if isinstance(result, Frame):
-            return eval_.push_frame(frame.thread, frame, result)
+            return push_frame(frame.thread, frame, result)
         frame.stack.append(result)
         return None
     if function is _super and not args and not kwargs:

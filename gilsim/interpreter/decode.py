@@ -100,7 +100,6 @@ class DecodedCode:
     instructions: list[tuple[Callable[..., Any], Any, int, bool]]
     opnames: list[str]
     offsets: list[int]
-    costs: list[int]
     handlers: list[HandlerEntry]
     nlocalsplus: int
     localsplus_names: tuple[str, ...]
@@ -193,7 +192,6 @@ def decode(
         instructions=instructions,
         opnames=[ins.opname for ins in raw],
         offsets=[ins.offset for ins in raw],
-        costs=[costs.get(ins.opname, costs["default"]) for ins in raw],
         handlers=[
             HandlerEntry(index_of[e.start], index_of[e.end], index_of[e.target], e.depth, e.lasti)
             for e in dis._parse_exception_table(code)  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ from typing import Any
 from gilsim.errors import GilsimError, LimitExceeded
 from gilsim.interpreter import blocks as blocks_
 from gilsim.interpreter import generators, state, tracebacks
-from gilsim.interpreter.frame import EXIT, Frame, push_frame  # noqa: F401  (re-exported)
+from gilsim.interpreter.frame import EXIT, Frame
 from gilsim.units import format_ns
 
 

@@ -144,7 +144,7 @@ class _Exit:
 EXIT: Any = _Exit()
 
 
-def push_frame(ts: Any, caller: Frame, frame: Frame) -> Frame:
+def push_frame(ts: Any, caller: Frame | None, frame: Frame) -> Frame:
     """Link ``frame`` in front of ``caller`` on ``ts`` (a simulated-to-simulated call)."""
     depth = ts.depth + 1
     if depth > ts.interp.recursion_limit:

@@ -24,7 +24,7 @@ from typing import Any
 
 from gilsim.interpreter import eval as eval_
 from gilsim.interpreter import state
-from gilsim.interpreter.frame import NULL, Frame
+from gilsim.interpreter.frame import NULL, Frame, push_frame
 
 
 def _library_dirs() -> list[str]:
@@ -89,7 +89,7 @@ def run_module_code(code: types.CodeType, namespace: dict[str, Any]) -> Any:
     decoded = interp.decoded(code)
     frame = Frame(decoded, [NULL] * decoded.nlocalsplus, namespace, interp.builtins, namespace)
     caller = ts.frame
-    eval_.push_frame(ts, caller, frame)  # type: ignore[arg-type]
+    push_frame(ts, caller, frame)
     return eval_.run(ts, frame)
 
 

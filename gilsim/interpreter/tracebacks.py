@@ -24,7 +24,7 @@ _PRUNE_AT = 4096
 
 
 class Record:
-    __slots__ = ("exc", "entries", "in_flight", "reraise", "last_names")
+    __slots__ = ("exc", "entries", "in_flight", "reraise", "innermost_frame")
 
     def __init__(self, exc: BaseException) -> None:
         self.exc = exc
@@ -34,8 +34,8 @@ class Record:
         self.in_flight = False
         # True when raised again by a bare ``raise``/``RERAISE``: no new entry, no context.
         self.reraise = False
-        # Names visible in the innermost frame, for NameError suggestions.
-        self.last_names: Any = None
+        # The innermost frame, whose names a NameError suggestion is chosen from.
+        self.innermost_frame: Any = None
 
 
 def record(exc: BaseException) -> Record:
@@ -66,7 +66,7 @@ def prune() -> None:
 def add_entry(exc: BaseException, frame: Any) -> None:
     rec = record(exc)
     if not rec.entries:
-        rec.last_names = frame
+        rec.innermost_frame = frame
     rec.entries.append((frame, frame.pc - 1))
 
 
@@ -105,7 +105,7 @@ def copy_entries(source: BaseException, target: BaseException) -> None:
     if rec is not None:
         new = record(target)
         new.entries = list(rec.entries)
-        new.last_names = rec.last_names
+        new.innermost_frame = rec.innermost_frame
 
 
 def _frame_summaries(exc: BaseException) -> traceback.StackSummary:
@@ -207,9 +207,9 @@ def _suggestion(exc: BaseException) -> str | None:
     if type(exc) is NameError:
         rec = find(exc)
         name = getattr(exc, "name", None)
-        if rec is None or rec.last_names is None or not isinstance(name, str):
+        if rec is None or rec.innermost_frame is None or not isinstance(name, str):
             return None
-        frame = rec.last_names
+        frame = rec.innermost_frame
         return suggestions.for_name_error(
             name, frame.code.code.co_varnames, frame.globals, frame.builtins
         )

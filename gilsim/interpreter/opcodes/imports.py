@@ -5,7 +5,6 @@ program's own modules to a loader that executes them inside the simulation
 
 from __future__ import annotations
 
-import builtins
 import sys
 from typing import Any
 
@@ -78,6 +77,3 @@ def IMPORT_STAR(frame: Frame, arg: Any) -> None:
         if skip_private and name.startswith("_"):
             continue
         namespace[name] = getattr(module, name)
-
-
-_ = builtins
