@@ -1,15 +1,17 @@
 """The eval loop: CPython's ``_PyEval_EvalFrameDefault`` (``Python/ceval.c``) for simulated
 frames.
 
-This is the event loop of one simulated thread.  It fetches ``(handler, arg)`` pairs from the
-current frame and runs them; a handler returns ``None`` to go on in the same frame, another
-``Frame`` to go on there (a call pushed it, a return or yield went back to it), or ``EXIT``
-when the frame this run started with has returned or yielded.  Raised exceptions are
-dispatched through the exception table by ``unwind``, as at CPython's ``exception_unwind:``.
+This is the event loop of one simulated thread.  Cold code runs one instruction at a time:
+the loop fetches its ``(handler, arg, cost, pure)`` entry and calls the handler.  Code that
+has run a few times runs as compiled basic blocks (``blocks``), one call per block.  Either
+returns ``None`` to go on in the same frame, another ``Frame`` to go on there (a call pushed
+it, a return or yield went back to it), or ``EXIT`` when the frame this run started with has
+returned or yielded.  Raised exceptions are dispatched through the exception table by
+``unwind``, as at CPython's ``exception_unwind:``.
 
 Shape chosen for speed: the loop keeps the clock and the instruction count in local variables.
-It writes the clock back to the interpreter state only before an instruction that may read or
-advance it (anything that can call native or Python code); "pure" instructions
+It writes the clock back to the interpreter state only before code that may read or advance
+it (anything that can call native or Python code); "pure" instructions and blocks
 (``decode.PURE``: loads, stores, stack shuffles, unconditional jumps) skip that.
 """
 
