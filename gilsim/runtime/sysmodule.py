@@ -8,6 +8,7 @@ import collections.abc
 import sys
 from typing import Any
 
+from gilsim.errors import UnsupportedError
 from gilsim.interpreter import state, tracebacks
 from gilsim.runtime import ShadowModule
 
@@ -48,6 +49,14 @@ class ModulesView(collections.abc.MutableMapping):
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))
+
+
+def unsupported(what: str) -> UnsupportedError:
+    """A refusal naming ``what`` and where the simulated program asked for it."""
+    ts = state.current
+    frame = ts.frame if ts is not None else None
+    where = f"{frame.code.code.co_filename}, line {frame.f_lineno}: " if frame is not None else ""
+    return UnsupportedError(f"{where}{what} is not supported by gilsim")
 
 
 def make_sys(interp: state.InterpreterState) -> ShadowModule:
@@ -98,11 +107,11 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
 
     def settrace(function: Any) -> None:
         if function is not None:
-            raise NotImplementedError("sys.settrace is not supported inside gilsim")
+            raise unsupported("sys.settrace() (tracing the simulated interpreter)")
 
     def setprofile(function: Any) -> None:
         if function is not None:
-            raise NotImplementedError("sys.setprofile is not supported inside gilsim")
+            raise unsupported("sys.setprofile() (profiling the simulated interpreter)")
 
     def _getframe(depth: int = 0) -> Any:
         ts = state.current

@@ -103,3 +103,17 @@ def test_unsupported_version_from_the_command_line_is_one_line(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "not supported" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "call, what", [("breakpoint()", "breakpoint()"), ("sys.settrace(print)", "sys.settrace()")]
+)
+def test_unsupported_construct_is_one_line_naming_file_and_line(tmp_path, call, what):
+    script = tmp_path / "uses.py"
+    script.write_text(f"import sys\nprint('kept')\n{call}\nprint('never')\n")
+    result = gilsim("run", str(script))
+    assert result.returncode == 2
+    assert result.stdout == "kept\n"
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "uses.py, line 3" in lines[0] and what in lines[0]
