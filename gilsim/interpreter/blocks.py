@@ -86,6 +86,7 @@ class _Source:
             "_unbound": names.unbound_error,
             "_name_error": names.name_error,
             "_SimGenerator": generators.SimGenerator,
+            "_SimCoroutine": generators.SimCoroutine,
             "_resume": generators.resume_in_sim,
             "_next": next,
             "_getattr": getattr,
@@ -215,6 +216,33 @@ def _t_load_deref(src: _Source, k: int, arg: int) -> None:
     src.emit("except ValueError:")
     src.emit(f"    _k = {k}")
     src.emit(f"    raise _unbound(frame, {arg}) from None")
+
+
+def _t_send(src: _Source, k: int, arg: int) -> None:
+    """``SEND`` into a suspended simulated generator or coroutine (the resume written out as
+    in ``_t_for_iter``); anything else goes through the handler."""
+    handler = src.bind(f"_h{k}", generators_opcodes.SEND)
+    src.emit(f"_k = {k}")
+    src.emit(f"frame.pc = {k + 1}")
+    src.emit("receiver = stack[-2]")
+    src.emit("ts = frame.thread")
+    src.emit(
+        "if (type(receiver) is _SimGenerator or type(receiver) is _SimCoroutine) "
+        "and receiver.status is _SUSPENDED and ts.depth < ts.interp.recursion_limit:"
+    )
+    src.emit("    callee = receiver.frame")
+    src.emit("    callee.stack.append(pop())")
+    src.emit("    callee.is_entry = False")
+    src.emit(f"    callee.resume_target = {arg}")
+    src.emit("    ts.depth += 1")
+    src.emit("    callee.previous = frame")
+    src.emit("    callee.thread = ts")
+    src.emit("    ts.frame = callee")
+    src.emit("    receiver.status = _RUNNING")
+    src.emit("    callee.generator = receiver")
+    src.emit("    ts.exc_info.append(receiver.exc_state)")
+    src.emit("    return callee")
+    src.emit(f"return {handler}(frame, {arg})")
 
 
 def _t_load_method(src: _Source, k: int, arg: str) -> None:
@@ -378,6 +406,7 @@ TEMPLATES: dict[Callable[..., Any], Callable[..., None]] = {
     calls_opcodes.CALL: _t_call,
     calls_opcodes.RETURN_VALUE: _t_return_value,
     generators_opcodes.YIELD_VALUE: _t_yield_value,
+    generators_opcodes.SEND: _t_send,
 }
 
 
