@@ -25,6 +25,8 @@ property tests run every program both ways (``GILSIM_BLOCKS=0`` turns compilatio
 
 from __future__ import annotations
 
+import dis
+import keyword
 import os
 import sys
 from collections.abc import Callable
@@ -165,14 +167,27 @@ def _t_load_global(src: _Source, k: int, arg: tuple[str, bool]) -> None:
     src.emit("push(v)")
 
 
-def _binary(table: tuple[Any, ...]) -> Callable[..., None]:
-    def emit(src: _Source, k: int, arg: int) -> None:
-        op = src.bind(f"_op{k}", table[arg])
-        src.emit(f"_k = {k}")
-        src.emit("r = pop()")
-        src.emit(f"stack[-1] = {op}(stack[-1], r)")
+# The operators written as host syntax, so that the host interpreter's own specialized
+# instructions do the work (the same operation as ``operator.add`` and friends).
+_BINARY_SYMBOLS = tuple(symbol for _name, symbol in dis._nb_ops)  # type: ignore[attr-defined]
 
-    return emit
+
+def _t_binary_op(src: _Source, k: int, arg: int) -> None:
+    symbol = _BINARY_SYMBOLS[arg]
+    src.emit(f"_k = {k}")
+    src.emit("r = pop()")
+    if symbol.endswith("=") and symbol not in ("==", "!=", "<=", ">="):
+        src.emit("x = stack[-1]")
+        src.emit(f"x {symbol} r")
+        src.emit("stack[-1] = x")
+    else:
+        src.emit(f"stack[-1] = stack[-1] {symbol} r")
+
+
+def _t_compare_op(src: _Source, k: int, arg: int) -> None:
+    src.emit(f"_k = {k}")
+    src.emit("r = pop()")
+    src.emit(f"stack[-1] = stack[-1] {dis.cmp_op[arg]} r")
 
 
 def _t_is_op(src: _Source, k: int, arg: int) -> None:
@@ -200,14 +215,15 @@ def _t_store_subscr(src: _Source, k: int, arg: Any) -> None:
 
 
 def _t_load_attr(src: _Source, k: int, arg: str) -> None:
+    # Written as attribute syntax: bytecode names are identifiers, already mangled.
     src.emit(f"_k = {k}")
-    src.emit(f"stack[-1] = _getattr(stack[-1], {src.bind(f'_n{k}', arg)})")
+    src.emit(f"stack[-1] = stack[-1].{arg}")
 
 
 def _t_store_attr(src: _Source, k: int, arg: str) -> None:
     src.emit(f"_k = {k}")
     src.emit("c = pop()")
-    src.emit(f"_setattr(c, {src.bind(f'_n{k}', arg)}, pop())")
+    src.emit(f"c.{arg} = pop()")
 
 
 def _t_load_deref(src: _Source, k: int, arg: int) -> None:
@@ -264,7 +280,7 @@ def _t_load_method(src: _Source, k: int, arg: str) -> None:
     src.emit("    push(owner)")
     src.emit("else:")
     src.emit("    stack[-1] = NULL")
-    src.emit(f"    push(_getattr(owner, {name}))")
+    src.emit(f"    push(owner.{arg})")
 
 
 def _t_for_iter(src: _Source, k: int, arg: int) -> None:
@@ -320,10 +336,17 @@ def _t_call(src: _Source, k: int, argc: int) -> None:
     src.emit("    missing = decoded.nlocalsplus - len(args)")
     src.emit("    if missing:")
     src.emit("        args += [NULL] * missing")
-    src.emit(
-        "    return _push(frame.thread, frame, "
-        "_Frame(decoded, args, func.__globals__, func.__builtins__, None, func))"
-    )
+    src.emit("    callee = _Frame(decoded, args, func.__globals__, func.__builtins__, None, func)")
+    # ``push_frame``, written out; past the recursion limit it raises.
+    src.emit("    ts = frame.thread")
+    src.emit("    depth = ts.depth + 1")
+    src.emit("    if depth > ts.interp.recursion_limit:")
+    src.emit("        return _push(ts, frame, callee)")
+    src.emit("    ts.depth = depth")
+    src.emit("    callee.previous = frame")
+    src.emit("    callee.thread = ts")
+    src.emit("    ts.frame = callee")
+    src.emit("    return callee")
     src.emit("return _call(frame, func, args, None)")
 
 
@@ -385,8 +408,8 @@ TEMPLATES: dict[Callable[..., Any], Callable[..., None]] = {
     stack.PRECALL: _t_nothing,
     stack.RESUME: _t_nothing,
     stack.EXTENDED_ARG: _t_nothing,
-    operators.BINARY_OP: _binary(operators.BINARY_OPS),
-    operators.COMPARE_OP: _binary(operators.COMPARE_OPS),
+    operators.BINARY_OP: _t_binary_op,
+    operators.COMPARE_OP: _t_compare_op,
     operators.IS_OP: _t_is_op,
     operators.CONTAINS_OP: _t_contains_op,
     operators.BINARY_SUBSCR: _t_binary_subscr,
@@ -408,6 +431,13 @@ TEMPLATES: dict[Callable[..., Any], Callable[..., None]] = {
     generators_opcodes.YIELD_VALUE: _t_yield_value,
     generators_opcodes.SEND: _t_send,
 }
+
+
+_NEEDS_IDENTIFIER = frozenset({_t_load_attr, _t_store_attr, _t_load_method})
+
+
+def _is_plain_name(name: Any) -> bool:
+    return isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name)
 
 
 def leaders(code: DecodedCode) -> frozenset[int]:
@@ -440,6 +470,8 @@ def compile_block(code: DecodedCode, start: int) -> tuple[Callable[..., Any], in
         cost += instruction_cost
         pure = pure and name in PURE
         template = TEMPLATES.get(handler)
+        if template in _NEEDS_IDENTIFIER and not _is_plain_name(arg):
+            template = None
         terminator = name in _TERMINATORS
         if template is not None:
             template(src, end, arg)
