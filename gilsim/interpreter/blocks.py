@@ -234,6 +234,38 @@ def _t_load_deref(src: _Source, k: int, arg: int) -> None:
     src.emit(f"    raise _unbound(frame, {arg}) from None")
 
 
+def _emit_resume(src: _Source, generator: str, value: str, target: int, indent: str) -> None:
+    """``generators.resume_in_sim`` for a suspended generator in local ``generator``, written
+    out: send ``value`` and make its frame the current one."""
+    for line in (
+        f"callee = {generator}.frame",
+        f"callee.stack.append({value})",
+        "callee.is_entry = False",
+        f"callee.resume_target = {target}",
+        "ts.depth += 1",
+        "callee.previous = frame",
+        "callee.thread = ts",
+        "ts.frame = callee",
+        f"{generator}.status = _RUNNING",
+        f"callee.generator = {generator}",
+        f"ts.exc_info.append({generator}.exc_state)",
+        "return callee",
+    ):
+        src.emit(indent + line)
+
+
+def _emit_leave_frame(src: _Source) -> None:
+    """Unlink the current frame from its thread (``RETURN_VALUE``/``YIELD_VALUE``)."""
+    for line in (
+        "ts = frame.thread",
+        "previous = frame.previous",
+        "ts.frame = previous",
+        "ts.depth -= 1",
+        "frame.previous = None",
+    ):
+        src.emit(line)
+
+
 def _t_send(src: _Source, k: int, arg: int) -> None:
     """``SEND`` into a suspended simulated generator or coroutine (the resume written out as
     in ``_t_for_iter``); anything else goes through the handler."""
@@ -246,18 +278,7 @@ def _t_send(src: _Source, k: int, arg: int) -> None:
         "if (type(receiver) is _SimGenerator or type(receiver) is _SimCoroutine) "
         "and receiver.status is _SUSPENDED and ts.depth < ts.interp.recursion_limit:"
     )
-    src.emit("    callee = receiver.frame")
-    src.emit("    callee.stack.append(pop())")
-    src.emit("    callee.is_entry = False")
-    src.emit(f"    callee.resume_target = {arg}")
-    src.emit("    ts.depth += 1")
-    src.emit("    callee.previous = frame")
-    src.emit("    callee.thread = ts")
-    src.emit("    ts.frame = callee")
-    src.emit("    receiver.status = _RUNNING")
-    src.emit("    callee.generator = receiver")
-    src.emit("    ts.exc_info.append(receiver.exc_state)")
-    src.emit("    return callee")
+    _emit_resume(src, "receiver", "pop()", arg, "    ")
     src.emit(f"return {handler}(frame, {arg})")
 
 
@@ -287,21 +308,9 @@ def _t_for_iter(src: _Source, k: int, arg: int) -> None:
     src.emit("it = stack[-1]")
     src.emit("if type(it) is _SimGenerator:")
     src.emit(f"    frame.pc = {k + 1}")
-    # ``generators.resume_in_sim`` for a suspended generator, written out.
     src.emit("    ts = frame.thread")
     src.emit("    if it.status is _SUSPENDED and ts.depth < ts.interp.recursion_limit:")
-    src.emit("        callee = it.frame")
-    src.emit("        callee.stack.append(None)")
-    src.emit("        callee.is_entry = False")
-    src.emit(f"        callee.resume_target = {arg}")
-    src.emit("        ts.depth += 1")
-    src.emit("        callee.previous = frame")
-    src.emit("        callee.thread = ts")
-    src.emit("        ts.frame = callee")
-    src.emit("        it.status = _RUNNING")
-    src.emit("        callee.generator = it")
-    src.emit("        ts.exc_info.append(it.exc_state)")
-    src.emit("        return callee")
+    _emit_resume(src, "it", "None", arg, "        ")
     src.emit(f"    return _resume(frame, it, None, {arg})")
     src.emit(f"_k = {k}")
     src.emit("try:")
@@ -357,11 +366,7 @@ def _t_yield_value(src: _Source, k: int, arg: Any) -> None:
     src.emit("if frame.is_entry:")
     src.emit(f"    return {handler}(frame, None)")
     src.emit("v = pop()")
-    src.emit("ts = frame.thread")
-    src.emit("previous = frame.previous")
-    src.emit("ts.frame = previous")
-    src.emit("ts.depth -= 1")
-    src.emit("frame.previous = None")
+    _emit_leave_frame(src)
     src.emit("gen = frame.generator")
     src.emit("gen.status = _SUSPENDED")
     src.emit("frame.generator = None")
@@ -378,11 +383,7 @@ def _t_return_value(src: _Source, k: int, arg: Any) -> None:
     src.emit(f"    frame.pc = {k + 1}")
     src.emit(f"    return {handler}(frame, None)")
     src.emit("v = pop()")
-    src.emit("ts = frame.thread")
-    src.emit("previous = frame.previous")
-    src.emit("ts.frame = previous")
-    src.emit("ts.depth -= 1")
-    src.emit("frame.previous = None")
+    _emit_leave_frame(src)
     src.emit(f"frame.pc = {k + 1}")
     # As in the handler: release the locals first to last when nothing else holds the frame.
     src.emit(f"if _getrefcount(frame) <= {calls_opcodes._UNREFERENCED}:")
