@@ -29,12 +29,13 @@ import dis
 import keyword
 import os
 import sys
+import types
 from collections.abc import Callable
 from typing import Any
 
-from gilsim.interpreter import calls, generators
+from gilsim.interpreter import calls, costs, generators
 from gilsim.interpreter.decode import PURE, DecodedCode
-from gilsim.interpreter.frame import NULL, Frame, push_frame
+from gilsim.interpreter.frame import EXIT, NULL, Frame, push_frame
 from gilsim.interpreter.functions import SimFunction
 from gilsim.interpreter.opcodes import calls as calls_opcodes
 from gilsim.interpreter.opcodes import generators as generators_opcodes
@@ -94,12 +95,16 @@ class _Source:
             "_getattr": getattr,
             "_setattr": setattr,
             "_SimFunction": SimFunction,
+            "_MethodType": types.MethodType,
+            "_BuiltinFunctionType": types.BuiltinFunctionType,
+            "_native_cost": costs.native_call_cost,
             "_Frame": Frame,
             "_push": push_frame,
             "_call": calls.call,
             "_getrefcount": sys.getrefcount,
             "_generic_getattr": object.__getattribute__,
             "_lookup_type": names.lookup_type,
+            "_EXIT": EXIT,
             "_SUSPENDED": generators.SUSPENDED,
             "_RUNNING": generators.RUNNING,
         }
@@ -152,6 +157,14 @@ def _t_push_null(src: _Source, k: int, arg: Any) -> None:
 
 def _t_nothing(src: _Source, k: int, arg: Any) -> None:
     pass
+
+
+def _t_copy(src: _Source, k: int, arg: int) -> None:
+    src.emit(f"push(stack[-{arg}])")
+
+
+def _t_swap(src: _Source, k: int, arg: int) -> None:
+    src.emit(f"stack[-1], stack[-{arg}] = stack[-{arg}], stack[-1]")
 
 
 def _t_load_global(src: _Source, k: int, arg: tuple[str, bool]) -> None:
@@ -340,6 +353,9 @@ def _t_call(src: _Source, k: int, argc: int) -> None:
     src.emit("else:")
     src.emit("    func = s")
     src.emit(f"    args = [{', '.join(['f', *positional])}]")
+    src.emit("if type(func) is _MethodType and type(func.__func__) is _SimFunction:")
+    src.emit("    args.insert(0, func.__self__)")
+    src.emit("    func = func.__func__")
     src.emit("if type(func) is _SimFunction and func.fast_call_arity == len(args):")
     src.emit("    decoded = func.decoded")
     src.emit("    missing = decoded.nlocalsplus - len(args)")
@@ -356,6 +372,12 @@ def _t_call(src: _Source, k: int, argc: int) -> None:
     src.emit("    callee.thread = ts")
     src.emit("    ts.frame = callee")
     src.emit("    return callee")
+    # A builtin function or bound builtin method (``len``, ``abs``, ``list.append``): the
+    # native part of ``calls.call``, written out.
+    src.emit("if type(func) is _BuiltinFunctionType:")
+    src.emit("    frame.thread.interp.clock_ns += _native_cost(func, args)")
+    src.emit("    push(func(*args))")
+    src.emit("    return None")
     src.emit("return _call(frame, func, args, None)")
 
 
@@ -376,15 +398,19 @@ def _t_yield_value(src: _Source, k: int, arg: Any) -> None:
 
 
 def _t_return_value(src: _Source, k: int, arg: Any) -> None:
-    """``RETURN_VALUE`` from a plain function to a simulated caller; generators and the
-    entry frame of a run go through the handler."""
+    """``RETURN_VALUE`` from a plain function (``calls_opcodes.RETURN_VALUE``, written out);
+    a generator's return goes through the handler."""
     handler = src.bind(f"_h{k}", calls_opcodes.RETURN_VALUE)
-    src.emit("if frame.generator is not None or frame.is_entry:")
+    src.emit("if frame.generator is not None:")
     src.emit(f"    frame.pc = {k + 1}")
     src.emit(f"    return {handler}(frame, None)")
     src.emit("v = pop()")
     _emit_leave_frame(src)
     src.emit(f"frame.pc = {k + 1}")
+    src.emit("if frame.is_entry:")
+    src.emit("    frame.is_entry = False")
+    src.emit("    ts.retval = v")
+    src.emit("    return _EXIT")
     # As in the handler: release the locals first to last when nothing else holds the frame.
     src.emit(f"if _getrefcount(frame) <= {calls_opcodes._UNREFERENCED}:")
     src.emit("    fast.reverse()")
@@ -405,6 +431,8 @@ TEMPLATES: dict[Callable[..., Any], Callable[..., None]] = {
     names.LOAD_METHOD: _t_load_method,
     stack.POP_TOP: _t_pop_top,
     stack.PUSH_NULL: _t_push_null,
+    stack.COPY: _t_copy,
+    stack.SWAP: _t_swap,
     stack.NOP: _t_nothing,
     stack.PRECALL: _t_nothing,
     stack.RESUME: _t_nothing,
