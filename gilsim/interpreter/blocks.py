@@ -180,6 +180,27 @@ def _t_load_global(src: _Source, k: int, arg: tuple[str, bool]) -> None:
     src.emit("push(v)")
 
 
+def _t_load_name(src: _Source, k: int, arg: str) -> None:
+    """``LOAD_NAME`` (module and class bodies): the namespace, globals, then builtins."""
+    name = src.bind(f"_n{k}", arg)
+    src.emit(f"_k = {k}")
+    src.emit("ns = frame.locals")
+    src.emit(f"if ns is not None and type(ns) is dict and {name} in ns:")
+    src.emit(f"    push(ns[{name}])")
+    src.emit("else:")
+    src.emit(f"    {src.bind(f'_h{k}', names.LOAD_NAME)}(frame, {name})")
+
+
+def _t_store_name(src: _Source, k: int, arg: str) -> None:
+    name = src.bind(f"_n{k}", arg)
+    src.emit(f"_k = {k}")
+    src.emit("ns = frame.locals")
+    src.emit("if ns is not None:")
+    src.emit(f"    ns[{name}] = pop()")
+    src.emit("else:")
+    src.emit(f"    {src.bind(f'_h{k}', names.STORE_NAME)}(frame, {name})")
+
+
 # The operators written as host syntax, so that the host interpreter's own specialized
 # instructions do the work (the same operation as ``operator.add`` and friends).
 _BINARY_SYMBOLS = tuple(symbol for _name, symbol in dis._nb_ops)  # type: ignore[attr-defined]
@@ -425,6 +446,8 @@ TEMPLATES: dict[Callable[..., Any], Callable[..., None]] = {
     names.STORE_FAST: _t_store_fast,
     names.LOAD_CONST: _t_load_const,
     names.LOAD_GLOBAL: _t_load_global,
+    names.LOAD_NAME: _t_load_name,
+    names.STORE_NAME: _t_store_name,
     names.LOAD_ATTR: _t_load_attr,
     names.STORE_ATTR: _t_store_attr,
     names.LOAD_DEREF: _t_load_deref,
