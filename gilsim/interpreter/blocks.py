@@ -103,7 +103,6 @@ class _Source:
             "_call": calls.call,
             "_getrefcount": sys.getrefcount,
             "_generic_getattr": object.__getattribute__,
-            "_lookup_type": names.lookup_type,
             "_EXIT": EXIT,
             "_SUSPENDED": generators.SUSPENDED,
             "_RUNNING": generators.RUNNING,
@@ -325,7 +324,13 @@ def _t_load_method(src: _Source, k: int, arg: str) -> None:
     src.emit("method = None")
     src.emit("tp = type(owner)")
     src.emit("if tp.__getattribute__ is _generic_getattr:")
-    src.emit(f"    descr = _lookup_type(tp, {name})")
+    # ``names.lookup_type``, written out.
+    src.emit("    descr = None")
+    src.emit("    for klass in tp.__mro__:")
+    src.emit("        namespace = klass.__dict__")
+    src.emit(f"        if {name} in namespace:")
+    src.emit(f"            descr = namespace[{name}]")
+    src.emit("            break")
     src.emit("    if type(descr) is _SimFunction:")
     src.emit("        instance_dict = _getattr(owner, '__dict__', None)")
     src.emit(f"        if not instance_dict or {name} not in instance_dict:")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import types
 from typing import Any
 
-from gilsim.interpreter import binding
+from gilsim.interpreter import binding, state
 from gilsim.interpreter import eval as eval_
 from gilsim.interpreter.decode import CO_VARARGS, CO_VARKEYWORDS, DecodedCode
 from gilsim.interpreter.frame import NULL, Frame
@@ -77,7 +77,25 @@ class SimFunction:
         return types.MethodType(self, instance)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return eval_.call_from_native(self, args, kwargs)
+        """Called from native code: ``eval.call_from_native``, with the common case (as many
+        positional arguments as parameters) bound here, since callbacks are frequent."""
+        ts = state.current
+        if ts is None or kwargs or len(args) != self.fast_call_arity:
+            return eval_.call_from_native(self, args, kwargs)
+        decoded = self.decoded
+        fast = list(args)
+        missing = decoded.nlocalsplus - len(fast)
+        if missing:
+            fast.extend([NULL] * missing)
+        frame = Frame(decoded, fast, self.__globals__, self.__builtins__, None, self)
+        depth = ts.depth + 1
+        if depth > ts.interp.recursion_limit:
+            raise RecursionError("maximum recursion depth exceeded while calling a Python object")
+        ts.depth = depth
+        frame.previous = ts.frame
+        frame.thread = ts
+        ts.frame = frame
+        return eval_.run(ts, frame)
 
     def __repr__(self) -> str:
         return f"<function {self.__qualname__} at {id(self):#x}>"
