@@ -47,24 +47,16 @@ HOT = 2
 ENABLED = os.environ.get("GILSIM_BLOCKS", "1") != "0"
 
 # Instructions after which a block ends: they jump, may change the current frame, or raise.
+# ``CALL``, ``FOR_ITER`` and the conditional jumps do not end a block: their templates leave
+# it early when they must (see "Early exits" below).
 _TERMINATORS = frozenset(
     {
         "JUMP_FORWARD",
         "JUMP_BACKWARD",
         "JUMP_BACKWARD_NO_INTERRUPT",
-        "POP_JUMP_FORWARD_IF_TRUE",
-        "POP_JUMP_FORWARD_IF_FALSE",
-        "POP_JUMP_FORWARD_IF_NONE",
-        "POP_JUMP_FORWARD_IF_NOT_NONE",
-        "POP_JUMP_BACKWARD_IF_TRUE",
-        "POP_JUMP_BACKWARD_IF_FALSE",
-        "POP_JUMP_BACKWARD_IF_NONE",
-        "POP_JUMP_BACKWARD_IF_NOT_NONE",
         "JUMP_IF_TRUE_OR_POP",
         "JUMP_IF_FALSE_OR_POP",
-        "FOR_ITER",
         "SEND",
-        "CALL",
         "CALL_FUNCTION_EX",
         "RETURN_VALUE",
         "YIELD_VALUE",
@@ -84,6 +76,8 @@ class _Source:
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        # Instruction number -> (cost, count) of the block's instructions after it.
+        self.rest: dict[int, tuple[int, int]] = {}
         self.bindings: dict[str, Any] = {
             "NULL": NULL,
             "_unbound": names.unbound_error,
@@ -115,6 +109,15 @@ class _Source:
     def emit(self, line: str) -> None:
         self.lines.append("        " + line)
 
+    def refund(self, k: int, indent: str = "") -> None:
+        """Before leaving the block early at instruction ``k``: give back the cost and the
+        count of the instructions after it, which the eval loop charged up front."""
+        rest_ns, rest = self.rest[k]
+        if rest:
+            self.emit(f"{indent}ts = frame.thread")
+            self.emit(f"{indent}ts.refund_ns += {rest_ns}")
+            self.emit(f"{indent}ts.refund_count += {rest}")
+
 
 def _jump_template(condition: str | None) -> Callable[..., None]:
     def emit(src: _Source, k: int, arg: int) -> None:
@@ -125,6 +128,7 @@ def _jump_template(condition: str | None) -> Callable[..., None]:
         src.emit(f"_k = {k}")
         src.emit(f"if {condition}:")
         src.emit(f"    frame.pc = {arg}")
+        src.refund(k, "    ")
         src.emit("    return None")
 
     return emit
@@ -344,67 +348,95 @@ def _t_load_method(src: _Source, k: int, arg: str) -> None:
 
 
 def _t_for_iter(src: _Source, k: int, arg: int) -> None:
+    src.emit(f"_k = {k}")
     src.emit("it = stack[-1]")
     src.emit("if type(it) is _SimGenerator:")
     src.emit(f"    frame.pc = {k + 1}")
+    src.refund(k, "    ")
     src.emit("    ts = frame.thread")
     src.emit("    if it.status is _SUSPENDED and ts.depth < ts.interp.recursion_limit:")
     _emit_resume(src, "it", "None", arg, "        ")
     src.emit(f"    return _resume(frame, it, None, {arg})")
-    src.emit(f"_k = {k}")
     src.emit("try:")
     src.emit("    push(_next(it))")
     src.emit("except StopIteration:")
     src.emit("    pop()")
     src.emit(f"    frame.pc = {arg}")
+    src.refund(k, "    ")
     src.emit("    return None")
 
 
 def _t_call(src: _Source, k: int, argc: int) -> None:
-    """``CALL``: a simulated function called with exactly its positional parameters gets
-    its frame here; every other call goes through the handler."""
+    """``CALL``: a simulated function called with exactly its positional parameters gets its
+    frame here and the block is left; a builtin is called here and the block goes on; every
+    other call goes through ``calls.call`` (or the handler, with keyword arguments)."""
     handler = src.bind(f"_h{k}", calls_opcodes.CALL)
+    rest_ns, _rest = src.rest[k]
+    positional = [f"a{i}" for i in range(argc)]
     src.emit(f"_k = {k}")
     src.emit(f"frame.pc = {k + 1}")
     src.emit("if frame.kw_names:")
-    src.emit(f"    return {handler}(frame, {argc})")
-    positional = [f"a{i}" for i in range(argc)]
-    for name in reversed(positional):
-        src.emit(f"{name} = pop()")
-    src.emit("f = pop()")
-    src.emit("s = pop()")
-    src.emit("if s is NULL:")
-    src.emit("    func = f")
-    src.emit(f"    args = [{', '.join(positional)}]")
+    _emit_native_call(src, k, f"{handler}(frame, {argc})", "    ")
     src.emit("else:")
-    src.emit("    func = s")
-    src.emit(f"    args = [{', '.join(['f', *positional])}]")
-    src.emit("if type(func) is _MethodType and type(func.__func__) is _SimFunction:")
-    src.emit("    args.insert(0, func.__self__)")
-    src.emit("    func = func.__func__")
-    src.emit("if type(func) is _SimFunction and func.fast_call_arity == len(args):")
-    src.emit("    decoded = func.decoded")
-    src.emit("    missing = decoded.nlocalsplus - len(args)")
-    src.emit("    if missing:")
-    src.emit("        args += [NULL] * missing")
-    src.emit("    callee = _Frame(decoded, args, func.__globals__, func.__builtins__, None, func)")
+    for name in reversed(positional):
+        src.emit(f"    {name} = pop()")
+    src.emit("    f = pop()")
+    src.emit("    s = pop()")
+    src.emit("    if s is NULL:")
+    src.emit("        func = f")
+    src.emit(f"        args = [{', '.join(positional)}]")
+    src.emit("    else:")
+    src.emit("        func = s")
+    src.emit(f"        args = [{', '.join(['f', *positional])}]")
+    src.emit("    if type(func) is _MethodType and type(func.__func__) is _SimFunction:")
+    src.emit("        args.insert(0, func.__self__)")
+    src.emit("        func = func.__func__")
+    src.emit("    if type(func) is _SimFunction and func.fast_call_arity == len(args):")
+    src.emit("        decoded = func.decoded")
+    src.emit("        missing = decoded.nlocalsplus - len(args)")
+    src.emit("        if missing:")
+    src.emit("            args += [NULL] * missing")
+    src.emit(
+        "        callee = _Frame(decoded, args, func.__globals__, func.__builtins__, None, func)"
+    )
     # ``push_frame``, written out; past the recursion limit it raises.
-    src.emit("    ts = frame.thread")
-    src.emit("    depth = ts.depth + 1")
-    src.emit("    if depth > ts.interp.recursion_limit:")
-    src.emit("        return _push(ts, frame, callee)")
-    src.emit("    ts.depth = depth")
-    src.emit("    callee.previous = frame")
-    src.emit("    callee.thread = ts")
-    src.emit("    ts.frame = callee")
-    src.emit("    return callee")
+    src.emit("        ts = frame.thread")
+    src.emit("        depth = ts.depth + 1")
+    src.emit("        if depth > ts.interp.recursion_limit:")
+    src.emit("            return _push(ts, frame, callee)")
+    src.emit("        ts.depth = depth")
+    src.emit("        callee.previous = frame")
+    src.emit("        callee.thread = ts")
+    src.emit("        ts.frame = callee")
+    src.refund(k, "        ")
+    src.emit("        return callee")
     # A builtin function or bound builtin method (``len``, ``abs``, ``list.append``): the
-    # native part of ``calls.call``, written out.
-    src.emit("if type(func) is _BuiltinFunctionType:")
-    src.emit("    frame.thread.interp.clock_ns += _native_cost(func, args)")
-    src.emit("    push(func(*args))")
-    src.emit("    return None")
-    src.emit("return _call(frame, func, args, None)")
+    # native part of ``calls.call``, written out.  It runs with the clock as it stands at
+    # this instruction (the eval loop charged the whole block before running it).
+    src.emit("    elif type(func) is _BuiltinFunctionType:")
+    src.emit("        interp = frame.thread.interp")
+    src.emit(f"        interp.clock_ns += _native_cost(func, args) - {rest_ns}")
+    src.emit("        try:")
+    src.emit("            push(func(*args))")
+    src.emit("        finally:")
+    src.emit(f"            interp.clock_ns += {rest_ns}")
+    src.emit("    else:")
+    _emit_native_call(src, k, "_call(frame, func, args, None)", "        ")
+
+
+def _emit_native_call(src: _Source, k: int, call: str, indent: str) -> None:
+    """A call that may push a frame (then the block is left) or finish natively (then it
+    goes on), made with the clock as it stands at instruction ``k``."""
+    rest_ns, _rest = src.rest[k]
+    src.emit(f"{indent}interp = frame.thread.interp")
+    src.emit(f"{indent}interp.clock_ns -= {rest_ns}")
+    src.emit(f"{indent}try:")
+    src.emit(f"{indent}    r = {call}")
+    src.emit(f"{indent}finally:")
+    src.emit(f"{indent}    interp.clock_ns += {rest_ns}")
+    src.emit(f"{indent}if r is not None:")
+    src.refund(k, indent + "    ")
+    src.emit(f"{indent}    return r")
 
 
 def _t_yield_value(src: _Source, k: int, arg: Any) -> None:
@@ -503,9 +535,8 @@ def leaders(code: DecodedCode) -> frozenset[int]:
     for index, name in enumerate(code.opnames):
         if name in _TERMINATORS:
             starts.add(index + 1)
-            arg = code.instructions[index][1]
-            if "JUMP" in name or name in ("FOR_ITER", "SEND"):
-                starts.add(arg)
+        if "JUMP" in name or name in ("FOR_ITER", "SEND"):
+            starts.add(code.instructions[index][1])
     for entry in code.handlers:
         starts.add(entry.target)
     return frozenset(starts)
@@ -516,34 +547,35 @@ def compile_block(code: DecodedCode, start: int) -> tuple[Callable[..., Any], in
     number of instructions, pure)."""
     if code.leaders is None:
         code.leaders = leaders(code)
-    src = _Source()
     end = start
-    cost = 0
-    pure = True
     last = len(code.instructions) - 1
-    while True:
-        handler, arg, instruction_cost, _pure = code.instructions[end]
-        name = code.opnames[end]
-        cost += instruction_cost
-        pure = pure and name in PURE
+    while not (code.opnames[end] in _TERMINATORS or end == last or end + 1 in code.leaders):
+        end += 1
+    src = _Source()
+    costs = [code.instructions[index][2] for index in range(start, end + 1)]
+    for index in range(start, end + 1):
+        after = costs[index - start + 1 :]
+        src.rest[index] = (sum(after), len(after))
+    rest_ns = src.bind("_rest_ns", tuple(src.rest[i][0] for i in range(start, end + 1)))
+    rest_count = src.bind("_rest_count", tuple(src.rest[i][1] for i in range(start, end + 1)))
+    for index in range(start, end + 1):
+        handler, arg, _cost, _pure = code.instructions[index]
         template = TEMPLATES.get(handler)
         if template in _NEEDS_IDENTIFIER and not _is_plain_name(arg):
             template = None
-        terminator = name in _TERMINATORS
         if template is not None:
-            template(src, end, arg)
+            template(src, index, arg)
+            continue
+        h = src.bind(f"_h{index}", handler)
+        a = src.bind(f"_a{index}", arg)
+        src.emit(f"_k = {index}")
+        src.emit(f"frame.pc = {index + 1}")
+        if code.opnames[index] in _TERMINATORS:
+            src.emit(f"return {h}(frame, {a})")
         else:
-            h = src.bind(f"_h{end}", handler)
-            a = src.bind(f"_a{end}", arg)
-            src.emit(f"_k = {end}")
-            src.emit(f"frame.pc = {end + 1}")
-            if terminator:
-                src.emit(f"return {h}(frame, {a})")
-            else:
-                src.emit(f"{h}(frame, {a})")
-        if terminator or end == last or end + 1 in code.leaders:
-            break
-        end += 1
+            src.emit(f"{h}(frame, {a})")
+    cost = sum(costs)
+    pure = all(name in PURE for name in code.opnames[start : end + 1])
     src.emit(f"frame.pc = {end + 1}")
     src.emit("return None")
     qualname = code.code.co_qualname.replace("<", "_").replace(">", "_").replace(".", "_")
@@ -560,6 +592,9 @@ def compile_block(code: DecodedCode, start: int) -> tuple[Callable[..., Any], in
             *src.lines,
             "    except BaseException:",
             "        frame.pc = _k + 1",
+            "        ts = frame.thread",
+            f"        ts.refund_ns += {rest_ns}[_k - {start}]",
+            f"        ts.refund_count += {rest_count}[_k - {start}]",
             "        raise",
         ]
     )

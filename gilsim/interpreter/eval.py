@@ -59,10 +59,17 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
                             _check_limits(interp, count, frame)
                         if pure:
                             function(frame)
+                        else:
+                            interp.clock_ns = clock
+                            result = function(frame)
+                            clock = interp.clock_ns
+                        if ts.refund_count:
+                            # The block was left early: give back what did not run.
+                            clock -= ts.refund_ns
+                            count -= ts.refund_count
+                            ts.refund_ns = ts.refund_count = 0
+                        if pure:
                             continue
-                        interp.clock_ns = clock
-                        result = function(frame)
-                        clock = interp.clock_ns
                     else:
                         # Not hot yet: one instruction, as CPython runs cold code unspecialized.
                         handler, arg, cost, pure = code.instructions[pc]
@@ -92,6 +99,10 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
                 # A pure instruction raised (the stored clock is behind), or another one
                 # (whose callbacks may have advanced the stored clock): keep the later.
                 clock = max(clock, interp.clock_ns)
+                if ts.refund_count:
+                    clock -= ts.refund_ns
+                    count -= ts.refund_count
+                    ts.refund_ns = ts.refund_count = 0
                 frame = unwind(ts, frame, raised)
     finally:
         interp.clock_ns = clock

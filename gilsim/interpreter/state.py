@@ -70,6 +70,11 @@ class ThreadState:
         self.exc_info: list[Any] = [None]
         # What the entry frame of the innermost run of the eval loop returned or yielded.
         self.retval: Any = None
+        # Cost (ns) and count of the instructions of a compiled block that did not run
+        # because the block was left early; the eval loop, which charged the whole block,
+        # gives them back (``blocks``, "Early exits").
+        self.refund_ns = 0
+        self.refund_count = 0
 
 
 current: ThreadState | None = None

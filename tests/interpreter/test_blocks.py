@@ -1,0 +1,46 @@
+"""Compiled basic blocks change how fast gilsim runs, never what it computes or charges:
+the same output, the same instruction count and the same virtual time as running every
+instruction through its handler."""
+
+from pathlib import Path
+
+import pytest
+
+import gilsim
+from gilsim.interpreter import blocks
+
+ROOT = Path(__file__).parent.parent.parent
+PROGRAMS = sorted(
+    p
+    for p in (ROOT / "tests" / "differential" / "programs").glob("*.py")
+    if not p.name.startswith(("lib_", "thread_", "async_asyncio"))
+)
+KERNELS = sorted((ROOT / "benchmarks" / "kernels").glob("*.py"))
+
+
+def run_both(path: Path, argv: list[str], monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(path.parent)
+    results = []
+    for enabled in (True, False):
+        monkeypatch.setattr(blocks, "ENABLED", enabled)
+        results.append(gilsim.run(path.name, argv=[path.name, *argv]))
+    return results
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.stem)
+def test_blocks_charge_exactly_what_instructions_charge(program, monkeypatch):
+    compiled, one_by_one = run_both(program, [], monkeypatch)
+    assert compiled.stdout == one_by_one.stdout
+    assert compiled.instructions == one_by_one.instructions
+    assert compiled.virtual_time_ns == one_by_one.virtual_time_ns
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda p: p.stem)
+def test_kernels_agree_in_both_modes(kernel, monkeypatch):
+    compiled, one_by_one = run_both(kernel, ["300"], monkeypatch)
+    assert compiled.exit_status == one_by_one.exit_status == 0
+    assert compiled.stdout == one_by_one.stdout
+    assert (compiled.instructions, compiled.virtual_time_ns) == (
+        one_by_one.instructions,
+        one_by_one.virtual_time_ns,
+    )
