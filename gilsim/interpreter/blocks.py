@@ -533,7 +533,9 @@ def leaders(code: DecodedCode) -> frozenset[int]:
     """Instructions where a block must start: jump targets and exception handlers."""
     starts = {0}
     for index, name in enumerate(code.opnames):
-        if name in _TERMINATORS:
+        if name in _TERMINATORS or name == "CALL":
+            # A block also ends after a call: most calls in hot code are to simulated
+            # functions, which leave the block anyway.
             starts.add(index + 1)
         if "JUMP" in name or name in ("FOR_ITER", "SEND"):
             starts.add(code.instructions[index][1])
