@@ -93,6 +93,7 @@ class _Source:
             "_BuiltinFunctionType": types.BuiltinFunctionType,
             "_native_cost": costs.native_call_cost,
             "_Frame": Frame,
+            "_new_frame": object.__new__,
             "_push": push_frame,
             "_call": calls.call,
             "_getrefcount": sys.getrefcount,
@@ -396,17 +397,19 @@ def _t_call(src: _Source, k: int, argc: int) -> None:
     src.emit("        missing = decoded.nlocalsplus - len(args)")
     src.emit("        if missing:")
     src.emit("            args += [NULL] * missing")
-    src.emit(
-        "        callee = _Frame(decoded, args, func.__globals__, func.__builtins__, None, func)"
-    )
     # ``push_frame``, written out; past the recursion limit it raises.
     src.emit("        ts = frame.thread")
     src.emit("        depth = ts.depth + 1")
     src.emit("        if depth > ts.interp.recursion_limit:")
-    src.emit("            return _push(ts, frame, callee)")
+    src.emit(
+        "            return _push(ts, frame, "
+        "_Frame(decoded, args, func.__globals__, func.__builtins__, None, func))"
+    )
+    # ``Frame.__init__``, written out (a host call per simulated call is worth saving).
+    src.emit("        callee = _new_frame(_Frame)")
+    for field, value in _FRAME_FIELDS:
+        src.emit(f"        callee.{field} = {value}")
     src.emit("        ts.depth = depth")
-    src.emit("        callee.previous = frame")
-    src.emit("        callee.thread = ts")
     src.emit("        ts.frame = callee")
     src.refund(k, "        ")
     src.emit("        return callee")
@@ -422,6 +425,26 @@ def _t_call(src: _Source, k: int, argc: int) -> None:
     src.emit(f"            interp.clock_ns += {rest_ns}")
     src.emit("    else:")
     _emit_native_call(src, k, "_call(frame, func, args, None)", "        ")
+
+
+# The fields of a new frame for a call, as ``Frame.__init__`` sets them.
+_FRAME_FIELDS = (
+    ("code", "decoded"),
+    ("fast", "args"),
+    ("stack", "[]"),
+    ("pc", "0"),
+    ("globals", "func.__globals__"),
+    ("builtins", "func.__builtins__"),
+    ("locals", "None"),
+    ("function", "func"),
+    ("previous", "frame"),
+    ("generator", "None"),
+    ("kw_names", "()"),
+    ("is_entry", "False"),
+    ("resume_target", "None"),
+    ("thread", "ts"),
+    ("locals_snapshot", "None"),
+)
 
 
 def _emit_native_call(src: _Source, k: int, call: str, indent: str) -> None:

@@ -44,3 +44,9 @@ def test_kernels_agree_in_both_modes(kernel, monkeypatch):
         one_by_one.instructions,
         one_by_one.virtual_time_ns,
     )
+
+
+def test_the_written_out_frame_sets_every_field_of_frame():
+    from gilsim.interpreter.frame import Frame
+
+    assert sorted(field for field, _value in blocks._FRAME_FIELDS) == sorted(Frame.__slots__)
