@@ -35,7 +35,7 @@ from typing import Any
 
 from gilsim.interpreter import calls, costs, generators
 from gilsim.interpreter.decode import PURE, DecodedCode
-from gilsim.interpreter.frame import EXIT, NULL, Frame, push_frame
+from gilsim.interpreter.frame import EXIT, LEFT_EARLY, NULL, Frame, push_frame
 from gilsim.interpreter.functions import SimFunction
 from gilsim.interpreter.opcodes import calls as calls_opcodes
 from gilsim.interpreter.opcodes import generators as generators_opcodes
@@ -99,6 +99,7 @@ class _Source:
             "_getrefcount": sys.getrefcount,
             "_generic_getattr": object.__getattribute__,
             "_EXIT": EXIT,
+            "_LEFT_EARLY": LEFT_EARLY,
             "_SUSPENDED": generators.SUSPENDED,
             "_RUNNING": generators.RUNNING,
         }
@@ -110,14 +111,16 @@ class _Source:
     def emit(self, line: str) -> None:
         self.lines.append("        " + line)
 
-    def refund(self, k: int, indent: str = "") -> None:
+    def refund(self, k: int, indent: str = "") -> bool:
         """Before leaving the block early at instruction ``k``: give back the cost and the
-        count of the instructions after it, which the eval loop charged up front."""
+        count of the instructions after it, which the eval loop charged up front.  True if
+        there were any (a jump out then returns ``LEFT_EARLY`` rather than ``None``)."""
         rest_ns, rest = self.rest[k]
         if rest:
             self.emit(f"{indent}ts = frame.thread")
             self.emit(f"{indent}ts.refund_ns += {rest_ns}")
             self.emit(f"{indent}ts.refund_count += {rest}")
+        return bool(rest)
 
 
 def _jump_template(condition: str | None) -> Callable[..., None]:
@@ -129,8 +132,8 @@ def _jump_template(condition: str | None) -> Callable[..., None]:
         src.emit(f"_k = {k}")
         src.emit(f"if {condition}:")
         src.emit(f"    frame.pc = {arg}")
-        src.refund(k, "    ")
-        src.emit("    return None")
+        left = src.refund(k, "    ")
+        src.emit(f"    return {'_LEFT_EARLY' if left else 'None'}")
 
     return emit
 
@@ -353,18 +356,19 @@ def _t_for_iter(src: _Source, k: int, arg: int) -> None:
     src.emit("it = stack[-1]")
     src.emit("if type(it) is _SimGenerator:")
     src.emit(f"    frame.pc = {k + 1}")
-    src.refund(k, "    ")
+    left = src.refund(k, "    ")
     src.emit("    ts = frame.thread")
     src.emit("    if it.status is _SUSPENDED and ts.depth < ts.interp.recursion_limit:")
     _emit_resume(src, "it", "None", arg, "        ")
-    src.emit(f"    return _resume(frame, it, None, {arg})")
+    src.emit(f"    r = _resume(frame, it, None, {arg})")
+    src.emit(f"    return {'_LEFT_EARLY if r is None else r' if left else 'r'}")
     src.emit("try:")
     src.emit("    push(_next(it))")
     src.emit("except StopIteration:")
     src.emit("    pop()")
     src.emit(f"    frame.pc = {arg}")
-    src.refund(k, "    ")
-    src.emit("    return None")
+    left = src.refund(k, "    ")
+    src.emit(f"    return {'_LEFT_EARLY' if left else 'None'}")
 
 
 def _t_call(src: _Source, k: int, argc: int) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from gilsim.errors import GilsimError, LimitExceeded
 from gilsim.interpreter import blocks as blocks_
 from gilsim.interpreter import generators, state, tracebacks
-from gilsim.interpreter.frame import EXIT, Frame
+from gilsim.interpreter.frame import EXIT, LEFT_EARLY, Frame
 from gilsim.units import format_ns
 
 
@@ -58,18 +58,13 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
                             interp.clock_ns = clock
                             _check_limits(interp, count, frame)
                         if pure:
-                            function(frame)
+                            result = function(frame)
+                            if result is None:
+                                continue
                         else:
                             interp.clock_ns = clock
                             result = function(frame)
                             clock = interp.clock_ns
-                        if ts.refund_count:
-                            # The block was left early: give back what did not run.
-                            clock -= ts.refund_ns
-                            count -= ts.refund_count
-                            ts.refund_ns = ts.refund_count = 0
-                        if pure:
-                            continue
                     else:
                         # Not hot yet: one instruction, as CPython runs cold code unspecialized.
                         handler, arg, cost, pure = code.instructions[pc]
@@ -90,8 +85,15 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
                         result = handler(frame, arg)
                         clock = interp.clock_ns
                     if result is not None:
+                        if ts.refund_count:
+                            # A block was left early: give back what did not run.
+                            clock -= ts.refund_ns
+                            count -= ts.refund_count
+                            ts.refund_ns = ts.refund_count = 0
                         if result is EXIT:
                             return ts.retval
+                        if result is LEFT_EARLY:
+                            continue
                         frame = result
                         code = frame.code
                         blocks = code.blocks

@@ -144,6 +144,16 @@ class _Exit:
 EXIT: Any = _Exit()
 
 
+class _LeftEarly:
+    """Returned by a compiled block that jumped out before its end; the cost of the
+    instructions it skipped is in ``ThreadState.refund_*``."""
+
+    __slots__ = ()
+
+
+LEFT_EARLY: Any = _LeftEarly()
+
+
 def push_frame(ts: Any, caller: Frame | None, frame: Frame) -> Frame:
     """Link ``frame`` in front of ``caller`` on ``ts`` (a simulated-to-simulated call)."""
     depth = ts.depth + 1
