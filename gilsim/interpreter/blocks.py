@@ -8,9 +8,18 @@ the most common ones are written out inline from the templates below, the others
 handler from ``opcodes/`` exactly as the instruction-at-a-time loop would.  The eval loop then
 dispatches, and charges virtual time, once per block instead of once per instruction.
 
-A block ends after any instruction that may jump, change the current frame (calls, returns,
-yields, generator resumption) or raise on purpose, and before any jump target or exception
-handler.  Invariants the translation keeps:
+A block ends after an unconditional jump, a return or yield, an instruction that raises on
+purpose, and a ``CALL``; and before any jump target or exception handler.  Conditional jumps
+and ``FOR_ITER`` do not end it.
+
+Early exits.  The eval loop charges a block's whole cost and count before running it.  When
+a block is left before its end (a conditional jump taken, a generator resumed by
+``FOR_ITER``, an exception), the instructions that did not run are given back through
+``ThreadState.refund_ns``/``refund_count``, so the instruction count and virtual time are
+exactly those of instruction-at-a-time execution (``tests/interpreter/test_blocks.py``).  A
+native call inside a block runs with the clock as it stands at its instruction.
+
+Invariants the translation keeps:
 
 - ``frame.stack`` and ``frame.fast`` hold exactly what the instruction-at-a-time loop would
   hold after every instruction, so handlers and ``unwind`` see no difference;
