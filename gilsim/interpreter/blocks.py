@@ -506,7 +506,7 @@ def _t_return_value(src: _Source, k: int, arg: Any) -> None:
     src.emit("    ts.retval = v")
     src.emit("    return _EXIT")
     # As in the handler: release the locals first to last when nothing else holds the frame.
-    src.emit(f"if _getrefcount(frame) <= {calls_opcodes._UNREFERENCED}:")
+    src.emit(f"if len(fast) > 1 and _getrefcount(frame) <= {calls_opcodes._UNREFERENCED}:")
     src.emit("    fast.reverse()")
     src.emit("previous.stack.append(v)")
     src.emit("return previous")

@@ -97,7 +97,7 @@ def RETURN_VALUE(frame: Frame, arg: Any) -> Any:
         frame.is_entry = False
         ts.retval = value
         return EXIT
-    if _getrefcount(frame) <= _UNREFERENCED:
+    if len(frame.fast) > 1 and _getrefcount(frame) <= _UNREFERENCED:
         # CPython releases a finished frame's locals first to last (``_PyFrame_Clear``); a
         # list releases its items last to first, so reverse it (observable through
         # ``__del__`` and generator finalizers).  Not when something still holds the frame.
