@@ -87,6 +87,8 @@ class _Source:
         self.lines: list[str] = []
         # Instruction number -> (cost, count) of the block's instructions after it.
         self.rest: dict[int, tuple[int, int]] = {}
+        # Fast locals that can never be unbound (``always_bound``).
+        self.always_bound: frozenset[int] = frozenset()
         self.bindings: dict[str, Any] = {
             "NULL": NULL,
             "_unbound": names.unbound_error,
@@ -148,6 +150,9 @@ def _jump_template(condition: str | None) -> Callable[..., None]:
 
 
 def _t_load_fast(src: _Source, k: int, arg: int) -> None:
+    if arg in src.always_bound:
+        src.emit(f"push(fast[{arg}])")
+        return
     src.emit(f"v = fast[{arg}]")
     src.emit("if v is NULL:")
     src.emit(f"    _k = {k}")
@@ -565,6 +570,22 @@ def _is_plain_name(name: Any) -> bool:
     return isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name)
 
 
+def always_bound(code: DecodedCode) -> frozenset[int]:
+    """Parameters that no instruction unbinds: bound on entry (binding fills every
+    parameter) and never deleted, so ``LOAD_FAST`` of them cannot fail."""
+    raw = code.code
+    count = raw.co_argcount + raw.co_kwonlyargcount
+    count += bool(raw.co_flags & 0x04) + bool(raw.co_flags & 0x08)
+    if not raw.co_flags & 0x02:  # no CO_NEWLOCALS: module or class body, no parameters
+        return frozenset()
+    deleted = {
+        code.instructions[index][1]
+        for index, name in enumerate(code.opnames)
+        if name in ("DELETE_FAST", "MAKE_CELL")
+    }
+    return frozenset(range(count)) - deleted
+
+
 def leaders(code: DecodedCode) -> frozenset[int]:
     """Instructions where a block must start: jump targets and exception handlers."""
     starts = {0}
@@ -590,6 +611,7 @@ def compile_block(code: DecodedCode, start: int) -> tuple[Callable[..., Any], in
     while not (code.opnames[end] in _TERMINATORS or end == last or end + 1 in code.leaders):
         end += 1
     src = _Source()
+    src.always_bound = always_bound(code)
     costs = [code.instructions[index][2] for index in range(start, end + 1)]
     for index in range(start, end + 1):
         after = costs[index - start + 1 :]
@@ -618,13 +640,22 @@ def compile_block(code: DecodedCode, start: int) -> tuple[Callable[..., Any], in
     src.emit("return None")
     qualname = code.code.co_qualname.replace("<", "_").replace(">", "_").replace(".", "_")
     parameters = ", ".join(f"{name}={name}" for name in src.bindings)
+    body = "\n".join(src.lines)
+    # Only the local aliases the body uses (each costs a host attribute load per run).
+    prologue = [
+        line
+        for line, used in (
+            ("    stack = frame.stack", "stack" in body or "push(" in body or "pop(" in body),
+            ("    push = stack.append", "push(" in body),
+            ("    pop = stack.pop", "pop(" in body),
+            ("    fast = frame.fast", "fast" in body),
+        )
+        if used
+    ]
     text = "\n".join(
         [
             f"def block_{qualname}_{start}(frame, {parameters}):",
-            "    stack = frame.stack",
-            "    push = stack.append",
-            "    pop = stack.pop",
-            "    fast = frame.fast",
+            *prologue,
             f"    _k = {start}",
             "    try:",
             *src.lines,
