@@ -570,6 +570,29 @@ def _is_plain_name(name: Any) -> bool:
     return isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name)
 
 
+def _emit_fused(src: _Source, code: DecodedCode, index: int) -> bool:
+    """Superinstructions for the commonest pairs in methods, written as one host statement:
+    ``LOAD_FAST self; LOAD_ATTR x`` and ``LOAD_FAST self; STORE_ATTR x``, for a parameter
+    that cannot be unbound.  If the attribute access raises, ``_k`` names it, and the
+    stack below is as the handler expects (a handler never keeps a value pushed inside its
+    own ``try``)."""
+    handler, arg, _cost, _pure = code.instructions[index]
+    if handler is not names.LOAD_FAST or arg not in src.always_bound:
+        return False
+    following, name, _cost2, _pure2 = code.instructions[index + 1]
+    if not _is_plain_name(name):
+        return False
+    if following is names.LOAD_ATTR:
+        src.emit(f"_k = {index + 1}")
+        src.emit(f"push(fast[{arg}].{name})")
+        return True
+    if following is names.STORE_ATTR:
+        src.emit(f"_k = {index + 1}")
+        src.emit(f"fast[{arg}].{name} = pop()")
+        return True
+    return False
+
+
 def always_bound(code: DecodedCode) -> frozenset[int]:
     """Parameters that no instruction unbinds: bound on entry (binding fills every
     parameter) and never deleted, so ``LOAD_FAST`` of them cannot fail."""
@@ -618,8 +641,15 @@ def compile_block(code: DecodedCode, start: int) -> tuple[Callable[..., Any], in
         src.rest[index] = (sum(after), len(after))
     rest_ns = src.bind("_rest_ns", tuple(src.rest[i][0] for i in range(start, end + 1)))
     rest_count = src.bind("_rest_count", tuple(src.rest[i][1] for i in range(start, end + 1)))
+    fused = False
     for index in range(start, end + 1):
+        if fused:
+            fused = False
+            continue
         handler, arg, _cost, _pure = code.instructions[index]
+        if index < end and _emit_fused(src, code, index):
+            fused = True
+            continue
         template = TEMPLATES.get(handler)
         if template in _NEEDS_IDENTIFIER and not _is_plain_name(arg):
             template = None
