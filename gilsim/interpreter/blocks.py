@@ -593,6 +593,51 @@ def _emit_fused(src: _Source, code: DecodedCode, index: int) -> bool:
     return False
 
 
+def _emit_store_load(src: _Source, code: DecodedCode, index: int) -> bool:
+    """``STORE_FAST x; LOAD_FAST x``: the value stays on the stack."""
+    handler, arg, _cost, _pure = code.instructions[index]
+    following, arg2, _cost2, _pure2 = code.instructions[index + 1]
+    if handler is names.STORE_FAST and following is names.LOAD_FAST and arg == arg2:
+        src.emit(f"fast[{arg}] = stack[-1]")
+        return True
+    return False
+
+
+def _operand(src: _Source, code: DecodedCode, index: int) -> str | None:
+    """The host expression for a ``LOAD_CONST`` or a ``LOAD_FAST`` of a bound parameter."""
+    handler, arg, _cost, _pure = code.instructions[index]
+    if handler is names.LOAD_FAST and arg in src.always_bound:
+        return f"fast[{arg}]"
+    if handler is names.LOAD_CONST:
+        return src.bind(f"_c{index}", arg)
+    return None
+
+
+def _emit_fused_operation(src: _Source, code: DecodedCode, index: int) -> bool:
+    """``LOAD x; LOAD y; BINARY_OP/COMPARE_OP`` with operands that cannot fail to load
+    (constants, bound parameters) as one host expression: ``push(fast[0] + 1)``."""
+    left = _operand(src, code, index)
+    right = _operand(src, code, index + 1) if left is not None else None
+    if right is None:
+        return False
+    handler, arg, _cost, _pure = code.instructions[index + 2]
+    if handler is operators.COMPARE_OP:
+        src.emit(f"_k = {index + 2}")
+        src.emit(f"push({left} {dis.cmp_op[arg]} {right})")
+        return True
+    if handler is not operators.BINARY_OP:
+        return False
+    symbol = _BINARY_SYMBOLS[arg]
+    src.emit(f"_k = {index + 2}")
+    if symbol.endswith("=") and symbol not in ("==", "!=", "<=", ">="):
+        src.emit(f"x = {left}")
+        src.emit(f"x {symbol} {right}")
+        src.emit("push(x)")
+    else:
+        src.emit(f"push({left} {symbol} {right})")
+    return True
+
+
 def always_bound(code: DecodedCode) -> frozenset[int]:
     """Parameters that no instruction unbinds: bound on entry (binding fills every
     parameter) and never deleted, so ``LOAD_FAST`` of them cannot fail."""
@@ -641,14 +686,17 @@ def compile_block(code: DecodedCode, start: int) -> tuple[Callable[..., Any], in
         src.rest[index] = (sum(after), len(after))
     rest_ns = src.bind("_rest_ns", tuple(src.rest[i][0] for i in range(start, end + 1)))
     rest_count = src.bind("_rest_count", tuple(src.rest[i][1] for i in range(start, end + 1)))
-    fused = False
+    skip = 0
     for index in range(start, end + 1):
-        if fused:
-            fused = False
+        if skip:
+            skip -= 1
             continue
         handler, arg, _cost, _pure = code.instructions[index]
-        if index < end and _emit_fused(src, code, index):
-            fused = True
+        if index + 2 <= end and _emit_fused_operation(src, code, index):
+            skip = 2
+            continue
+        if index < end and (_emit_fused(src, code, index) or _emit_store_load(src, code, index)):
+            skip = 1
             continue
         template = TEMPLATES.get(handler)
         if template in _NEEDS_IDENTIFIER and not _is_plain_name(arg):
