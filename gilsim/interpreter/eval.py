@@ -195,7 +195,11 @@ def call_from_native(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any
     ts = state.current
     if ts is None:
         ts = state.current_thread()  # raises: no simulated thread is running
-    frame = function.new_frame(args, kwargs)
+    return run_nested(ts, function.new_frame(args, kwargs))
+
+
+def run_nested(ts: state.ThreadState, frame: Frame) -> Any:
+    """Link ``frame`` in front of ``ts``'s current frame and run it to its return."""
     depth = ts.depth + 1
     if depth > ts.interp.recursion_limit:
         raise RecursionError("maximum recursion depth exceeded while calling a Python object")

@@ -88,14 +88,7 @@ class SimFunction:
         if missing:
             fast.extend([NULL] * missing)
         frame = Frame(decoded, fast, self.__globals__, self.__builtins__, None, self)
-        depth = ts.depth + 1
-        if depth > ts.interp.recursion_limit:
-            raise RecursionError("maximum recursion depth exceeded while calling a Python object")
-        ts.depth = depth
-        frame.previous = ts.frame
-        frame.thread = ts
-        ts.frame = frame
-        return eval_.run(ts, frame)
+        return eval_.run_nested(ts, frame)
 
     def __repr__(self) -> str:
         return f"<function {self.__qualname__} at {id(self):#x}>"
