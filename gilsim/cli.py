@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_running_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--cores", type=int, default=1, help="simulated cores (default 1)")
+    parser.add_argument("--cores", type=int, help="simulated cores (default: the machine's, 2)")
     parser.add_argument(
         "--switch-interval",
         default="5ms",

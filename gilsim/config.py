@@ -6,6 +6,8 @@ from __future__ import annotations
 import attrs
 
 from gilsim.errors import ConfigurationError
+from gilsim.gil import WAKE_POLICIES
+from gilsim.machine import MachineSpec, spec_for
 from gilsim.units import parse_duration_ns
 
 
@@ -16,27 +18,56 @@ def _positive(instance: object, attribute: attrs.Attribute, value: int | None) -
         )
 
 
-def _duration_or_none(value: object) -> int | None:
-    if value is None:
-        return None
+def _known_machine(instance: object, attribute: attrs.Attribute, value: str) -> None:
+    spec_for(value)
+
+
+def _known_policy(instance: object, attribute: attrs.Attribute, value: str) -> None:
+    if value not in WAKE_POLICIES:
+        raise ConfigurationError(
+            f"unknown GIL wake policy {value!r}; choose one of {', '.join(WAKE_POLICIES)}"
+        )
+
+
+def _duration(value: object) -> int:
+    """A duration as the user writes it (``"5ms"``, ``"0.005"``), or an ``int`` of ns."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        raise ConfigurationError(
+            f'give durations as text ("{value}s", "5ms") or as an int of nanoseconds, '
+            f"not the float {value}"
+        )
     return parse_duration_ns(value)  # type: ignore[arg-type]
+
+
+def _duration_or_none(value: object) -> int | None:
+    return None if value is None else _duration(value)
 
 
 @attrs.frozen
 class Config:
     """The configuration of one simulated run.
 
-    ``max_time_ns`` bounds virtual time, ``max_instructions`` the number of bytecode
-    instructions executed; ``None`` means unbounded.  ``seed`` feeds the one random generator
-    of the simulation.
+    ``machine`` names a preset (``gilsim.machine.PRESETS``) and ``cores`` overrides its
+    number of cores.  ``max_time_ns`` bounds virtual time, ``max_instructions`` the number of
+    bytecode instructions executed; ``None`` means unbounded.  ``seed`` feeds the one random
+    generator of the simulation.  ``wake_policy`` is how a GIL release picks the waiter it
+    wakes (``"random"``: the OS picks; ``"fifo"``).
     """
 
-    cores: int = attrs.field(default=1, validator=_positive)
+    cores: int | None = attrs.field(default=None, validator=_positive)
+    machine: str = attrs.field(default="vm2", validator=_known_machine)
     switch_interval_ns: int = attrs.field(
-        default=5_000_000, converter=parse_duration_ns, validator=_positive
+        default=5_000_000, converter=_duration, validator=_positive
     )
     seed: int = 0
     max_time_ns: int | None = attrs.field(
         default=None, converter=_duration_or_none, validator=_positive
     )
     max_instructions: int | None = attrs.field(default=None, validator=_positive)
+    wake_policy: str = attrs.field(default="random", validator=_known_policy)
+
+    def machine_spec(self) -> MachineSpec:
+        """The simulated machine: the preset, with ``cores`` if given."""
+        return spec_for(self.machine, self.cores)

@@ -29,6 +29,13 @@ class LimitExceeded(SimulationError):
     exit_status = 3
 
 
+class DeadlockError(SimulationError):
+    """Every thread of the program waits for something no thread will ever do.  The message
+    names each thread, what it waits for and who holds it."""
+
+    exit_status = 3
+
+
 class InternalError(GilsimError):
     """A bug in gilsim itself, not in the simulated program."""
 

@@ -20,7 +20,9 @@ from typing import Any
 import attrs
 
 from gilsim.config import Config
-from gilsim.errors import GilsimError, UnsupportedError
+from gilsim.engine import Engine
+from gilsim.errors import DeadlockError, GilsimError, UnsupportedError
+from gilsim.gil import GIL
 from gilsim.interpreter import eval as eval_
 from gilsim.interpreter import importer, state
 from gilsim.interpreter.builtins import make_builtins
@@ -28,8 +30,12 @@ from gilsim.interpreter.costs import COSTS_311
 from gilsim.interpreter.frame import NULL, Frame
 from gilsim.interpreter.opcodes import table
 from gilsim.interpreter.tracebacks import format_exception
+from gilsim.machine import Machine
 from gilsim.runtime.atexitmodule import make_atexit, run_exit_handlers
+from gilsim.runtime.deadlock import deadlock_report
+from gilsim.runtime.osmodule import make_os
 from gilsim.runtime.sysmodule import make_sys
+from gilsim.runtime.threadmodule import make_thread_module, new_thread
 from gilsim.runtime.timemodule import make_time
 
 SUPPORTED_VERSIONS = ((3, 11),)
@@ -58,18 +64,23 @@ def check_version() -> None:
 
 
 def new_interpreter(config: Config) -> state.InterpreterState:
+    """An interpreter on a fresh machine: the engine, the cores, the GIL, the shadow
+    modules."""
     interp = state.InterpreterState(
         table(),
         COSTS_311,
         max_time_ns=config.max_time_ns,
         max_instructions=config.max_instructions,
     )
-    interp.switch_interval_ns = config.switch_interval_ns
+    interp.machine = Machine(Engine(config.seed), config.machine_spec())
+    interp.gil = GIL(interp.machine, interp, config.switch_interval_ns, config.wake_policy)
     interp.builtins = make_builtins()
     interp.shadow_modules = {
         "sys": make_sys(interp),
         "time": make_time(interp),
         "atexit": make_atexit(interp),
+        "_thread": make_thread_module(interp),
+        "os": make_os(interp),
     }
     return interp
 
@@ -130,19 +141,52 @@ def run_main(source: str | bytes, filename: str, argv: list[str], config: Config
     )
     if filename == "<string>":
         del main.__dict__["__file__"]
-    ts = state.ThreadState(interp)
-    status = 0
+    ts, main_thread = new_thread(interp, "MainThread")
+    ts.native_id = os.getpid()
+    outcome: dict[str, Any] = {"status": 0}
+
+    def main_body() -> None:
+        interp.gil.take_gil(main_thread)  # Py_Initialize takes the GIL
+        outcome["status"] = _run_module(ts, code, main.__dict__)
+        _finalize(ts)
+        interp.machine.finish()
+
+    main_thread.body = main_body
     error: GilsimError | None = None
     with program_world(interp, filename, argv, main):
         try:
-            status = _run_module(ts, code, main.__dict__)
-            if interp.exit_handlers:
-                _run_guarded(ts, lambda: run_exit_handlers(interp))
+            interp.machine.start(main_thread, delay_ns=0)
+            if not interp.machine.run():
+                raise DeadlockError(deadlock_report(interp))
         except GilsimError as exc:
             error = exc
-            status = exc.exit_status
+            outcome["status"] = exc.exit_status
+        finally:
+            interp.machine.kill_all()
+            interp.machine.settle()
         _flush()
-    return Outcome(status, interp.instructions, interp.clock_ns, error)
+    return Outcome(outcome["status"], interp.instructions, interp.clock_ns, error)
+
+
+def _finalize(ts: state.ThreadState) -> None:
+    """``Py_FinalizeEx``: wait for the non-daemon threads (``threading._shutdown``), then
+    run the ``atexit`` handlers."""
+    interp = ts.interp
+    threading = interp.sim_modules.get("threading")
+    if threading is not None:
+        try:
+            _run_guarded(ts, threading._shutdown)
+        except GilsimError:
+            raise
+        except BaseException as exc:
+            tracebacks_print_unraisable("on threading shutdown", exc)
+    if interp.exit_handlers:
+        _run_guarded(ts, lambda: run_exit_handlers(interp))
+
+
+def tracebacks_print_unraisable(what: str, exc: BaseException) -> None:
+    _flush_stdout()
+    sys.stderr.write(f"Exception ignored {what}:\n{format_exception(exc)}")
 
 
 def _run_guarded(ts: state.ThreadState, function: Any) -> None:

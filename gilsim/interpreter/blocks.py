@@ -44,7 +44,7 @@ from typing import Any
 
 from gilsim.interpreter import calls, costs, generators
 from gilsim.interpreter.decode import PURE, DecodedCode
-from gilsim.interpreter.frame import EXIT, LEFT_EARLY, NULL, Frame, push_frame
+from gilsim.interpreter.frame import EXIT, LEFT_EARLY, NULL, PENDING, Frame, push_frame
 from gilsim.interpreter.functions import SimFunction
 from gilsim.interpreter.opcodes import calls as calls_opcodes
 from gilsim.interpreter.opcodes import generators as generators_opcodes
@@ -110,6 +110,8 @@ class _Source:
             "_getrefcount": sys.getrefcount,
             "_generic_getattr": object.__getattribute__,
             "_EXIT": EXIT,
+            "_PENDING": PENDING,
+            "_checks_after": calls.checks_after,
             "_LEFT_EARLY": LEFT_EARLY,
             "_SUSPENDED": generators.SUSPENDED,
             "_RUNNING": generators.RUNNING,
@@ -134,19 +136,34 @@ class _Source:
         return bool(rest)
 
 
-def _jump_template(condition: str | None) -> Callable[..., None]:
+def _jump_template(condition: str | None, check: bool = False) -> Callable[..., None]:
+    """A jump; with ``check``, an eval-breaker check point after it is taken (a backward
+    jump, ``spec/gil.md`` §2.1)."""
+
     def emit(src: _Source, k: int, arg: int) -> None:
         if condition is None:
             src.emit(f"frame.pc = {arg}")
-            src.emit("return None")
+            src.emit("return _PENDING if _ceval.eval_breaker else None" if check else "return None")
             return
         src.emit(f"_k = {k}")
         src.emit(f"if {condition}:")
         src.emit(f"    frame.pc = {arg}")
         left = src.refund(k, "    ")
+        if check:
+            src.emit("    if _ceval.eval_breaker:")
+            src.emit("        return _PENDING")
         src.emit(f"    return {'_LEFT_EARLY' if left else 'None'}")
 
     return emit
+
+
+def _t_resume(src: _Source, k: int, arg: int) -> None:
+    """``RESUME``: a check point at function entry and after a plain ``yield``."""
+    if arg < 2:
+        src.emit("if _ceval.eval_breaker:")
+        src.emit(f"    frame.pc = {k + 1}")
+        src.refund(k, "    ")
+        src.emit("    return _PENDING")
 
 
 def _t_load_fast(src: _Source, k: int, arg: int) -> None:
@@ -441,6 +458,9 @@ def _t_call(src: _Source, k: int, argc: int) -> None:
     src.emit("            push(func(*args))")
     src.emit("        finally:")
     src.emit(f"            interp.clock_ns += {rest_ns}")
+    # The check point after a native callee (``calls.checks_after``).
+    src.emit("        if interp.eval_breaker and _checks_after(func, args):")
+    src.emit("            return _PENDING")
     src.emit("    else:")
     _emit_native_call(src, k, "_call(frame, func, args, None)", "        ")
 
@@ -536,7 +556,7 @@ TEMPLATES: dict[Callable[..., Any], Callable[..., None]] = {
     stack.SWAP: _t_swap,
     stack.NOP: _t_nothing,
     stack.PRECALL: _t_nothing,
-    stack.RESUME: _t_nothing,
+    stack.RESUME: _t_resume,
     stack.EXTENDED_ARG: _t_nothing,
     operators.BINARY_OP: _t_binary_op,
     operators.COMPARE_OP: _t_compare_op,
@@ -545,16 +565,16 @@ TEMPLATES: dict[Callable[..., Any], Callable[..., None]] = {
     operators.BINARY_SUBSCR: _t_binary_subscr,
     operators.STORE_SUBSCR: _t_store_subscr,
     jumps.JUMP_FORWARD: _jump_template(None),
-    jumps.JUMP_BACKWARD: _jump_template(None),
+    jumps.JUMP_BACKWARD: _jump_template(None, check=True),
     jumps.JUMP_BACKWARD_NO_INTERRUPT: _jump_template(None),
     jumps.POP_JUMP_FORWARD_IF_TRUE: _jump_template("pop()"),
-    jumps.POP_JUMP_BACKWARD_IF_TRUE: _jump_template("pop()"),
+    jumps.POP_JUMP_BACKWARD_IF_TRUE: _jump_template("pop()", check=True),
     jumps.POP_JUMP_FORWARD_IF_FALSE: _jump_template("not pop()"),
-    jumps.POP_JUMP_BACKWARD_IF_FALSE: _jump_template("not pop()"),
+    jumps.POP_JUMP_BACKWARD_IF_FALSE: _jump_template("not pop()", check=True),
     jumps.POP_JUMP_FORWARD_IF_NONE: _jump_template("pop() is None"),
-    jumps.POP_JUMP_BACKWARD_IF_NONE: _jump_template("pop() is None"),
+    jumps.POP_JUMP_BACKWARD_IF_NONE: _jump_template("pop() is None", check=True),
     jumps.POP_JUMP_FORWARD_IF_NOT_NONE: _jump_template("pop() is not None"),
-    jumps.POP_JUMP_BACKWARD_IF_NOT_NONE: _jump_template("pop() is not None"),
+    jumps.POP_JUMP_BACKWARD_IF_NOT_NONE: _jump_template("pop() is not None", check=True),
     jumps.FOR_ITER: _t_for_iter,
     calls_opcodes.CALL: _t_call,
     calls_opcodes.RETURN_VALUE: _t_return_value,
@@ -669,9 +689,12 @@ def leaders(code: DecodedCode) -> frozenset[int]:
     return frozenset(starts)
 
 
-def compile_block(code: DecodedCode, start: int) -> tuple[Callable[..., Any], int, int, bool]:
+def compile_block(
+    code: DecodedCode, start: int, ceval: Any
+) -> tuple[Callable[..., Any], int, int, bool]:
     """The block of ``code`` starting at instruction ``start``: (function, cost in ns,
-    number of instructions, pure)."""
+    number of instructions, pure).  ``ceval`` is the interpreter whose ``eval_breaker``
+    the block's check points poll."""
     if code.leaders is None:
         code.leaders = leaders(code)
     end = start
@@ -679,6 +702,7 @@ def compile_block(code: DecodedCode, start: int) -> tuple[Callable[..., Any], in
     while not (code.opnames[end] in _TERMINATORS or end == last or end + 1 in code.leaders):
         end += 1
     src = _Source()
+    src.bind("_ceval", ceval)
     src.always_bound = always_bound(code)
     costs = [code.instructions[index][2] for index in range(start, end + 1)]
     for index in range(start, end + 1):

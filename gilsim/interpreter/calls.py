@@ -14,7 +14,7 @@ from typing import Any
 
 from gilsim.interpreter import costs
 from gilsim.interpreter import eval as eval_
-from gilsim.interpreter.frame import Frame, push_frame
+from gilsim.interpreter.frame import PENDING, Frame, push_frame
 from gilsim.interpreter.functions import SimFunction
 
 _MethodType = types.MethodType
@@ -65,22 +65,43 @@ def call(frame: Frame, function: Any, args: list[Any], kwargs: dict[str, Any] | 
         args.insert(0, function.__self__)
         callee = function.__func__.new_frame(args, kwargs)
         return push_frame(frame.thread, frame, callee)
+    interp = frame.thread.interp
     if tp is FrameBuiltin:
         result = function.call_in(frame, args, kwargs)
         if isinstance(result, Frame):
             return push_frame(frame.thread, frame, result)
         frame.stack.append(result)
-        return None
-    if function is _super and not args and not kwargs:
+    elif function is _super and not args and not kwargs:
         frame.stack.append(zero_argument_super(frame))
-        return None
-    interp = frame.thread.interp
-    interp.clock_ns += costs.native_call_cost(function, args)
-    if kwargs:
-        frame.stack.append(function(*args, **kwargs))
     else:
-        frame.stack.append(function(*args))
+        interp.clock_ns += costs.native_call_cost(function, args)
+        if kwargs:
+            frame.stack.append(function(*args, **kwargs))
+        else:
+            frame.stack.append(function(*args))
+    if interp.eval_breaker and checks_after(function, args):
+        return PENDING
     return None
+
+
+_BuiltinMethodType = types.BuiltinMethodType
+
+
+def checks_after(function: Any, args: list[Any]) -> bool:
+    """Whether ``CALL`` of native ``function`` ends at a check point.  3.11 checks
+    ``eval_breaker`` after every call of a callee it does not run in the same eval loop,
+    except in the specializations for ``len``, ``isinstance``, one-argument ``type`` and
+    ``list.append`` (``PRECALL_NO_KW_LEN`` etc.; ``spec/gil.md`` §2.1).  gilsim treats those
+    as specialized from their first call."""
+    if function is len or function is isinstance:
+        return False
+    if function is type:
+        return len(args) != 1
+    return not (
+        type(function) is _BuiltinMethodType
+        and type(function.__self__) is list
+        and function.__name__ == "append"
+    )
 
 
 def zero_argument_super(frame: Frame) -> Any:

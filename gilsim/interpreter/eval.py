@@ -22,7 +22,7 @@ from typing import Any
 from gilsim.errors import GilsimError, LimitExceeded
 from gilsim.interpreter import blocks as blocks_
 from gilsim.interpreter import generators, state, tracebacks
-from gilsim.interpreter.frame import EXIT, LEFT_EARLY, Frame
+from gilsim.interpreter.frame import EXIT, LEFT_EARLY, PENDING, Frame
 from gilsim.units import format_ns
 
 
@@ -56,7 +56,10 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
                         count += size
                         if clock > deadline or count > limit:
                             interp.clock_ns = clock
-                            _check_limits(interp, count, frame)
+                            count = _on_deadline(ts, frame, count)
+                            clock = interp.clock_ns
+                            deadline = interp.deadline_ns
+                            limit = interp.instruction_limit - interp.instructions
                         if pure:
                             result = function(frame)
                             if result is None:
@@ -64,26 +67,35 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
                         else:
                             interp.clock_ns = clock
                             result = function(frame)
+                            # The call may have blocked: other threads ran meanwhile.
                             clock = interp.clock_ns
+                            deadline = interp.deadline_ns
                     else:
                         # Not hot yet: one instruction, as CPython runs cold code unspecialized.
                         handler, arg, cost, pure = code.instructions[pc]
                         heat = code.heat
                         heat[pc] += 1
                         if heat[pc] == blocks_.HOT and blocks_.ENABLED:
-                            blocks[pc] = blocks_.compile_block(code, pc)
+                            blocks[pc] = blocks_.compile_block(code, pc, interp)
                         frame.pc = pc + 1
                         clock += cost
                         count += 1
                         if clock > deadline or count > limit:
                             interp.clock_ns = clock
-                            _check_limits(interp, count, frame)
+                            count = _on_deadline(ts, frame, count)
+                            clock = interp.clock_ns
+                            deadline = interp.deadline_ns
+                            limit = interp.instruction_limit - interp.instructions
                         if pure:
-                            handler(frame, arg)
-                            continue
-                        interp.clock_ns = clock
-                        result = handler(frame, arg)
-                        clock = interp.clock_ns
+                            # Pure handlers return None, or PENDING at a check point.
+                            result = handler(frame, arg)
+                            if result is None:
+                                continue
+                        else:
+                            interp.clock_ns = clock
+                            result = handler(frame, arg)
+                            clock = interp.clock_ns
+                            deadline = interp.deadline_ns
                     if result is not None:
                         if ts.refund_count:
                             # A block was left early: give back what did not run.
@@ -94,6 +106,13 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
                             return ts.retval
                         if result is LEFT_EARLY:
                             continue
+                        if result is PENDING:
+                            # A check point found eval_breaker set (``spec/gil.md`` §1.4).
+                            interp.clock_ns = clock
+                            interp.gil.eval_frame_handle_pending(ts.os_thread)
+                            clock = interp.clock_ns
+                            deadline = interp.deadline_ns
+                            continue
                         frame = result
                         code = frame.code
                         blocks = code.blocks
@@ -101,6 +120,7 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
                 # A pure instruction raised (the stored clock is behind), or another one
                 # (whose callbacks may have advanced the stored clock): keep the later.
                 clock = max(clock, interp.clock_ns)
+                deadline = interp.deadline_ns
                 if ts.refund_count:
                     clock -= ts.refund_ns
                     count -= ts.refund_count
@@ -109,23 +129,31 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
     finally:
         interp.clock_ns = clock
         interp.instructions += count
+        ts.instructions += count
         state.current = previous_current
 
 
-def _check_limits(interp: state.InterpreterState, count: int, frame: Frame) -> None:
+def _on_deadline(ts: state.ThreadState, frame: Frame, count: int) -> int:
+    """The running thread reached the time of the next event or a limit: stop on a limit,
+    else let the machine run the events that are due (the thread may be preempted, or
+    other threads may run, before this returns).  Returns the instructions still to be
+    counted by the caller (none: they are counted here)."""
+    interp = ts.interp
+    interp.instructions += count
+    ts.instructions += count
     where = f'"{frame.code.code.co_filename}", line {frame.lineno}'
-    if interp.max_time_ns is not None and interp.clock_ns > interp.max_time_ns:
+    if interp.clock_ns > interp.limit_ns:
         raise LimitExceeded(
-            f"the program ran past --max-time {format_ns(interp.max_time_ns)} of virtual "
+            f"the program ran past --max-time {format_ns(interp.limit_ns)} of virtual "
             f"time; stopped at {where}"
         )
-    if (
-        interp.max_instructions is not None
-        and interp.instructions + count > interp.max_instructions
-    ):
+    if interp.instructions > interp.instruction_limit:
         raise LimitExceeded(
             f"the program ran past --max-instructions {interp.max_instructions}; stopped at {where}"
         )
+    if interp.clock_ns > interp.deadline_ns and interp.machine is not None:
+        interp.machine.yield_to_events(ts.os_thread)
+    return 0
 
 
 def unwind(ts: state.ThreadState, frame: Frame, exc: BaseException) -> Frame:

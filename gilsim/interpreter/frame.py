@@ -154,6 +154,17 @@ class _LeftEarly:
 LEFT_EARLY: Any = _LeftEarly()
 
 
+class _Pending:
+    """Returned by a check point (``spec/gil.md`` §2.1) that found ``eval_breaker`` set: the
+    eval loop, which holds the up-to-date clock, handles the pending work (a GIL drop
+    request) and goes on at ``frame.pc``."""
+
+    __slots__ = ()
+
+
+PENDING: Any = _Pending()
+
+
 def push_frame(ts: Any, caller: Frame | None, frame: Frame) -> Frame:
     """Link ``frame`` in front of ``caller`` on ``ts`` (a simulated-to-simulated call)."""
     depth = ts.depth + 1

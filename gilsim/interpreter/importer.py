@@ -93,28 +93,43 @@ def run_module_code(code: types.CodeType, namespace: dict[str, Any]) -> Any:
     return eval_.run(ts, frame)
 
 
-# Standard-library modules whose Python source runs inside the simulation, for the program's
-# own imports, because they reach into the interpreter state: the traceback module reads
-# tracebacks and ``sys.exc_info()``, ``warnings`` finds the warning's frame.
-SIMULATED_STDLIB = frozenset({"traceback", "warnings"})
+# Standard-library modules (and packages) whose Python source runs inside the simulation, for
+# the program's own imports, because they reach into the interpreter state or are where
+# threads switch: the traceback module reads tracebacks and ``sys.exc_info()``, ``warnings``
+# finds the warning's frame, and ``threading``, ``queue`` and ``concurrent.futures`` are the
+# Python level of threads, whose check points and lock waits must be simulated.
+SIMULATED_STDLIB = frozenset(
+    {"traceback", "warnings", "threading", "queue", "_threading_local", "concurrent"}
+)
 
 # C accelerators the simulated program must not see, so that the pure-Python fallback of
-# a simulated stdlib module is used (``warnings`` falls back when ``_warnings`` is missing).
-BLOCKED = frozenset({"_warnings"})
+# a simulated stdlib module is used: ``warnings`` falls back when ``_warnings`` is missing,
+# ``queue`` uses its own ``_PySimpleQueue`` (built on simulated locks) without ``_queue``.
+BLOCKED = frozenset({"_warnings", "_queue"})
+
+
+def is_simulated_stdlib(name: str) -> bool:
+    return name.partition(".")[0] in SIMULATED_STDLIB
 
 
 def simulated_stdlib_module(interp: state.InterpreterState, name: str) -> types.ModuleType:
-    """The program's copy of stdlib module ``name``, run from the host's source file."""
+    """The program's copy of stdlib module ``name`` (dotted for a submodule of a simulated
+    package), run from the host's source file."""
     module = interp.sim_modules.get(name)
     if module is not None:
         return module
-    found = importlib.machinery.PathFinder.find_spec(name)
+    parent_name, _, child = name.rpartition(".")
+    parent = simulated_stdlib_module(interp, parent_name) if parent_name else None
+    search = getattr(parent, "__path__", None) if parent is not None else None
+    found = importlib.machinery.PathFinder.find_spec(name, search)
     path = found.origin if found is not None else None
-    if path is None:
+    if found is None or path is None:
         raise ModuleNotFoundError(f"No module named '{name}'", name=name)
     loader = SimulatedLoader(name, path)
-    spec = importlib.machinery.ModuleSpec(name, loader, origin=path)
-    spec.has_location = True
+    spec = importlib.util.spec_from_file_location(
+        name, path, loader=loader, submodule_search_locations=found.submodule_search_locations
+    )
+    assert spec is not None
     module = importlib.util.module_from_spec(spec)
     interp.sim_modules[name] = module
     try:
@@ -122,17 +137,42 @@ def simulated_stdlib_module(interp: state.InterpreterState, name: str) -> types.
     except BaseException:
         del interp.sim_modules[name]
         raise
+    if parent is not None:
+        setattr(parent, child, module)
+    return module
+
+
+def _import_simulated(interp: state.InterpreterState, name: str, fromlist: Any) -> types.ModuleType:
+    """``__import__`` for a simulated stdlib module: the top package for ``import a.b``,
+    the module itself with a ``fromlist`` (importing the submodules it names)."""
+    module = simulated_stdlib_module(interp, name)
+    if not fromlist:
+        return simulated_stdlib_module(interp, name.partition(".")[0])
+    if hasattr(module, "__path__"):
+        for item in fromlist:
+            if item != "*" and not hasattr(module, item):
+                try:
+                    simulated_stdlib_module(interp, f"{name}.{item}")
+                except ModuleNotFoundError:
+                    pass  # IMPORT_FROM reports the missing name
     return module
 
 
 def import_name(frame: Frame, name: str, fromlist: Any, level: int) -> Any:
     """``import_name`` in ``Python/ceval.c``: call ``__import__``."""
     interp = frame.thread.interp
+    if level > 0:
+        package = frame.globals.get("__package__")
+        if isinstance(package, str) and is_simulated_stdlib(package):
+            dots = "." * level
+            return _import_simulated(
+                interp, importlib.util.resolve_name(dots + name, package), fromlist or ("",)
+            )
     if level == 0:
         if name in interp.shadow_modules:
             return interp.shadow_modules[name]
-        if name in SIMULATED_STDLIB:
-            return simulated_stdlib_module(interp, name)
+        if is_simulated_stdlib(name):
+            return _import_simulated(interp, name, fromlist)
         if name in BLOCKED:
             raise ModuleNotFoundError(f"No module named '{name}'", name=name)
     importer = frame.builtins.get("__import__", None)

@@ -32,22 +32,39 @@ class InterpreterState:
         self.builtins: dict[str, Any] = {}
         # Modules executed inside the simulation, by name (the program's own modules).
         self.sim_modules: dict[str, types.ModuleType] = {}
+        # The running thread's time (ns).  The eval loop keeps it in a local variable and
+        # writes it back before anything that may read it; the machine sets it when it
+        # switches to a thread of this interpreter (``enter``).
         self.clock_ns = 0
         self.instructions = 0
         self.max_time_ns = max_time_ns
         self.max_instructions = max_instructions
         # The same limits as plain integers, for the eval loop's checks (2**62: no limit).
-        self.deadline_ns = max_time_ns if max_time_ns is not None else 1 << 62
+        self.limit_ns = max_time_ns if max_time_ns is not None else 1 << 62
+        # When the running thread must hand control back to the machine: the next event.
+        self.deadline_ns = self.limit_ns
         self.instruction_limit = max_instructions if max_instructions is not None else 1 << 62
+        # ``interp->ceval.eval_breaker``: set when the holder must act at its next check
+        # point (a GIL drop request); the eval loop polls it there.
+        self.eval_breaker = False
+        # The machine and the GIL this interpreter runs on (``program.new_interpreter``).
+        self.machine: Any = None
+        self.gil: Any = None
         # sys.setrecursionlimit/getrecursionlimit of the simulated program (CPython's default).
         self.recursion_limit = 1000
-        self.switch_interval_ns = 5_000_000
         self.program_roots: list[str] = []
         # sys.path entries of the host when the run started (never the program's own).
         self.host_path: set[str] = set()
         # Modules simulated at the C boundary, answered instead of the host's (``time``...).
         self.shadow_modules: dict[str, types.ModuleType] = {}
         self.exit_handlers: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = []
+
+    def enter(self, thread: Any, now_ns: int, next_event_ns: int) -> None:
+        """The machine switches to ``thread`` (an ``OSThread`` of this interpreter)."""
+        global current
+        self.clock_ns = now_ns
+        self.deadline_ns = min(next_event_ns, self.limit_ns)
+        current = thread.payload
 
     def decoded(self, code: types.CodeType) -> DecodedCode:
         """The decoded form of ``code``, decoding it on first use."""
@@ -75,6 +92,12 @@ class ThreadState:
         # gives them back (``blocks``, "Early exits").
         self.refund_ns = 0
         self.refund_count = 0
+        # The OS thread this thread runs on (``machine.OSThread``), and its instructions.
+        self.os_thread: Any = None
+        self.native_id = 0
+        self.instructions = 0
+        # Locks released when the thread's state is deleted (``_thread._set_sentinel``).
+        self.sentinels: list[Any] = []
 
 
 current: ThreadState | None = None

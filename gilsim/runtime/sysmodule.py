@@ -95,15 +95,16 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         interp.recursion_limit = limit
 
     def getswitchinterval() -> float:
-        return interp.switch_interval_ns / 1e9
+        return interp.gil.interval_us / 1e6
 
     def setswitchinterval(interval: float) -> None:
-        # ``sys_setswitchinterval_impl``: seconds, stored as truncated microseconds.
+        # ``sys_setswitchinterval_impl``: seconds, stored as truncated microseconds in an
+        # unsigned long; a value that overflows it comes out as 0 (``spec/gil.md`` §6).
         interval = float(interval)
         if interval <= 0.0:
             raise ValueError("switch interval must be strictly positive")
         microseconds = int(1e6 * interval) if 1e6 * interval < 2**64 else 0
-        interp.switch_interval_ns = microseconds * 1000
+        interp.gil.set_switch_interval(microseconds)
 
     def settrace(function: Any) -> None:
         if function is not None:

@@ -1,8 +1,9 @@
 """The simulated ``time`` (``Modules/timemodule.c``): clocks read virtual time.
 
 ``perf_counter``, ``monotonic`` and ``time`` read the simulation's clock (``time`` starts at
-a fixed epoch so that runs are reproducible); ``process_time`` and ``thread_time`` read the
-simulated CPU time, which for one thread is the same clock.  ``sleep`` advances the clock.
+a fixed epoch so that runs are reproducible); ``thread_time`` reads the calling thread's
+simulated CPU time and ``process_time`` the sum over the process's threads.  ``sleep``
+releases the GIL for every duration, 0 included, as ``pysleep`` does (``spec/gil.md`` §4).
 """
 
 from __future__ import annotations
@@ -11,10 +12,19 @@ import time
 from typing import Any
 
 from gilsim.interpreter import state
+from gilsim.machine import Wait
 from gilsim.runtime import ShadowModule
 
 # 2024-01-01T00:00:00Z: ``time.time()`` of a simulated program at virtual time zero.
 EPOCH_NS = 1_704_067_200 * 1_000_000_000
+
+
+def cpu_ns(thread: Any, now_ns: int) -> int:
+    """CPU time of an OS thread up to ``now_ns`` (its running time on a core)."""
+    running = thread.times.get("running", 0)
+    if thread.state == "running":
+        running += now_ns - thread.since
+    return running
 
 
 def make_time(interp: state.InterpreterState) -> ShadowModule:
@@ -33,6 +43,19 @@ def make_time(interp: state.InterpreterState) -> ShadowModule:
     def time_ns() -> int:
         return EPOCH_NS + now_ns()
 
+    def thread_time_ns() -> int:
+        return cpu_ns(state.current_thread().os_thread, now_ns())
+
+    def thread_time() -> float:
+        return thread_time_ns() / 1e9
+
+    def process_time_ns() -> int:
+        now = now_ns()
+        return sum(cpu_ns(thread, now) for thread in interp.machine.threads)
+
+    def process_time() -> float:
+        return process_time_ns() / 1e9
+
     def sleep(seconds: Any) -> None:
         if not isinstance(seconds, int | float):
             raise TypeError(
@@ -40,17 +63,25 @@ def make_time(interp: state.InterpreterState) -> ShadowModule:
             )
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
-        interp.clock_ns += round(seconds * 1e9)
+        duration_ns = round(seconds * 1e9)
+        thread = state.current_thread().os_thread
+        interp.gil.drop_gil(thread)  # Py_BEGIN_ALLOW_THREADS
+        try:
+            if duration_ns > 0:
+                wait = Wait("sleep", f"time.sleep({seconds!r})")
+                interp.machine.block(thread, wait, duration_ns)
+        finally:
+            interp.gil.take_gil(thread)  # Py_END_ALLOW_THREADS
 
     overrides = {
         "perf_counter": perf_counter,
         "perf_counter_ns": perf_counter_ns,
         "monotonic": perf_counter,
         "monotonic_ns": perf_counter_ns,
-        "process_time": perf_counter,
-        "process_time_ns": perf_counter_ns,
-        "thread_time": perf_counter,
-        "thread_time_ns": perf_counter_ns,
+        "process_time": process_time,
+        "process_time_ns": process_time_ns,
+        "thread_time": thread_time,
+        "thread_time_ns": thread_time_ns,
         "time": time_,
         "time_ns": time_ns,
         "sleep": sleep,

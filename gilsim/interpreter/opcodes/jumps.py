@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gilsim.interpreter import generators
-from gilsim.interpreter.frame import Frame
+from gilsim.interpreter.frame import PENDING, Frame
 from gilsim.interpreter.generators import SimCoroutine, SimGenerator
 from gilsim.interpreter.opcodes import handles
 
@@ -21,8 +21,11 @@ def JUMP_FORWARD(frame: Frame, arg: int) -> None:
 
 
 @handles
-def JUMP_BACKWARD(frame: Frame, arg: int) -> None:
+def JUMP_BACKWARD(frame: Frame, arg: int) -> Any:
     frame.pc = arg
+    if frame.thread.interp.eval_breaker:
+        return PENDING
+    return None
 
 
 @handles
@@ -55,27 +58,39 @@ def POP_JUMP_FORWARD_IF_NOT_NONE(frame: Frame, arg: int) -> None:
 
 
 @handles
-def POP_JUMP_BACKWARD_IF_TRUE(frame: Frame, arg: int) -> None:
+def POP_JUMP_BACKWARD_IF_TRUE(frame: Frame, arg: int) -> Any:
     if frame.stack.pop():
         frame.pc = arg
+        if frame.thread.interp.eval_breaker:
+            return PENDING
+    return None
 
 
 @handles
-def POP_JUMP_BACKWARD_IF_FALSE(frame: Frame, arg: int) -> None:
+def POP_JUMP_BACKWARD_IF_FALSE(frame: Frame, arg: int) -> Any:
     if not frame.stack.pop():
         frame.pc = arg
+        if frame.thread.interp.eval_breaker:
+            return PENDING
+    return None
 
 
 @handles
-def POP_JUMP_BACKWARD_IF_NONE(frame: Frame, arg: int) -> None:
+def POP_JUMP_BACKWARD_IF_NONE(frame: Frame, arg: int) -> Any:
     if frame.stack.pop() is None:
         frame.pc = arg
+        if frame.thread.interp.eval_breaker:
+            return PENDING
+    return None
 
 
 @handles
-def POP_JUMP_BACKWARD_IF_NOT_NONE(frame: Frame, arg: int) -> None:
+def POP_JUMP_BACKWARD_IF_NOT_NONE(frame: Frame, arg: int) -> Any:
     if frame.stack.pop() is not None:
         frame.pc = arg
+        if frame.thread.interp.eval_breaker:
+            return PENDING
+    return None
 
 
 @handles

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gilsim.interpreter.frame import NULL, Frame
+from gilsim.interpreter.frame import NULL, PENDING, Frame
 from gilsim.interpreter.opcodes import handles
 
 
@@ -19,9 +19,12 @@ def EXTENDED_ARG(frame: Frame, arg: Any) -> None:
 
 
 @handles
-def RESUME(frame: Frame, arg: Any) -> None:
+def RESUME(frame: Frame, arg: Any) -> Any:
     """Function entry (0), after ``yield`` (1), ``yield from`` (2), ``await`` (3).  An
-    eval-breaker check point when ``arg < 2``; the GIL model hooks in here."""
+    eval-breaker check point when ``arg < 2`` (``spec/gil.md`` §2.1)."""
+    if arg < 2 and frame.thread.interp.eval_breaker:
+        return PENDING
+    return None
 
 
 @handles

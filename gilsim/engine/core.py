@@ -1,0 +1,101 @@
+"""A discrete-event engine in the manner of SimPy's ``core.py``.
+
+The queue is a heap of ``(time_ns, priority, sequence, event)``.  The sequence number makes
+events scheduled for the same instant and priority run in the order they were scheduled, so
+that the same program, configuration and seed replay the same run, every time.  ``step`` pops
+one event, moves the clock to it and calls its callback; the clock never goes back.
+
+Everything random in a simulation draws from ``Engine.random``, one generator seeded once.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections.abc import Callable
+from typing import Any
+
+# Event priorities: at one instant, urgent events (a scheduler tick) run before normal ones
+# (a timer firing), and late ones (a running thread going on) after both.
+URGENT = 0
+NORMAL = 1
+LATE = 2
+
+# A time later than any event: "never".
+NEVER = 1 << 62
+
+
+class Event:
+    """A callback scheduled at an instant.  ``cancel`` keeps it in the heap but makes it a
+    no-op (removing from the middle of a heap is costly; popping a dead event is not)."""
+
+    __slots__ = ("time_ns", "callback", "args", "cancelled")
+
+    def __init__(self, time_ns: int, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.time_ns = time_ns
+        self.callback = callback
+        self.args = args
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def __repr__(self) -> str:
+        name = getattr(self.callback, "__qualname__", repr(self.callback))
+        return f"<Event {name} at {self.time_ns} ns{' cancelled' if self.cancelled else ''}>"
+
+
+class Engine:
+    """The event queue and the virtual clock (``now_ns``, integer nanoseconds)."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.now_ns = 0
+        self.random = random.Random(seed)
+        self._queue: list[tuple[int, int, int, Event]] = []
+        self._sequence = 0
+        # Told the time of every new event: whoever runs ahead of the queue (a simulated
+        # thread given a deadline) must learn of an event earlier than its deadline.
+        self.on_schedule: Callable[[int], None] | None = None
+
+    def schedule(
+        self, time_ns: int, callback: Callable[..., Any], *args: Any, priority: int = NORMAL
+    ) -> Event:
+        """Call ``callback(*args)`` at ``time_ns`` (not before now)."""
+        time_ns = max(time_ns, self.now_ns)
+        event = Event(time_ns, callback, args)
+        self._sequence += 1
+        heapq.heappush(self._queue, (time_ns, priority, self._sequence, event))
+        if self.on_schedule is not None:
+            self.on_schedule(time_ns)
+        return event
+
+    def after(self, delay_ns: int, callback: Callable[..., Any], *args: Any) -> Event:
+        """Call ``callback(*args)`` ``delay_ns`` from now."""
+        return self.schedule(self.now_ns + delay_ns, callback, *args)
+
+    def peek_ns(self) -> int:
+        """The time of the next live event, or ``NEVER``."""
+        queue = self._queue
+        while queue and queue[0][3].cancelled:
+            heapq.heappop(queue)
+        return queue[0][0] if queue else NEVER
+
+    def advance(self, time_ns: int) -> None:
+        """Move the clock forward to ``time_ns`` (something ran until then)."""
+        if time_ns > self.now_ns:
+            self.now_ns = time_ns
+
+    def step(self) -> bool:
+        """Run the next live event; return False if there is none.  An event whose time has
+        already passed (the running thread went past it within one step of its own) runs
+        late, at the present time: the clock never goes back."""
+        queue = self._queue
+        while queue:
+            time_ns, _, _, event = heapq.heappop(queue)
+            if event.cancelled:
+                continue
+            if time_ns > self.now_ns:
+                self.now_ns = time_ns
+            event.callback(*event.args)
+            return True
+        return False

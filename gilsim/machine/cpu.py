@@ -1,0 +1,363 @@
+"""Cores, OS threads and an OS scheduler on top of the event engine.
+
+How a simulated thread runs
+---------------------------
+Each OS thread runs its body in its own greenlet, so that it can stop anywhere, deep inside
+native code that called back into simulated code, exactly where a real thread would block.
+The *hub* (the greenlet that called ``Machine.run``) is the event loop: it switches into a
+thread, which runs until it blocks (``block``), hands control back because it reached the time
+of the next event (``yield_to_events``), or ends.  Then the hub runs the events that are due.
+
+Only a thread that holds a core runs.  While a thread runs, its own clock (``clock.clock_ns``,
+kept by the interpreter for speed) is the time; when it stops, the engine's clock catches up.
+A thread is told to stop at ``clock.deadline_ns``, the time of the next event, so that no event
+is missed by more than one step of the interpreter.  At most one thread executes bytecode at a
+time (the GIL sees to that); every other activity of a thread (a timed wait expiring, a woken
+waiter re-checking a lock) takes no time, so threads never need to be interleaved finer.
+
+The OS scheduler (a model of Linux's, measured in ``spec/gil.md`` §8)
+---------------------------------------------------------------------
+* A thread that is woken (signalled, or its timeout expired) becomes runnable after a wake-up
+  latency drawn from a seeded log-normal distribution (median ``wake_median_ns``); an expired
+  timeout adds the timer slack.  A runnable thread takes a free core, else queues (FIFO).
+* The scheduler tick (``tick_ns``, 4 ms at ``CONFIG_HZ=250``) preempts a thread that has run
+  at least ``min_slice_ns`` while others queue.  A wake-up preempts such a thread at once only
+  if the tick has already accounted its slice as used (the kernel updates run times at ticks),
+  which is why on one core switches fall on tick boundaries (§7 item 14).
+* Taking a core costs ``context_switch_ns``.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import attrs
+from greenlet import greenlet
+
+from gilsim.engine import Engine
+from gilsim.engine.core import LATE, NEVER, URGENT
+from gilsim.errors import GilsimError
+
+# Thread states.  A blocked thread is counted under the kind of what it waits for.
+NEW = "new"
+RUNNING = "running"
+RUNNABLE = "runnable"
+WAKING = "waking"  # woken, not yet runnable: the wake-up latency
+BLOCKED = "blocked"
+EXITED = "exited"
+
+
+def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
+    if value <= 0:
+        raise ValueError(f"{attribute.name} must be positive, got {value}")
+
+
+def _not_negative(instance: object, attribute: attrs.Attribute, value: int) -> None:
+    if value < 0:
+        raise ValueError(f"{attribute.name} must not be negative, got {value}")
+
+
+@attrs.frozen
+class MachineSpec:
+    """A machine: its cores and its OS scheduler's parameters (durations in ns)."""
+
+    cores: int = attrs.field(default=2, validator=_positive)
+    tick_ns: int = attrs.field(default=4_000_000, validator=_positive)
+    min_slice_ns: int = attrs.field(default=1_500_000, validator=_not_negative)
+    wake_median_ns: int = attrs.field(default=20_000, validator=_not_negative)
+    wake_sigma: float = 0.5
+    timer_slack_ns: int = attrs.field(default=60_000, validator=_not_negative)
+    context_switch_ns: int = attrs.field(default=2_000, validator=_not_negative)
+    thread_create_ns: int = attrs.field(default=25_000, validator=_not_negative)
+
+
+class Clock(Protocol):
+    """What the machine needs of a thread's interpreter: its time while it runs (ns), and to
+    be told when the machine switches to one of its threads."""
+
+    clock_ns: int
+    deadline_ns: int
+
+    def enter(self, thread: OSThread, now_ns: int, next_event_ns: int) -> None: ...
+
+
+@attrs.frozen
+class Wait:
+    """What a blocked thread waits for: ``kind`` for statistics ("gil", "lock", "sleep",
+    "io", ...), ``what`` for people, ``obj`` the thing itself (for deadlock reports)."""
+
+    kind: str
+    what: str
+    obj: Any = None
+
+
+class ThreadKilled(GilsimError):
+    """Thrown into a thread still alive when its process ends (a daemon thread); being a
+    ``GilsimError``, it runs no handler of the simulated program on its way out."""
+
+
+@attrs.define(eq=False)
+class OSThread:
+    """One OS thread: its body, its state on the machine and where its time went."""
+
+    ident: int
+    name: str
+    body: Callable[[], None]
+    clock: Clock
+    payload: Any = None  # the interpreter's thread state
+    state: str = NEW
+    core: int | None = None
+    wait: Wait | None = None
+    timed_out: bool = False
+    timer: Any = None  # the engine event of a pending timeout
+    pending: Any = None  # the engine event that lets it continue on its core
+    picked_at: int = 0  # when it last took a core
+    since: int = 0  # when it entered its state
+    times: dict[str, int] = attrs.Factory(lambda: collections.defaultdict(int))
+    greenlet: Any = None
+
+    @property
+    def state_key(self) -> str:
+        if self.state == BLOCKED and self.wait is not None:
+            return self.wait.kind
+        return RUNNABLE if self.state == WAKING else self.state
+
+
+class Machine:
+    """The cores, the threads and the scheduler."""
+
+    def __init__(self, engine: Engine, spec: MachineSpec) -> None:
+        self.engine = engine
+        self.spec = spec
+        self.cores: list[OSThread | None] = [None] * spec.cores
+        self.run_queue: collections.deque[OSThread] = collections.deque()
+        self.threads: list[OSThread] = []
+        self.current: OSThread | None = None
+        self.finished = False
+        self._resumable: collections.deque[OSThread] = collections.deque()
+        self._tick: Any = None
+        self._hub: Any = None
+        self._mu = math.log(max(spec.wake_median_ns, 1))
+
+    # -- the event loop -------------------------------------------------------------------
+
+    def run(self) -> bool:
+        """Run until ``finish`` is called (True) or nothing can ever happen again (False:
+        every live thread waits for something no one will do)."""
+        self._hub = greenlet.getcurrent()
+        engine = self.engine
+        engine.on_schedule = self._on_schedule
+        while not self.finished:
+            if engine.peek_ns() <= engine.now_ns:
+                engine.step()
+            elif self._resumable:
+                self._dispatch(self._resumable.popleft())
+            elif not engine.step():
+                return False
+        return True
+
+    def _on_schedule(self, time_ns: int) -> None:
+        # A running thread's deadline is the next event: bring it forward.
+        current = self.current
+        if current is not None and time_ns < current.clock.deadline_ns:
+            current.clock.deadline_ns = time_ns
+
+    def finish(self) -> None:
+        """End the run once the current thread stops (the process exits)."""
+        self.finished = True
+
+    def kill_all(self) -> None:
+        """End every thread still alive (daemon threads at exit)."""
+        for thread in self.threads:
+            if thread.state != EXITED and thread.greenlet is not None and thread.greenlet:
+                thread.greenlet.throw(ThreadKilled(thread.name))
+            thread.state = EXITED
+
+    def _dispatch(self, thread: OSThread) -> None:
+        self.current = thread
+        clock = thread.clock
+        clock.enter(thread, self.engine.now_ns, self.engine.peek_ns())
+        if thread.greenlet is None:
+            thread.greenlet = greenlet(lambda: self._body(thread), parent=self._hub)
+        thread.greenlet.switch()
+        self.current = None
+        self.engine.advance(clock.clock_ns)
+
+    def _body(self, thread: OSThread) -> None:
+        try:
+            thread.body()
+        except ThreadKilled:
+            return
+        self.engine.advance(thread.clock.clock_ns)
+        self._set_state(thread, EXITED)
+        self._leave_core(thread)
+
+    # -- called by the running thread, from its greenlet ----------------------------------
+
+    def block(self, thread: OSThread, wait: Wait, timeout_ns: int | None = None) -> bool:
+        """Leave the core and wait until ``wake`` or, given ``timeout_ns``, a timeout.
+        Return True if the wait timed out."""
+        self.engine.advance(thread.clock.clock_ns)
+        thread.wait = wait
+        thread.timed_out = False
+        self._set_state(thread, BLOCKED)
+        if timeout_ns is not None:
+            thread.timer = self.engine.after(max(timeout_ns, 0), self._on_timeout, thread)
+        self._leave_core(thread)
+        self._hub.switch()
+        return thread.timed_out
+
+    def yield_to_events(self, thread: OSThread) -> None:
+        """The running thread has reached its deadline: let the events that are due run;
+        come back when it may go on (at once, or after a preemption)."""
+        self.engine.advance(thread.clock.clock_ns)
+        # It goes on after the events due now, and after threads they make resumable.
+        thread.pending = self.engine.schedule(
+            self.engine.now_ns, self._make_resumable, thread, priority=LATE
+        )
+        self._hub.switch()
+
+    def start(self, thread: OSThread, delay_ns: int | None = None) -> None:
+        """A new thread: it becomes runnable once the OS has created it (after
+        ``delay_ns``, by default the machine's thread-creation time)."""
+        self.threads.append(thread)
+        thread.since = self.engine.now_ns
+        if delay_ns is None:
+            delay_ns = self.spec.thread_create_ns
+        self.engine.after(delay_ns, self._ready, thread)
+
+    # -- called by anyone -----------------------------------------------------------------
+
+    def wake(self, thread: OSThread) -> bool:
+        """Wake a blocked thread (it was signalled); False if it was not blocked."""
+        if thread.state != BLOCKED:
+            return False
+        if thread.timer is not None:
+            thread.timer.cancel()
+            thread.timer = None
+        thread.timed_out = False
+        self._set_state(thread, WAKING)
+        self.engine.after(self._wake_latency(), self._ready, thread)
+        return True
+
+    def now_ns(self) -> int:
+        return self.engine.now_ns
+
+    # -- the scheduler --------------------------------------------------------------------
+
+    def _on_timeout(self, thread: OSThread) -> None:
+        thread.timer = None
+        if thread.state != BLOCKED:
+            return
+        thread.timed_out = True
+        self._set_state(thread, WAKING)
+        delay = self.spec.timer_slack_ns + self._wake_latency()
+        self.engine.after(delay, self._ready, thread)
+
+    def _wake_latency(self) -> int:
+        if self.spec.wake_median_ns == 0:
+            return 0
+        return round(self.engine.random.lognormvariate(self._mu, self.spec.wake_sigma))
+
+    def _ready(self, thread: OSThread) -> None:
+        """``thread`` can run: give it a free core or queue it."""
+        for index, occupant in enumerate(self.cores):
+            if occupant is None:
+                self._assign(index, thread, 0)
+                return
+        self._set_state(thread, RUNNABLE)
+        self.run_queue.append(thread)
+        victim = self._preemptible(accounted=True)
+        if victim is not None:
+            self._preempt(victim)
+        self._arm_tick()
+
+    def _assign(self, core: int, thread: OSThread, delay_ns: int) -> None:
+        self.cores[core] = thread
+        thread.core = core
+        thread.picked_at = self.engine.now_ns
+        self._set_state(thread, RUNNING)
+        if delay_ns:
+            thread.pending = self.engine.after(delay_ns, self._make_resumable, thread)
+        else:
+            self._make_resumable(thread)
+
+    def _make_resumable(self, thread: OSThread) -> None:
+        thread.pending = None
+        self._resumable.append(thread)
+
+    def _leave_core(self, thread: OSThread) -> None:
+        core = thread.core
+        if core is None:
+            return
+        thread.core = None
+        self.cores[core] = None
+        if self.run_queue:
+            self._assign(core, self.run_queue.popleft(), self.spec.context_switch_ns)
+
+    def _preemptible(self, accounted: bool) -> OSThread | None:
+        """A running thread that has used its slice, the longest-running first.  With
+        ``accounted``, only time accounted at the last tick counts (a wake-up preemption)."""
+        now = self.engine.now_ns
+        if accounted:
+            now -= now % self.spec.tick_ns
+        best = None
+        for occupant in self.cores:
+            if occupant is None or occupant is self.current:
+                continue
+            used = now - occupant.picked_at >= max(self.spec.min_slice_ns, 1)
+            if used and (best is None or occupant.picked_at < best.picked_at):
+                best = occupant
+        return best
+
+    def _preempt(self, thread: OSThread) -> None:
+        if thread.pending is not None:
+            thread.pending.cancel()
+            thread.pending = None
+        if thread in self._resumable:
+            self._resumable.remove(thread)
+        core = thread.core
+        assert core is not None
+        thread.core = None
+        self.cores[core] = None
+        self._set_state(thread, RUNNABLE)
+        self.run_queue.append(thread)
+        self._assign(core, self.run_queue.popleft(), self.spec.context_switch_ns)
+
+    def _arm_tick(self) -> None:
+        if self._tick is None and self.run_queue:
+            tick = self.spec.tick_ns
+            self._tick = self.engine.schedule(
+                (self.engine.now_ns // tick + 1) * tick, self._on_tick, priority=URGENT
+            )
+
+    def _on_tick(self) -> None:
+        self._tick = None
+        for _ in range(len(self.cores)):
+            if not self.run_queue:
+                break
+            victim = self._preemptible(accounted=False)
+            if victim is None:
+                break
+            self._preempt(victim)
+        self._arm_tick()
+
+    def _set_state(self, thread: OSThread, state: str) -> None:
+        now = self.engine.now_ns
+        thread.times[thread.state_key] += now - thread.since
+        thread.since = now
+        thread.state = state
+        if state != BLOCKED:
+            thread.wait = None
+
+    def settle(self) -> None:
+        """Account the time of every thread up to now (for statistics at the end)."""
+        for thread in self.threads:
+            if thread.state != EXITED:
+                self._set_state(thread, thread.state)
+
+
+__all__ = ["NEVER", "Machine", "MachineSpec", "OSThread", "ThreadKilled", "Wait"]

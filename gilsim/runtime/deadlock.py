@@ -1,0 +1,62 @@
+"""The deadlock report: every live thread of the program, what it waits for, who holds it,
+and where in the program it stopped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gilsim.interpreter import importer, state
+from gilsim.machine.cpu import EXITED, OSThread
+from gilsim.runtime.threadmodule import lock
+
+
+def thread_name(interp: state.InterpreterState, thread: OSThread) -> str:
+    """The name ``threading`` gave the thread, else the OS thread's own."""
+    threading = interp.sim_modules.get("threading")
+    active = getattr(threading, "_active", None) if threading is not None else None
+    if isinstance(active, dict) and thread.ident in active:
+        name = getattr(active[thread.ident], "name", None)
+        if isinstance(name, str):
+            return name
+    return thread.name
+
+
+def _where(ts: Any) -> str:
+    """The innermost frame of the program's own code (not of the standard library)."""
+    frame = ts.frame
+    innermost = frame
+    while frame is not None and importer.is_library(frame.code.code.co_filename):
+        frame = frame.previous
+    frame = frame or innermost
+    if frame is None:
+        return ""
+    code = frame.code.code
+    return f'File "{code.co_filename}", line {frame.f_lineno}, in {code.co_name}'
+
+
+def _waits_for(interp: state.InterpreterState, thread: OSThread) -> str:
+    wait = thread.wait
+    if wait is None:
+        return thread.state
+    obj = wait.obj
+    if isinstance(obj, lock):
+        owner = obj._owner
+        if obj._sentinel_of is not None:
+            return f"the end of {thread_name(interp, obj._sentinel_of)} (join)"
+        if owner is thread:
+            return "a notification (Condition.wait, Event.wait, a queue) that never comes"
+        if owner is not None:
+            return f"{wait.what}, held by {thread_name(interp, owner)}"
+    return wait.what
+
+
+def deadlock_report(interp: state.InterpreterState) -> str:
+    lines = ["deadlock: every thread waits for something that no thread will ever do"]
+    for thread in interp.machine.threads:
+        if thread.state == EXITED:
+            continue
+        lines.append(f"  {thread_name(interp, thread)} waits for {_waits_for(interp, thread)}")
+        where = _where(thread.payload)
+        if where:
+            lines.append(f"    {where}")
+    return "\n".join(lines)

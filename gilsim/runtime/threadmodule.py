@@ -1,0 +1,416 @@
+"""The simulated ``_thread`` (``Modules/_threadmodule.c``): threads and locks at the C level.
+
+``threading``, ``queue`` and ``concurrent.futures`` are the host's own Python source run
+inside the simulation on top of this module, so that every switch point in them is real.
+
+Locks follow ``acquire_timed``: first a try without releasing the GIL; only if the lock is
+taken (and the caller will wait) is the GIL released around the wait in the OS lock, and
+taken again afterwards (``spec/gil.md`` §4).  ``release`` never releases the GIL: the woken
+waiter must still win the GIL from a holder that may keep computing (§7 item 9).
+"""
+
+from __future__ import annotations
+
+import _thread
+import os
+import sys
+import weakref
+from typing import Any
+
+from gilsim.errors import GilsimError
+from gilsim.interpreter import state
+from gilsim.interpreter.tracebacks import format_exception
+from gilsim.machine import OSThread, Wait
+from gilsim.runtime import ShadowModule
+from gilsim.runtime.sysmodule import unsupported
+
+TIMEOUT_MAX = _thread.TIMEOUT_MAX
+
+# Thread identifiers: pthread_t values on Linux are addresses; these look like them.
+_FIRST_IDENT = 0x7F3A5C000640
+_IDENT_STEP = 0x801000
+
+
+def _running() -> OSThread:
+    return state.current_thread().os_thread
+
+
+def _machine_of(thread: OSThread) -> Any:
+    return thread.payload.interp.machine
+
+
+def _timeout_ns(blocking: Any, timeout: Any) -> int | None:
+    """``lock_acquire_parse_args``: None waits forever, 0 only tries."""
+    if not isinstance(blocking, int | float | bool):
+        raise TypeError(f"'{type(blocking).__name__}' object cannot be interpreted as an integer")
+    if not isinstance(timeout, int | float):
+        raise TypeError(f"'{type(timeout).__name__}' object cannot be interpreted as an integer")
+    if not blocking and timeout != -1:
+        raise ValueError("can't specify a timeout for a non-blocking call")
+    if timeout < 0 and timeout != -1:
+        raise ValueError("timeout value must be positive")
+    if not blocking:
+        return 0
+    if timeout == -1:
+        return None
+    if timeout * 1e9 >= 2**63:
+        raise OverflowError("timestamp out of range for platform time_t")
+    if timeout > TIMEOUT_MAX:
+        raise OverflowError("timeout value is too large")
+    return round(timeout * 1e9)
+
+
+class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
+    """A simulated ``_thread.lock``: a binary semaphore whose waiters are simulated threads."""
+
+    __slots__ = ("_locked", "_waiters", "_owner", "_sentinel_of", "__weakref__")
+
+    def __init__(self) -> None:
+        self._locked = False
+        self._waiters: list[OSThread] = []
+        # For deadlock reports: who holds it, and whose end it stands for (a sentinel).
+        self._owner: OSThread | None = None
+        self._sentinel_of: OSThread | None = None
+
+    def acquire(self, blocking: Any = True, timeout: Any = -1) -> bool:
+        timeout_ns = _timeout_ns(blocking, timeout)
+        if not self._locked:
+            self._take()
+            return True
+        if timeout_ns == 0:
+            return False
+        thread = _running()
+        interp = state.current_thread().interp
+        interp.gil.drop_gil(thread)  # Py_BEGIN_ALLOW_THREADS
+        try:
+            acquired = self._wait(thread, timeout_ns)
+        finally:
+            interp.gil.take_gil(thread)  # Py_END_ALLOW_THREADS
+        return acquired
+
+    def _take(self) -> None:
+        self._locked = True
+        ts = state.current
+        self._owner = ts.os_thread if ts is not None else None
+
+    def _wait(self, thread: OSThread, timeout_ns: int | None) -> bool:
+        """``PyThread_acquire_lock_timed`` without the GIL: wait in the OS lock."""
+        machine = _machine_of(thread)
+        end = None if timeout_ns is None else machine.now_ns() + timeout_ns
+        wait = Wait("lock", f"{self!r}", self)
+        while self._locked:
+            remaining = None if end is None else end - machine.now_ns()
+            if remaining is not None and remaining <= 0:
+                return False
+            self._waiters.append(thread)
+            machine.block(thread, wait, remaining)
+            if thread in self._waiters:
+                self._waiters.remove(thread)
+        self._locked = True
+        self._owner = thread
+        return True
+
+    def release(self) -> None:
+        if not self._locked:
+            raise RuntimeError("release unlocked lock")
+        self._locked = False
+        self._owner = None
+        if self._waiters:
+            waiter = self._waiters.pop(0)
+            _machine_of(waiter).wake(waiter)
+
+    def locked(self) -> bool:
+        return self._locked
+
+    def _at_fork_reinit(self) -> None:
+        self._locked = False
+        self._waiters = []
+
+    acquire_lock = acquire
+    release_lock = release
+    locked_lock = locked
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release()
+
+    def __repr__(self) -> str:
+        status = "locked" if self._locked else "unlocked"
+        return f"<{status} _thread.lock object at {id(self):#x}>"
+
+
+lock.__module__ = "_thread"
+
+
+class RLock:
+    """``_thread.RLock`` (``rlockobject``): an owner and a count over a ``lock``."""
+
+    __slots__ = ("_lock", "_owner", "_count", "__weakref__")
+
+    def __init__(self) -> None:
+        self._lock = lock()
+        self._owner = 0
+        self._count = 0
+
+    def acquire(self, blocking: Any = True, timeout: Any = -1) -> bool:
+        _timeout_ns(blocking, timeout)
+        me = get_ident()
+        if self._count > 0 and self._owner == me:
+            self._count += 1
+            return True
+        if not self._lock.acquire(blocking, timeout):
+            return False
+        self._owner = me
+        self._count = 1
+        return True
+
+    def release(self) -> None:
+        if self._count == 0 or self._owner != get_ident():
+            raise RuntimeError("cannot release un-acquired lock")
+        self._count -= 1
+        if self._count == 0:
+            self._owner = 0
+            self._lock.release()
+
+    def _is_owned(self) -> bool:
+        return self._count > 0 and self._owner == get_ident()
+
+    def _recursion_count(self) -> int:
+        return self._count if self._owner == get_ident() else 0
+
+    def _release_save(self) -> tuple[int, int]:
+        if self._count == 0:
+            raise RuntimeError("cannot release un-acquired lock")
+        saved = (self._count, self._owner)
+        self._count = 0
+        self._owner = 0
+        self._lock.release()
+        return saved
+
+    def _acquire_restore(self, saved: tuple[int, int]) -> None:
+        self._lock.acquire()
+        self._count, self._owner = saved
+
+    def _at_fork_reinit(self) -> None:
+        self._lock._at_fork_reinit()
+        self._owner = 0
+        self._count = 0
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release()
+
+    def __repr__(self) -> str:
+        status = "locked" if self._lock.locked() else "unlocked"
+        return (
+            f"<{status} _thread.RLock object owner={self._owner} count={self._count} "
+            f"at {id(self):#x}>"
+        )
+
+
+RLock.__module__ = "_thread"
+
+
+# Per ``_local`` object (by id): each thread's dictionary, and the arguments to run
+# ``__init__`` with in a thread that has none yet.
+_LOCAL_STATE: dict[int, tuple[dict[int, dict[str, Any]], tuple[Any, Any]]] = {}
+
+
+class _local:  # noqa: N801 - CPython's name
+    """``_thread._local``: attributes seen only by the thread that set them.  Each thread
+    gets its own ``__dict__``, made (and ``__init__`` run again) on its first access, as the
+    C implementation does (``_ldict``)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if (args or kwargs) and cls.__init__ is object.__init__:
+            raise TypeError("Initialization arguments are not supported")
+        self = object.__new__(cls)
+        key = id(self)
+        first = object.__getattribute__(self, "__dict__")
+        _LOCAL_STATE[key] = ({get_ident(): first}, (args, kwargs))
+        weakref.finalize(self, _LOCAL_STATE.pop, key, None)
+        return self
+
+    def __getattribute__(self, name: str) -> Any:
+        _select(self)
+        return object.__getattribute__(self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "__dict__":
+            raise AttributeError("'_thread._local' object attribute '__dict__' is read-only")
+        _select(self)
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name == "__dict__":
+            raise AttributeError("'_thread._local' object attribute '__dict__' is read-only")
+        _select(self)
+        object.__delattr__(self, name)
+
+
+_local.__module__ = "_thread"
+
+
+def _select(local: Any) -> None:
+    """Make the running thread's dictionary the one ``local`` shows."""
+    entry = _LOCAL_STATE.get(id(local))
+    if entry is None:
+        return
+    dicts, (args, kwargs) = entry
+    me = get_ident()
+    mine = dicts.get(me)
+    if mine is None:
+        mine = dicts[me] = {}
+        object.__setattr__(local, "__dict__", mine)
+        init = type(local).__init__
+        if init is not object.__init__:
+            init(local, *args, **kwargs)
+    elif object.__getattribute__(local, "__dict__") is not mine:
+        object.__setattr__(local, "__dict__", mine)
+
+
+def get_ident() -> int:
+    return _running().ident
+
+
+def get_native_id() -> int:
+    return _running().payload.native_id
+
+
+def _set_sentinel() -> lock:
+    """A lock that the calling thread acquires, released when the thread's state is
+    deleted (``join`` waits on it; ``threading.Thread._set_tstate_lock``)."""
+    sentinel = lock()
+    sentinel._sentinel_of = _running()
+    state.current_thread().sentinels.append(sentinel)
+    return sentinel
+
+
+def stack_size(size: int = 0) -> int:
+    if size != 0 and size < 32768:
+        raise ValueError("size not valid: 32768 bytes")
+    return 0
+
+
+def exit() -> None:
+    raise SystemExit
+
+
+def interrupt_main(signum: int = 2) -> None:
+    raise unsupported("_thread.interrupt_main()")
+
+
+def _excepthook(args: Any) -> None:
+    """``thread_excepthook``: "Exception in thread NAME:" and the traceback on stderr."""
+    if len(args) != 4:
+        raise TypeError("_thread._excepthook argument type must be ExceptHookArgs")
+    exc_type, exc_value, exc_tb, thread = args
+    if exc_type is SystemExit:
+        return
+    stream = sys.stderr
+    if stream is None and thread is not None:
+        stream = getattr(thread, "_stderr", None)
+    if stream is None:
+        return
+    name = getattr(thread, "name", None) if thread is not None else None
+    if name is None:
+        name = get_ident()
+    stream.write(f"Exception in thread {name}:\n")
+    stream.write(format_exception(exc_value) if exc_value is not None else f"{exc_type}\n")
+    stream.flush()
+
+
+def make_thread_module(interp: state.InterpreterState) -> ShadowModule:
+    """The program's ``_thread``."""
+    threads: dict[str, Any] = {"count": 0}
+
+    def start_new_thread(function: Any, args: Any, kwargs: Any = None) -> int:
+        if not callable(function):
+            raise TypeError("first arg must be callable")
+        if not isinstance(args, tuple):
+            raise TypeError("2nd arg must be a tuple")
+        if kwargs is not None and not isinstance(kwargs, dict):
+            raise TypeError("optional 3rd arg must be a dictionary")
+        ts, thread = new_thread(interp, None)
+        threads["count"] += 1
+
+        def thread_run() -> None:
+            interp.gil.take_gil(thread)  # PyEval_AcquireThread
+            try:
+                function(*args, **(kwargs or {}))
+            except GilsimError:
+                raise
+            except SystemExit:
+                pass
+            except BaseException as exc:
+                _write_unraisable(f"in thread started by: {function!r}", exc)
+            finally:
+                threads["count"] -= 1
+            delete_thread_state(ts)
+
+        thread.body = thread_run
+        interp.machine.start(thread)
+        return thread.ident
+
+    def _count() -> int:
+        return threads["count"]
+
+    overrides = {
+        "start_new_thread": start_new_thread,
+        "start_new": start_new_thread,
+        "allocate_lock": lock,
+        "allocate": lock,
+        "LockType": lock,
+        "RLock": RLock,
+        "_local": _local,
+        "get_ident": get_ident,
+        "get_native_id": get_native_id,
+        "_set_sentinel": _set_sentinel,
+        "_count": _count,
+        "stack_size": stack_size,
+        "exit": exit,
+        "exit_thread": exit,
+        "interrupt_main": interrupt_main,
+        "_excepthook": _excepthook,
+        "_ExceptHookArgs": _thread._ExceptHookArgs,
+        "TIMEOUT_MAX": TIMEOUT_MAX,
+        "error": RuntimeError,
+    }
+    return ShadowModule(_thread, overrides, frozenset())
+
+
+def new_thread(interp: state.InterpreterState, name: str | None) -> tuple[Any, OSThread]:
+    """A thread state and the OS thread it runs on (its body is set by the caller)."""
+    ts = state.ThreadState(interp)
+    number = len(interp.machine.threads)
+    thread = OSThread(
+        ident=_FIRST_IDENT + number * _IDENT_STEP,
+        name=name or f"thread {number}",
+        body=lambda: None,
+        clock=interp,
+        payload=ts,
+    )
+    ts.os_thread = thread
+    ts.native_id = os.getpid() + number
+    return ts, thread
+
+
+def delete_thread_state(ts: Any) -> None:
+    """``PyThreadState_Clear`` and ``_PyThreadState_DeleteCurrent``: release the sentinel
+    locks (``join`` wakes), then drop the GIL for good."""
+    for sentinel in ts.sentinels:
+        if sentinel.locked():
+            sentinel.release()
+    ts.sentinels.clear()
+    ts.interp.gil.drop_gil(ts.os_thread)
+
+
+def _write_unraisable(message: str, exc: BaseException) -> None:
+    """The default ``sys.unraisablehook``: "Exception ignored ..." and the traceback."""
+    with_context = format_exception(exc)
+    sys.stderr.write(f"Exception ignored {message}\n{with_context}")
+    sys.stderr.flush()
