@@ -11,6 +11,7 @@ import attrs
 from gilsim.config import Config
 from gilsim.errors import ConfigurationError
 from gilsim.program import captured_stdio, run_main
+from gilsim.trace import run_summary
 
 
 @attrs.frozen
@@ -20,7 +21,9 @@ class RunResult:
     ``stdout``/``stderr`` are the program's output ("" when not captured); ``exit_status``
     is what ``python`` would have exited with (-2 for an uncaught ``KeyboardInterrupt``, as
     ``subprocess`` reports a SIGINT); ``instructions`` counts bytecode instructions executed
-    and ``virtual_time_ns`` is the simulated duration.
+    and ``virtual_time_ns`` is the simulated duration.  ``summary`` holds the per-thread,
+    per-core and GIL figures (``gilsim.trace.run_summary``); ``trace`` the scheduling events
+    when the run recorded them (``trace=True``).
     """
 
     stdout: str
@@ -29,6 +32,8 @@ class RunResult:
     instructions: int
     virtual_time_ns: int
     error: str | None = None
+    summary: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    trace: list[dict[str, Any]] | None = attrs.field(default=None, repr=False)
 
 
 def run(
@@ -71,6 +76,14 @@ def run(
     error = str(outcome.gilsim_error) if outcome.gilsim_error is not None else None
     if error is not None and capture:
         stderr += f"gilsim: {error}\n"
+    interp = outcome.interp
     return RunResult(
-        stdout, stderr, outcome.exit_status, outcome.instructions, outcome.virtual_time_ns, error
+        stdout,
+        stderr,
+        outcome.exit_status,
+        outcome.instructions,
+        outcome.virtual_time_ns,
+        error,
+        run_summary(interp) if interp is not None else {},
+        interp.machine.engine.trace if interp is not None else None,
     )

@@ -19,8 +19,9 @@ from typing import Any
 
 from gilsim.config import Config
 from gilsim.errors import GilsimError
-
-JSON_FORMAT = "gilsim-run/1"
+from gilsim.gil import WAKE_POLICIES
+from gilsim.machine import PRESETS
+from gilsim.trace import SUMMARY_FORMAT, run_summary, write_trace
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,13 +35,21 @@ def _parser() -> argparse.ArgumentParser:
     _add_running_options(run)
     run.add_argument("script", metavar="SCRIPT", help="the program to run")
     run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="its arguments")
-    dis_ = commands.add_parser("dis", help="show a program's bytecode")
+    dis_ = commands.add_parser(
+        "dis", help="show a program's bytecode with the places where threads can switch"
+    )
     dis_.add_argument("script", metavar="SCRIPT")
     return parser
 
 
 def _add_running_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--cores", type=int, help="simulated cores (default: the machine's, 2)")
+    parser.add_argument(
+        "--machine",
+        default="vm2",
+        choices=sorted(PRESETS),
+        help="a named machine (default vm2: 2 cores, 4 ms tick, as measured in the docs)",
+    )
+    parser.add_argument("--cores", type=int, help="simulated cores (default: the machine's)")
     parser.add_argument(
         "--switch-interval",
         default="5ms",
@@ -52,12 +61,24 @@ def _add_running_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-instructions", type=int, metavar="N", help="stop after N bytecode instructions"
     )
+    parser.add_argument(
+        "--wake-policy",
+        default="random",
+        choices=WAKE_POLICIES,
+        help="which GIL waiter a release wakes (default random: the OS picks)",
+    )
     parser.add_argument("--json", metavar="FILE", help="write a JSON summary of the run")
+    parser.add_argument(
+        "--trace", metavar="FILE", help="write every scheduling event as JSON lines"
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
     return Config(
+        machine=args.machine,
         cores=args.cores,
+        wake_policy=args.wake_policy,
+        trace=bool(args.trace),
         switch_interval_ns=args.switch_interval,
         seed=args.seed,
         max_time_ns=args.max_time,
@@ -106,6 +127,8 @@ def _run(args: argparse.Namespace) -> int:
         _say(str(outcome.gilsim_error))
     if args.json:
         _write_json(args.json, args.script, outcome, wall_s)
+    if args.trace and outcome.interp is not None:
+        write_trace(args.trace, outcome.interp.machine.engine.trace or [])
     if outcome.exit_status == SIGINT_STATUS:
         # CPython ends by SIGINT after an uncaught KeyboardInterrupt (``_Py_HandleSystemExit``
         # / ``exit_sigint`` in ``Modules/main.c``), so the caller sees the same status.
@@ -117,7 +140,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _write_json(path: str, script: str, outcome: Any, wall_s: float) -> None:
     summary = {
-        "format": JSON_FORMAT,
+        "format": SUMMARY_FORMAT,
         "script": script,
         "python_version": ".".join(map(str, sys.version_info[:3])),
         "exit_status": outcome.exit_status,
@@ -126,13 +149,15 @@ def _write_json(path: str, script: str, outcome: Any, wall_s: float) -> None:
         "wall_time_s": round(wall_s, 6),
         "error": str(outcome.gilsim_error) if outcome.gilsim_error else None,
     }
+    if outcome.interp is not None:
+        summary.update(run_summary(outcome.interp))
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(summary, handle, indent=2)
         handle.write("\n")
 
 
 def _dis(args: argparse.Namespace) -> int:
-    import dis
+    from gilsim.disassemble import disassemble
 
     source = _read_script(args.script)
     if source is None:
@@ -144,5 +169,5 @@ def _dis(args: argparse.Namespace) -> int:
 
         sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
         return 1
-    dis.dis(code)
+    sys.stdout.write(disassemble(code))
     return 0

@@ -53,7 +53,8 @@ class Config:
     number of cores.  ``max_time_ns`` bounds virtual time, ``max_instructions`` the number of
     bytecode instructions executed; ``None`` means unbounded.  ``seed`` feeds the one random
     generator of the simulation.  ``wake_policy`` is how a GIL release picks the waiter it
-    wakes (``"random"``: the OS picks; ``"fifo"``).
+    wakes (``"random"``: the OS picks; ``"fifo"``).  ``trace`` records
+    every scheduling event.
     """
 
     cores: int | None = attrs.field(default=None, validator=_positive)
@@ -67,6 +68,7 @@ class Config:
     )
     max_instructions: int | None = attrs.field(default=None, validator=_positive)
     wake_policy: str = attrs.field(default="random", validator=_known_policy)
+    trace: bool = False
 
     def machine_spec(self) -> MachineSpec:
         """The simulated machine: the preset, with ``cores`` if given."""

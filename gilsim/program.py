@@ -52,6 +52,9 @@ class Outcome:
     instructions: int
     virtual_time_ns: int
     gilsim_error: GilsimError | None = None
+    # The interpreter that ran (None if the program did not compile): its machine, GIL and
+    # threads hold the accounts the summary and the trace are made from.
+    interp: state.InterpreterState | None = None
 
 
 def check_version() -> None:
@@ -72,7 +75,10 @@ def new_interpreter(config: Config) -> state.InterpreterState:
         max_time_ns=config.max_time_ns,
         max_instructions=config.max_instructions,
     )
-    interp.machine = Machine(Engine(config.seed), config.machine_spec())
+    engine = Engine(config.seed)
+    if config.trace:
+        engine.trace = []
+    interp.machine = Machine(engine, config.machine_spec())
     interp.gil = GIL(interp.machine, interp, config.switch_interval_ns, config.wake_policy)
     interp.builtins = make_builtins()
     interp.shadow_modules = {
@@ -165,7 +171,8 @@ def run_main(source: str | bytes, filename: str, argv: list[str], config: Config
             interp.machine.kill_all()
             interp.machine.settle()
         _flush()
-    return Outcome(outcome["status"], interp.instructions, interp.clock_ns, error)
+    virtual_ns = max(interp.clock_ns, interp.machine.engine.now_ns)
+    return Outcome(outcome["status"], interp.instructions, virtual_ns, error, interp)
 
 
 def _finalize(ts: state.ThreadState) -> None:

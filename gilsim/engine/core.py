@@ -56,6 +56,8 @@ class Engine:
         # Told the time of every new event: whoever runs ahead of the queue (a simulated
         # thread given a deadline) must learn of an event earlier than its deadline.
         self.on_schedule: Callable[[int], None] | None = None
+        # The trace: every scheduling event as a dict, when recording (``record``).
+        self.trace: list[dict[str, Any]] | None = None
 
     def schedule(
         self, time_ns: int, callback: Callable[..., Any], *args: Any, priority: int = NORMAL
@@ -68,6 +70,11 @@ class Engine:
         if self.on_schedule is not None:
             self.on_schedule(time_ns)
         return event
+
+    def record(self, event: str, **fields: Any) -> None:
+        """Append ``event`` at the present time to the trace, if one is being recorded."""
+        if self.trace is not None:
+            self.trace.append({"time_ns": self.now_ns, "event": event, **fields})
 
     def after(self, delay_ns: int, callback: Callable[..., Any], *args: Any) -> Event:
         """Call ``callback(*args)`` ``delay_ns`` from now."""

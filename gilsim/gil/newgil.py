@@ -72,7 +72,6 @@ class GIL:
         self.forced = 0
         self.voluntary = 0
         self.drop_requests = 0
-        self.record: Any = None  # a trace callback, when recording
 
     # -- take_gil -------------------------------------------------------------------------
 
@@ -97,8 +96,7 @@ class GIL:
         if switched:
             self.last_holder = thread
             self.switch_number += 1
-        if self.record is not None:
-            self.record("gil_take", thread, switch=switched)
+        self.machine.engine.record("gil_take", thread=thread.ident, switch=switched)
         # FORCE_SWITCHING: the thread that dropped on request may go on.
         if self.switch_waiter is not None:
             waiter, self.switch_waiter = self.switch_waiter, None
@@ -122,8 +120,7 @@ class GIL:
             self.forced += 1
         else:
             self.voluntary += 1
-        if self.record is not None:
-            self.record("gil_drop", thread, forced=forced)
+        self.machine.engine.record("gil_drop", thread=thread.ident, forced=forced)
         self._signal_one()
         if self.gil_drop_request and self.last_holder is thread:
             # Nobody can have taken the GIL between the signal and here: no time passes.
@@ -149,8 +146,8 @@ class GIL:
         self.gil_drop_request = True
         self.breaker.eval_breaker = True
         self.drop_requests += 1
-        if self.record is not None:
-            self.record("drop_request", requester, holder=self.holder)
+        holder = self.holder.ident if self.holder is not None else None
+        self.machine.engine.record("drop_request", thread=requester.ident, holder=holder)
 
     def _reset_gil_drop_request(self) -> None:
         self.gil_drop_request = False
@@ -169,3 +166,4 @@ class GIL:
     def set_switch_interval(self, interval_us: int) -> None:
         """``_PyEval_SetSwitchInterval``: waits already armed keep their interval."""
         self.interval_us = interval_us
+        self.machine.engine.record("switch_interval", interval_us=interval_us)

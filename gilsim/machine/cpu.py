@@ -108,8 +108,10 @@ class OSThread:
     body: Callable[[], None]
     clock: Clock
     payload: Any = None  # the interpreter's thread state
+    owner: Any = None  # the object that started it (a ``threading.Thread``), for its name
     state: str = NEW
     core: int | None = None
+    last_core: int | None = None
     wait: Wait | None = None
     timed_out: bool = False
     timer: Any = None  # the engine event of a pending timeout
@@ -121,9 +123,11 @@ class OSThread:
 
     @property
     def state_key(self) -> str:
-        if self.state == BLOCKED and self.wait is not None:
+        """The account its time goes to: a blocked thread's time, and its wake-up latency,
+        count under the kind of what it waited for."""
+        if self.state in (BLOCKED, WAKING) and self.wait is not None:
             return self.wait.kind
-        return RUNNABLE if self.state == WAKING else self.state
+        return self.state
 
 
 class Machine:
@@ -141,6 +145,8 @@ class Machine:
         self._tick: Any = None
         self._hub: Any = None
         self._mu = math.log(max(spec.wake_median_ns, 1))
+        # Time each core spent running a thread (ns), for utilisation.
+        self.busy_ns = [0] * spec.cores
 
     # -- the event loop -------------------------------------------------------------------
 
@@ -182,9 +188,18 @@ class Machine:
         clock.enter(thread, self.engine.now_ns, self.engine.peek_ns())
         if thread.greenlet is None:
             thread.greenlet = greenlet(lambda: self._body(thread), parent=self._hub)
+        started = self.engine.now_ns
         thread.greenlet.switch()
         self.current = None
         self.engine.advance(clock.clock_ns)
+        if self.engine.trace is not None and clock.clock_ns > started:
+            # Recorded when it ends, so that the trace stays in time order.
+            self.engine.record(
+                "ran",
+                thread=thread.ident,
+                core=thread.core if thread.core is not None else thread.last_core,
+                start_ns=started,
+            )
 
     def _body(self, thread: OSThread) -> None:
         try:
@@ -294,6 +309,7 @@ class Machine:
         if core is None:
             return
         thread.core = None
+        thread.last_core = core
         self.cores[core] = None
         if self.run_queue:
             self._assign(core, self.run_queue.popleft(), self.spec.context_switch_ns)
@@ -321,9 +337,10 @@ class Machine:
             self._resumable.remove(thread)
         core = thread.core
         assert core is not None
-        thread.core = None
-        self.cores[core] = None
         self._set_state(thread, RUNNABLE)
+        thread.core = None
+        thread.last_core = core
+        self.cores[core] = None
         self.run_queue.append(thread)
         self._assign(core, self.run_queue.popleft(), self.spec.context_switch_ns)
 
@@ -347,11 +364,25 @@ class Machine:
 
     def _set_state(self, thread: OSThread, state: str) -> None:
         now = self.engine.now_ns
-        thread.times[thread.state_key] += now - thread.since
+        spent = now - thread.since
+        thread.times[thread.state_key] += spent
+        if thread.state == RUNNING and thread.core is not None:
+            self.busy_ns[thread.core] += spent
         thread.since = now
+        changed = state != thread.state
         thread.state = state
-        if state != BLOCKED:
+        if state not in (BLOCKED, WAKING):
             thread.wait = None
+        if changed and self.engine.trace is not None:
+            wait = thread.wait
+            self.engine.record(
+                "thread_state",
+                thread=thread.ident,
+                state=state,
+                core=thread.core,
+                wait=wait.kind if wait is not None else None,
+                what=wait.what if wait is not None else None,
+            )
 
     def settle(self) -> None:
         """Account the time of every thread up to now (for statistics at the end)."""

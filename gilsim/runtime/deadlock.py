@@ -12,6 +12,9 @@ from gilsim.runtime.threadmodule import lock
 
 def thread_name(interp: state.InterpreterState, thread: OSThread) -> str:
     """The name ``threading`` gave the thread, else the OS thread's own."""
+    name = getattr(thread.owner, "name", None)
+    if isinstance(name, str):
+        return name
     threading = interp.sim_modules.get("threading")
     active = getattr(threading, "_active", None) if threading is not None else None
     if isinstance(active, dict) and thread.ident in active:

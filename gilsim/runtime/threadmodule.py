@@ -336,6 +336,8 @@ def make_thread_module(interp: state.InterpreterState) -> ShadowModule:
         if kwargs is not None and not isinstance(kwargs, dict):
             raise TypeError("optional 3rd arg must be a dictionary")
         ts, thread = new_thread(interp, None)
+        # ``threading`` starts ``Thread._bootstrap``: its owner knows the thread's name.
+        thread.owner = getattr(function, "__self__", None)
         threads["count"] += 1
 
         def thread_run() -> None:

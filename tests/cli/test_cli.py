@@ -69,10 +69,54 @@ def test_json_summary(tmp_path):
     result = gilsim("run", "--json", str(out), str(script), "arg")
     assert result.returncode == 0 and result.stdout == "45\n"
     summary = json.loads(out.read_text())
-    assert summary["format"] == "gilsim-run/1"
+    assert summary["format"] == "gilsim-run/2"
     assert summary["exit_status"] == 0
     assert summary["instructions"] > 0
     assert summary["virtual_time_ns"] > 0
+    (main,) = summary["threads"]
+    assert main["name"] == "MainThread" and main["instructions"] == summary["instructions"]
+    assert main["cpu_ns"] == summary["virtual_time_ns"]
+    assert summary["gil"] == {
+        "switches": 1,
+        "forced_switches": 0,
+        "voluntary_releases": 0,
+        "drop_requests": 0,
+    }
+    assert [core["core"] for core in summary["cores"]] == [0, 1]
+
+
+def test_json_summary_of_two_threads_counts_their_time_and_switches(tmp_path):
+    script = tmp_path / "spin.py"
+    script.write_text(
+        "import threading, time\n"
+        "def spin():\n"
+        "    end = time.perf_counter() + 0.02\n"
+        "    while time.perf_counter() < end:\n"
+        "        pass\n"
+        "ts = [threading.Thread(target=spin) for _ in range(2)]\n"
+        "for t in ts: t.start()\n"
+        "for t in ts: t.join()\n"
+    )
+    out = tmp_path / "run.json"
+    trace = tmp_path / "trace.jsonl"
+    result = gilsim("run", "--json", str(out), "--trace", str(trace), str(script))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(out.read_text())
+    names = [thread["name"] for thread in summary["threads"]]
+    assert names == ["MainThread", "Thread-1 (spin)", "Thread-2 (spin)"]
+    spinners = summary["threads"][1:]
+    # Each spins for 20 ms of virtual time, about half of it waiting for the GIL while the
+    # other one runs; together they keep one core busy.
+    assert all(5e6 < thread["cpu_ns"] < 15e6 for thread in spinners)
+    busy = sum(thread["cpu_ns"] for thread in spinners)
+    assert 0.8 < busy / summary["virtual_time_ns"] <= 1.0
+    assert all(thread["gil_wait_ns"] > 4e6 for thread in spinners)
+    assert summary["gil"]["forced_switches"] >= 3
+    assert summary["gil"]["drop_requests"] >= summary["gil"]["forced_switches"]
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    assert {event["event"] for event in events} >= {"thread_state", "gil_take", "gil_drop", "ran"}
+    times = [event["time_ns"] for event in events]
+    assert times == sorted(times)
 
 
 def test_program_arguments_after_the_script_are_the_programs(tmp_path):

@@ -1,0 +1,168 @@
+"""``gilsim dis``: a program's bytecode as ``dis`` shows it, with the places where CPython 3.11
+can switch threads marked (``spec/gil.md`` §2.1, §4).
+
+A *check point* is where a thread polls ``eval_breaker`` and may hand the GIL over on a drop
+request.  A *release* is a call that gives the GIL up while it blocks: known statically only
+by the name of the callee, so it is marked as a likely release (``time.sleep``, a lock's
+``acquire``, ``join``, a queue's ``get``...).
+"""
+
+from __future__ import annotations
+
+import dis
+import re
+import types
+from collections.abc import Iterator
+
+CHECK = "<- check point"
+RELEASE = "<- releases the GIL while it blocks"
+
+# Names of callables that block with the GIL released (``spec/gil.md`` §4).
+RELEASING_NAMES = frozenset(
+    {
+        "sleep",
+        "acquire",
+        "join",
+        "wait",
+        "wait_for",
+        "get",
+        "put",
+        "read",
+        "readline",
+        "write",
+        "recv",
+        "recv_into",
+        "send",
+        "sendall",
+        "accept",
+        "connect",
+        "result",
+        "select",
+        "input",
+    }
+)
+
+# Callees that 3.11 specializes into calls without a check (``PRECALL_NO_KW_LEN``...).
+NO_CHECK_NAMES = frozenset({"len", "isinstance", "append"})
+
+
+def marks(code: types.CodeType) -> dict[int, str]:
+    """Offset -> mark, for the instructions of ``code`` (not of nested code objects)."""
+    instructions = list(dis.get_instructions(code))
+    callees = _callee_names(code, instructions)
+    result: dict[int, str] = {}
+    for ins in instructions:
+        name = ins.opname
+        if name == "RESUME" and ins.arg is not None and ins.arg < 2:
+            result[ins.offset] = CHECK + (" (function entry)" if ins.arg == 0 else " (after yield)")
+        elif name == "JUMP_BACKWARD" or name.startswith("POP_JUMP_BACKWARD_IF_"):
+            result[ins.offset] = CHECK + (
+                " (loop back edge)" if name == "JUMP_BACKWARD" else " (if taken)"
+            )
+        elif name in ("CALL", "CALL_FUNCTION_EX"):
+            callee = callees.get(ins.offset)
+            if callee in RELEASING_NAMES:
+                result[ins.offset] = f"{RELEASE} ({callee}) and {CHECK}"
+            elif callee in NO_CHECK_NAMES:
+                result[ins.offset] = f"no check: {callee}() is specialized without one"
+            else:
+                result[ins.offset] = CHECK + " (after the call, unless the callee is Python code)"
+    return result
+
+
+def _callee_names(code: types.CodeType, instructions: list[dis.Instruction]) -> dict[int, str]:
+    """For each ``CALL``, the name of the callable if a plain load pushed it: found by
+    following the stack depth (``dis.stack_effect``) through the code's control flow."""
+    depth_at = _stack_depths(code, instructions)
+    pushed_by: dict[int, dis.Instruction] = {}  # depth -> the load that pushed it
+    names: dict[int, str] = {}
+    callee = None
+    for ins in instructions:
+        depth = depth_at.get(ins.offset)
+        if depth is None:
+            continue
+        if ins.opname == "PRECALL":
+            # The stack is [method, self, args...] or [NULL, callable, args...]; the CALL
+            # that follows (after PRECALL has taken the arguments) makes the call.
+            method = pushed_by.get(depth - ins.arg - 2)
+            plain = pushed_by.get(depth - ins.arg - 1)
+            loader = method if method is not None and method.opname == "LOAD_METHOD" else plain
+            callee = loader.argval if loader is not None else None
+        if ins.opname == "CALL" and isinstance(callee, str):
+            names[ins.offset] = callee
+        if ins.opname in _LOADS:
+            position = depth  # where the loaded value sits on the stack
+            if ins.opname == "LOAD_GLOBAL" and ins.arg is not None and ins.arg & 1:
+                position += 1  # after the NULL pushed first
+            elif ins.opname in ("LOAD_ATTR", "LOAD_METHOD"):
+                position -= 1  # in place of the object
+            pushed_by[position] = ins
+    return names
+
+
+_LOADS = frozenset(
+    {"LOAD_GLOBAL", "LOAD_NAME", "LOAD_ATTR", "LOAD_METHOD", "LOAD_FAST", "LOAD_DEREF"}
+)
+
+
+def _stack_depths(code: types.CodeType, instructions: list[dis.Instruction]) -> dict[int, int]:
+    by_offset = {ins.offset: i for i, ins in enumerate(instructions)}
+    depths: dict[int, int] = {}
+    work = [(0, 0)]
+    for entry in _exception_entries(code):
+        work.append((entry[0], entry[1]))
+    while work:
+        offset, depth = work.pop()
+        while offset in by_offset and offset not in depths:
+            depths[offset] = depth
+            ins = instructions[by_offset[offset]]
+            if ins.opcode < dis.HAVE_ARGUMENT:
+                arg = None
+            else:
+                arg = ins.arg
+            if ins.opcode in dis.hasjrel or ins.opcode in dis.hasjabs:
+                target = ins.argval
+                work.append((target, depth + dis.stack_effect(ins.opcode, arg, jump=True)))
+                if ins.opname in ("JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT"):
+                    break
+            if ins.opname in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE"):
+                break
+            depth += dis.stack_effect(ins.opcode, arg, jump=False)
+            index = by_offset[offset] + 1
+            if index >= len(instructions):
+                break
+            offset = instructions[index].offset
+    return depths
+
+
+def _exception_entries(code: types.CodeType) -> Iterator[tuple[int, int]]:
+    """(handler offset, stack depth at the handler) from the exception table."""
+    for entry in dis._parse_exception_table(code):  # type: ignore[attr-defined]
+        yield entry.target, entry.depth + 1 + (1 if entry.lasti else 0)
+
+
+_LINE = re.compile(r"^\s*(?:\d+)?\s+(?:>>)?\s*(\d+) [A-Z_]+")
+
+
+def disassemble(code: types.CodeType) -> str:
+    """The text of ``dis.dis(code)`` with marks, for ``code`` and every code object in it."""
+    out: list[str] = []
+    for each in _all_code(code):
+        if out:
+            out.append("")
+        out.append(
+            f"Disassembly of {each.co_qualname} ({each.co_filename}, line {each.co_firstlineno}):"
+        )
+        found = marks(each)
+        for line in dis.Bytecode(each).dis().splitlines():
+            match = _LINE.match(line)
+            mark = found.get(int(match.group(1))) if match else None
+            out.append(f"{line:<60} {mark}" if mark else line)
+    return "\n".join(out) + "\n"
+
+
+def _all_code(code: types.CodeType) -> Iterator[types.CodeType]:
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _all_code(const)
