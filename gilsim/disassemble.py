@@ -81,7 +81,7 @@ def _callee_names(code: types.CodeType, instructions: list[dis.Instruction]) -> 
         depth = depth_at.get(ins.offset)
         if depth is None:
             continue
-        if ins.opname == "PRECALL":
+        if ins.opname == "PRECALL" and ins.arg is not None:
             # The stack is [method, self, args...] or [NULL, callable, args...]; the CALL
             # that follows (after PRECALL has taken the arguments) makes the call.
             method = pushed_by.get(depth - ins.arg - 2)
@@ -116,10 +116,7 @@ def _stack_depths(code: types.CodeType, instructions: list[dis.Instruction]) -> 
         while offset in by_offset and offset not in depths:
             depths[offset] = depth
             ins = instructions[by_offset[offset]]
-            if ins.opcode < dis.HAVE_ARGUMENT:
-                arg = None
-            else:
-                arg = ins.arg
+            arg = None if ins.opcode < dis.HAVE_ARGUMENT else ins.arg
             if ins.opcode in dis.hasjrel or ins.opcode in dis.hasjabs:
                 target = ins.argval
                 work.append((target, depth + dis.stack_effect(ins.opcode, arg, jump=True)))
