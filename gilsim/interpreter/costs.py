@@ -4,12 +4,14 @@ Costs are data, kept apart from semantics so that a teacher can tune them withou
 opcode.  ``COSTS_311`` is calibrated against CPython 3.11.7 on the 2-vCPU machine of
 ``spec/gil.md`` §8 with the kernels in ``benchmarks/kernels`` (see ``benchmarks/README.md``).
 A native call is charged a base cost plus, for calls whose work grows with their input, a
-cost per item of that input.
+cost per item of that input (``native_call_cost``).
 """
 
 from __future__ import annotations
 
 import builtins
+import math
+import types
 from typing import Any
 
 # ns per instruction, by opname; "default" for any opname not listed.
@@ -58,39 +60,100 @@ COSTS_311: dict[str, int] = {
 }
 
 NATIVE_CALL_BASE_NS = 30
-NATIVE_CALL_PER_ITEM_NS = 8
 
-# Calls whose work grows with the size of their first argument.
+# Native calls whose work grows with their input: ns per item of the first argument, and per
+# item when that argument is a ``range`` (which makes its items as it goes).  Measured on
+# CPython 3.11.7 with ``timeit`` over 100,000 items on the machine of ``spec/gil.md`` §8
+# (``sum(range(3 * 10**7))`` took 0.423 s there: 14 ns per item, §7 item 12).
 # Keyed by id: a callable need not be hashable.
-_PER_ITEM = frozenset(
-    id(getattr(builtins, name))
-    for name in (
-        "sum",
-        "sorted",
-        "min",
-        "max",
-        "list",
-        "tuple",
-        "set",
-        "frozenset",
-        "dict",
-        "any",
-        "all",
-        "enumerate",
-        "reversed",
+_PER_ITEM: dict[int, tuple[float, float]] = {
+    id(getattr(builtins, name)): rates
+    for name, rates in (
+        ("sum", (3.7, 12.6)),
+        ("min", (10.5, 12.0)),
+        ("max", (10.5, 12.0)),
+        ("list", (2.5, 16.0)),
+        ("tuple", (2.5, 16.0)),
+        ("set", (14.3, 20.0)),
+        ("frozenset", (14.3, 20.0)),
+        ("dict", (8.0, 8.0)),
+        ("any", (4.0, 10.0)),
+        ("all", (4.0, 10.0)),
+        ("bytes", (1.0, 10.0)),
+        ("bytearray", (1.0, 10.0)),
     )
-)
+}
+
+# Sorting: ns per comparison, about n log2 n of them (timsort on unordered input).
+_SORT_NS = 9.0
+_SORTED = id(builtins.sorted)
+
+# Methods of built-in types whose work grows with an input: (type of self, name) ->
+# (which input, ns per item).  "self" is the object the method is bound to, "arg" its first
+# argument, "sort" sorts self.
+_METHODS: dict[tuple[type, str], tuple[str, float]] = {
+    (str, "join"): ("arg", 6.0),
+    (bytes, "join"): ("arg", 6.0),
+    (list, "sort"): ("sort", _SORT_NS),
+    (list, "extend"): ("arg", 2.2),
+    (list, "index"): ("self", 7.2),
+    (list, "count"): ("self", 7.2),
+    (list, "copy"): ("self", 2.4),
+    (list, "reverse"): ("self", 1.0),
+    (tuple, "index"): ("self", 7.2),
+    (tuple, "count"): ("self", 7.2),
+    (set, "update"): ("arg", 14.0),
+    (set, "union"): ("arg", 14.0),
+    (set, "copy"): ("self", 10.0),
+    (dict, "update"): ("arg", 8.0),
+    (dict, "copy"): ("self", 8.0),
+    (dict, "fromkeys"): ("arg", 30.0),
+}
+
+_BuiltinMethodType = types.BuiltinMethodType
+
+
+def _size(value: Any) -> int | None:
+    try:
+        return len(value)
+    except TypeError:
+        return None
 
 
 def native_call_cost(function: Any, args: list[Any]) -> int:
-    """Virtual ns for calling native ``function`` with ``args``."""
-    if args and id(function) in _PER_ITEM:
-        first = args[0]
-        if type(first) is range:
-            return NATIVE_CALL_BASE_NS + NATIVE_CALL_PER_ITEM_NS * len(first)
-        try:
-            size = len(first)
-        except TypeError:
+    """Virtual ns for calling native ``function`` with ``args``: a base cost, plus a cost
+    per item of the input for calls whose work grows with it.  A call runs whole, holding
+    the GIL, however long it takes (``spec/gil.md`` §7 item 12)."""
+    key = id(function)
+    rates = _PER_ITEM.get(key)
+    if rates is not None:
+        if not args:
             return NATIVE_CALL_BASE_NS
-        return NATIVE_CALL_BASE_NS + NATIVE_CALL_PER_ITEM_NS * size
+        first = args[0]
+        size = _size(first)
+        if size is None:
+            return NATIVE_CALL_BASE_NS
+        rate = rates[1] if type(first) is range else rates[0]
+        return NATIVE_CALL_BASE_NS + round(rate * size)
+    if key == _SORTED:
+        size = _size(args[0]) if args else None
+        return NATIVE_CALL_BASE_NS + (_sort_cost(size) if size else 0)
+    if type(function) is _BuiltinMethodType:
+        method = _METHODS.get((type(function.__self__), function.__name__))
+        if method is not None:
+            return NATIVE_CALL_BASE_NS + _method_cost(method, function.__self__, args)
     return NATIVE_CALL_BASE_NS
+
+
+def _sort_cost(size: int) -> int:
+    return round(_SORT_NS * size * max(1.0, math.log2(size))) if size > 1 else 0
+
+
+def _method_cost(method: tuple[str, float], owner: Any, args: list[Any]) -> int:
+    which, rate = method
+    if which == "sort":
+        size = _size(owner)
+        return _sort_cost(size) if size else 0
+    target = owner if which == "self" else (args[0] if args else None)
+    size = _size(target) if target is not None else None
+    return round(rate * size) if size else 0
