@@ -11,14 +11,16 @@ from gilsim.runtime.threadmodule import lock
 
 
 def thread_name(interp: state.InterpreterState, thread: OSThread) -> str:
-    """The name ``threading`` gave the thread, else the OS thread's own."""
-    name = getattr(thread.owner, "name", None)
+    """The name ``threading`` gave the thread, else the OS thread's own.  Read from the
+    ``Thread`` object's ``_name`` attribute, not its ``name`` property: a property would run
+    simulated code, and this is called outside the simulation."""
+    name = getattr(thread.owner, "__dict__", {}).get("_name")
     if isinstance(name, str):
         return name
     threading = interp.sim_modules.get("threading")
     active = getattr(threading, "_active", None) if threading is not None else None
     if isinstance(active, dict) and thread.ident in active:
-        name = getattr(active[thread.ident], "name", None)
+        name = getattr(active[thread.ident], "__dict__", {}).get("_name")
         if isinstance(name, str):
             return name
     return thread.name
