@@ -36,7 +36,7 @@ from typing import Any
 
 from gilsim.machine import Machine, OSThread, Wait
 
-WAKE_POLICIES = ("random", "fifo")
+WAKE_POLICIES = ("random", "fifo", "lifo")
 
 WAIT_GIL = Wait("gil", "the GIL")
 WAIT_SWITCH = Wait("gil", "the GIL to pass to another thread (FORCE_SWITCHING)")
@@ -129,16 +129,22 @@ class GIL:
             machine.block(thread, WAIT_SWITCH)
 
     def _signal_one(self) -> None:
-        """``COND_SIGNAL(gil->cond)``: wake one thread still waiting on the condition."""
-        waiting = [t for t in self.cond_waiters if t.state == "blocked"]
+        """``COND_SIGNAL(gil->cond)``: wake one thread waiting on the condition.  A waiter
+        whose timeout has expired but that has not run yet still counts: glibc's
+        ``pthread_cond_timedwait`` lets it consume a signal posted before it returns, and it
+        then returns as signalled, not timed out."""
+        waiting = [t for t in self.cond_waiters if t.state in ("blocked", "waking")]
         if not waiting:
             return
         if self.wake_policy == "fifo":
             chosen = waiting[0]
+        elif self.wake_policy == "lifo":
+            chosen = waiting[-1]
         else:
             chosen = waiting[self.machine.engine.random.randrange(len(waiting))]
         self.cond_waiters.remove(chosen)
-        self.machine.wake(chosen)
+        if not self.machine.wake(chosen):
+            chosen.timed_out = False  # already waking: it returns as signalled
 
     # -- the drop request -----------------------------------------------------------------
 
