@@ -111,7 +111,8 @@ class _Source:
             "_generic_getattr": object.__getattribute__,
             "_EXIT": EXIT,
             "_PENDING": PENDING,
-            "_checks_after": calls.checks_after,
+            "_after_native_call": calls.after_native_call,
+            "_spend": calls.spend,
             "_LEFT_EARLY": LEFT_EARLY,
             "_SUSPENDED": generators.SUSPENDED,
             "_RUNNING": generators.RUNNING,
@@ -453,14 +454,18 @@ def _t_call(src: _Source, k: int, argc: int) -> None:
     # this instruction (the eval loop charged the whole block before running it).
     src.emit("    elif type(func) is _BuiltinFunctionType:")
     src.emit("        interp = frame.thread.interp")
-    src.emit(f"        interp.clock_ns += _native_cost(func, args) - {rest_ns}")
+    src.emit(f"        c = interp.clock_ns + _native_cost(func, args) - {rest_ns}")
+    src.emit("        if c > interp.deadline_ns:")
+    src.emit("            _spend(interp, frame.thread, c - interp.clock_ns)")
+    src.emit("        else:")
+    src.emit("            interp.clock_ns = c")
     src.emit("        try:")
     src.emit("            push(func(*args))")
     src.emit("        finally:")
     src.emit(f"            interp.clock_ns += {rest_ns}")
-    # The check point after a native callee (``calls.checks_after``).
-    src.emit("        if interp.eval_breaker and _checks_after(func, args):")
-    src.emit("            return _PENDING")
+    # The check point after a native callee (``calls.after_native_call``).
+    src.emit("        if interp.eval_breaker or interp.clock_ns > interp.deadline_ns:")
+    src.emit("            return _after_native_call(interp, frame.thread, func, args)")
     src.emit("    else:")
     _emit_native_call(src, k, "_call(frame, func, args, None)", "        ")
 

@@ -74,11 +74,42 @@ def call(frame: Frame, function: Any, args: list[Any], kwargs: dict[str, Any] | 
     elif function is _super and not args and not kwargs:
         frame.stack.append(zero_argument_super(frame))
     else:
-        interp.clock_ns += costs.native_call_cost(function, args)
+        clock = interp.clock_ns + costs.native_call_cost(function, args)
+        if clock > interp.deadline_ns:
+            spend(interp, frame.thread, clock - interp.clock_ns)
+        else:
+            interp.clock_ns = clock
         if kwargs:
             frame.stack.append(function(*args, **kwargs))
         else:
             frame.stack.append(function(*args))
+    return after_native_call(interp, frame.thread, function, args)
+
+
+def spend(interp: Any, ts: Any, cost_ns: int) -> None:
+    """Run native code for ``cost_ns`` holding the GIL.  Events due meanwhile happen at
+    their own time (a waiter wakes and starts its timed wait in the middle of a long
+    ``sum()``); the OS may even preempt the thread, and then its remaining work waits."""
+    remaining = cost_ns
+    machine = interp.machine
+    while machine is not None and interp.deadline_ns < interp.limit_ns:
+        step = interp.deadline_ns - interp.clock_ns
+        if remaining <= step:
+            break
+        if step > 0:
+            interp.clock_ns += step
+            remaining -= step
+        machine.yield_to_events(ts.os_thread)
+    interp.clock_ns += remaining
+
+
+def after_native_call(interp: Any, ts: Any, function: Any, args: list[Any]) -> Any:
+    """The end of ``CALL`` after a native callee: PENDING if it is a check point and
+    ``eval_breaker`` is set.  A long call may have run past the next event (a waiter's
+    timed wait expiring): that event happens first, as it did in CPython while the call ran,
+    so that its drop request is seen at this check point (``spec/gil.md`` §7 item 12)."""
+    if interp.clock_ns > interp.deadline_ns and interp.machine is not None:
+        interp.machine.yield_to_events(ts.os_thread)
     if interp.eval_breaker and checks_after(function, args):
         return PENDING
     return None

@@ -13,6 +13,7 @@ versions.
 from __future__ import annotations
 
 import builtins
+import functools
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -38,6 +39,7 @@ def _library_dirs() -> list[str]:
 _LIBRARY_DIRS = _library_dirs()
 
 
+@functools.lru_cache(maxsize=4096)
 def is_library(path: str) -> bool:
     real = os.path.realpath(path)
     return any(real == d or real.startswith(d + os.sep) for d in _LIBRARY_DIRS)

@@ -58,6 +58,8 @@ class InterpreterState:
         # Modules simulated at the C boundary, answered instead of the host's (``time``...).
         self.shadow_modules: dict[str, types.ModuleType] = {}
         self.exit_handlers: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = []
+        # Locks made by the program's threads so far (they are numbered in reports).
+        self.locks_made = 0
 
     def enter(self, thread: Any, now_ns: int, next_event_ns: int) -> None:
         """The machine switches to ``thread`` (an ``OSThread`` of this interpreter)."""

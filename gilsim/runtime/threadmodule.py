@@ -18,7 +18,7 @@ import weakref
 from typing import Any
 
 from gilsim.errors import GilsimError
-from gilsim.interpreter import state
+from gilsim.interpreter import importer, state
 from gilsim.interpreter.tracebacks import format_exception
 from gilsim.machine import OSThread, Wait
 from gilsim.runtime import ShadowModule
@@ -33,6 +33,23 @@ _IDENT_STEP = 0x801000
 
 def _running() -> OSThread:
     return state.current_thread().os_thread
+
+
+def _describe_new_lock() -> str:
+    """``lock #N (made at FILE:LINE)``: numbered per interpreter, located at the innermost
+    frame of the program's own code."""
+    ts = state.current
+    if ts is None:
+        return "a lock"
+    interp = ts.interp
+    interp.locks_made += 1
+    frame = ts.frame
+    while frame is not None and importer.is_library(frame.code.code.co_filename):
+        frame = frame.previous
+    if frame is None:
+        return f"lock #{interp.locks_made}"
+    where = f"{os.path.basename(frame.code.code.co_filename)}:{frame.f_lineno}"
+    return f"lock #{interp.locks_made} (made at {where})"
 
 
 def _machine_of(thread: OSThread) -> Any:
@@ -63,14 +80,16 @@ def _timeout_ns(blocking: Any, timeout: Any) -> int | None:
 class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
     """A simulated ``_thread.lock``: a binary semaphore whose waiters are simulated threads."""
 
-    __slots__ = ("_locked", "_waiters", "_owner", "_sentinel_of", "__weakref__")
+    __slots__ = ("_locked", "_waiters", "_owner", "_sentinel_of", "_name", "__weakref__")
 
     def __init__(self) -> None:
         self._locked = False
         self._waiters: list[OSThread] = []
-        # For deadlock reports: who holds it, and whose end it stands for (a sentinel).
+        # For reports: who holds it, whose end it stands for (a sentinel), and a name that
+        # is the same in every run (no address): a serial number and where it was made.
         self._owner: OSThread | None = None
         self._sentinel_of: OSThread | None = None
+        self._name = _describe_new_lock()
 
     def acquire(self, blocking: Any = True, timeout: Any = -1) -> bool:
         timeout_ns = _timeout_ns(blocking, timeout)
@@ -97,7 +116,7 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
         """``PyThread_acquire_lock_timed`` without the GIL: wait in the OS lock."""
         machine = _machine_of(thread)
         end = None if timeout_ns is None else machine.now_ns() + timeout_ns
-        wait = Wait("lock", f"{self!r}", self)
+        wait = Wait("lock", self._name, self)
         while self._locked:
             remaining = None if end is None else end - machine.now_ns()
             if remaining is not None and remaining <= 0:
