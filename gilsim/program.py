@@ -33,6 +33,7 @@ from gilsim.interpreter.tracebacks import format_exception
 from gilsim.machine import Machine
 from gilsim.runtime.atexitmodule import make_atexit, run_exit_handlers
 from gilsim.runtime.deadlock import deadlock_report
+from gilsim.runtime.fileio import io_builtins
 from gilsim.runtime.osmodule import make_os
 from gilsim.runtime.sysmodule import make_sys
 from gilsim.runtime.threadmodule import make_thread_module, new_thread
@@ -81,6 +82,7 @@ def new_interpreter(config: Config) -> state.InterpreterState:
     interp.machine = Machine(engine, config.machine_spec())
     interp.gil = GIL(interp.machine, interp, config.switch_interval_ns, config.wake_policy)
     interp.builtins = make_builtins()
+    interp.builtins.update(io_builtins())
     interp.shadow_modules = {
         "sys": make_sys(interp),
         "time": make_time(interp),

@@ -1,5 +1,8 @@
-"""The simulated ``os`` (``Modules/posixmodule.c``): what reads the simulated machine.
-``os.cpu_count()`` is the number of simulated cores; everything else is the host's ``os``."""
+"""The simulated ``os`` (``Modules/posixmodule.c``): what reads the simulated machine, and I/O
+on descriptors.  ``os.cpu_count()`` is the number of simulated cores; ``os.pipe()`` makes a
+simulated pipe (``pipes``); ``os.read``, ``os.write`` and ``os.close`` release the GIL around
+their system call (``fdio``); ``os.fdopen`` builds its file over a simulated raw layer
+(``fileio``).  Everything else is the host's ``os``."""
 
 from __future__ import annotations
 
@@ -7,10 +10,14 @@ import os
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.runtime import ShadowModule
+from gilsim.runtime import ShadowModule, fdio, fileio, pipes
+from gilsim.runtime.kernel import allow_threads, busy, kernel_of
+from gilsim.runtime.sysmodule import unsupported
 
 
 def make_os(interp: state.InterpreterState) -> ShadowModule:
+    kernel = kernel_of(interp)
+
     def cpu_count() -> int:
         return len(interp.machine.cores)
 
@@ -18,5 +25,63 @@ def make_os(interp: state.InterpreterState) -> ShadowModule:
         os.sched_getaffinity(pid)  # the host's errors for a bad pid
         return set(range(len(interp.machine.cores)))
 
-    overrides = {"cpu_count": cpu_count, "sched_getaffinity": sched_getaffinity}
+    def pipe() -> tuple[int, int]:
+        with allow_threads() as (_, thread):  # os_pipe_impl: pipe2() without the GIL
+            busy(interp, thread, kernel.costs.syscall_ns)
+            return pipes.pipe(kernel)
+
+    def isatty(fd: Any) -> bool:
+        return False if kernel.lookup(fd) is not None else os.isatty(fd)
+
+    def get_blocking(fd: Any) -> bool:
+        file = kernel.lookup(fd)
+        return file.blocking if file is not None else os.get_blocking(fd)
+
+    def set_blocking(fd: Any, blocking: Any) -> None:
+        file = kernel.lookup(fd)
+        if file is None:
+            os.set_blocking(fd, blocking)
+        else:
+            file.blocking = bool(blocking)
+
+    def get_inheritable(fd: Any) -> bool:
+        file = kernel.lookup(fd)
+        return file.inheritable if file is not None else os.get_inheritable(fd)
+
+    def set_inheritable(fd: Any, inheritable: Any) -> None:
+        file = kernel.lookup(fd)
+        if file is None:
+            os.set_inheritable(fd, inheritable)
+        else:
+            file.inheritable = bool(inheritable)
+
+    def refused_on_simulated(name: str) -> Any:
+        """The host's ``os.<name>``, refused on a simulated descriptor."""
+        host = getattr(os, name)
+
+        def call(fd: Any, *args: Any, **kwargs: Any) -> Any:
+            file = kernel.lookup(fd)
+            if file is not None:
+                raise unsupported(f"os.{name}() of {file.describe()}")
+            return host(fd, *args, **kwargs)
+
+        call.__name__ = name
+        return call
+
+    overrides: dict[str, Any] = {
+        "cpu_count": cpu_count,
+        "sched_getaffinity": sched_getaffinity,
+        "pipe": pipe,
+        "read": fdio.read,
+        "write": fdio.write,
+        "close": fdio.close,
+        "fdopen": fileio.fdopen,
+        "isatty": isatty,
+        "get_blocking": get_blocking,
+        "set_blocking": set_blocking,
+        "get_inheritable": get_inheritable,
+        "set_inheritable": set_inheritable,
+    }
+    for name in ("fstat", "dup", "dup2", "lseek", "readv", "writev", "pread", "pwrite"):
+        overrides[name] = refused_on_simulated(name)
     return ShadowModule(os, overrides, frozenset())

@@ -51,6 +51,17 @@ class ModulesView(collections.abc.MutableMapping):
         return repr(dict(self.items()))
 
 
+class SysModule(ShadowModule):
+    """The shadow ``sys``: ``sys.stdin`` is the host's, guarded when it is a terminal
+    (``ttyguard``); assigning it still sets the host's, where native code looks for it."""
+
+    @property
+    def stdin(self) -> Any:
+        from gilsim.runtime.ttyguard import guard_stdin
+
+        return guard_stdin(sys.stdin)
+
+
 def unsupported(what: str) -> UnsupportedError:
     """A refusal naming ``what`` and where the simulated program asked for it."""
     ts = state.current
@@ -137,4 +148,4 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         "settrace": settrace,
         "setprofile": setprofile,
     }
-    return ShadowModule(sys, overrides, frozenset())
+    return SysModule(sys, overrides, frozenset())

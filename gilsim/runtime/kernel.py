@@ -1,0 +1,239 @@
+"""The simulated kernel's side of I/O: system calls made without the GIL, how long they take,
+and the wait queues of threads blocked in them.
+
+How a blocking call is modelled
+-------------------------------
+CPython wraps every system call that may take time in ``Py_BEGIN_ALLOW_THREADS`` /
+``Py_END_ALLOW_THREADS``: ``_Py_read`` and ``_Py_write`` in ``Python/fileutils.c`` (behind
+``os.read``, ``os.write`` and ``FileIO``), ``sock_call_ex`` in ``Modules/socketmodule.c``
+(behind every socket call), and ``os_close_impl``/``os_pipe_impl`` in
+``Modules/posixmodule.c``.  They release the GIL even when the call completes at once
+(``spec/gil.md`` §4), so each call here is, in order:
+
+1. ``drop_gil``: a waiter is signalled (and, if a drop was requested, the caller waits in
+   FORCE_SWITCHING until another thread has the GIL: ``spec/gil.md`` §1.5);
+2. the system call itself: *kernel time* on the caller's core (``busy``: entering the kernel,
+   copying the bytes), and, if it must wait (an empty pipe, a full buffer, no connection yet),
+   a sleep on a wait queue until another thread or a timer wakes it (``WaitQueue``; the
+   wake-up latency is the machine's);
+3. ``take_gil``, as any thread coming back from a blocking call.
+
+Why kernel time is spent on the core, not in a timed block: a thread in a short system call
+keeps its core, so it pays neither the timer slack nor a wake-up latency; a timed
+``Machine.block`` would make every 0.5 µs read cost tens of µs.  ``busy`` advances the
+thread's own clock, and hands control to the machine at each event on the way (with an
+event at its own end, so that a thread running meanwhile on another core stops there too).
+
+Simulated file descriptors
+--------------------------
+Pipes and sockets get descriptors of the simulated kernel (``Kernel.files``), numbered from
+``FIRST_FD`` = 2**30 up.  Linux never hands out descriptors that high (``fs.nr_open``
+defaults to 2**20), so they cannot clash with the real descriptors of files the program
+opens, and a call gilsim does not model fails loudly with ``EBADF`` instead of reaching a
+real descriptor that would block the host.  No host resource is held, so nothing leaks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import weakref
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from gilsim.errors import GilsimError
+from gilsim.interpreter import state
+from gilsim.machine import OSThread, Wait
+
+# Linux's ``fs.nr_open`` (the highest descriptor count a process may be allowed) defaults to
+# 2**20, and raising it to 2**30 is all a privileged user can do in practice.
+FIRST_FD = 1 << 30
+
+
+@attrs.frozen
+class IOCosts:
+    """Durations of the kernel's work (ns), and buffer sizes (bytes)."""
+
+    # One read() or write() of a pipe or a file in the page cache: 3.11.7 did os.write plus
+    # os.read of one byte on a pipe in 1 µs, interpreter included (``spec/gil.md`` §8.2).
+    syscall_ns: int = 500
+    # Copying between the program's buffer and the kernel's: about 10 GB/s.
+    copy_ns_per_kib: int = 100
+    # A socket call also runs the protocol stack (TCP on loopback: a few µs).
+    socket_syscall_ns: int = 2_000
+    # From send() on loopback until the bytes can be received, softirq processing included
+    # (an assumption; the receiver's wake-up latency, the machine's, comes on top).  A
+    # ping-pong between two CPython 3.11 threads over loopback TCP took 7 µs per round trip
+    # on a bare host; the 2-vCPU VM of spec/gil.md §8 wakes threads far more slowly.
+    loopback_latency_ns: int = 10_000
+    # pipe(7): 16 pages since Linux 2.6.11.  socket(7): net.core.wmem_default.
+    pipe_capacity: int = 65_536
+    socket_buffer: int = 212_992
+    # pipe(7): writes of at most PIPE_BUF bytes are atomic.
+    pipe_buf: int = 4_096
+
+    def transfer_ns(self, nbytes: int) -> int:
+        """Kernel time to copy ``nbytes`` bytes."""
+        return nbytes * self.copy_ns_per_kib // 1024
+
+
+COSTS = IOCosts()
+
+
+def os_error(code: int) -> OSError:
+    """``OSError(code, strerror)``; the constructor picks the subclass
+    (``BrokenPipeError`` for EPIPE, ``BlockingIOError`` for EAGAIN...)."""
+    return OSError(code, os.strerror(code))
+
+
+def ebadf() -> OSError:
+    return os_error(errno.EBADF)
+
+
+# -- running a system call without the GIL ------------------------------------------------
+
+
+@contextlib.contextmanager
+def allow_threads() -> Iterator[tuple[state.InterpreterState, OSThread]]:
+    """``Py_BEGIN_ALLOW_THREADS`` ... ``Py_END_ALLOW_THREADS`` around the body, which gets
+    the interpreter and the running OS thread."""
+    ts = state.current_thread()
+    interp, thread = ts.interp, ts.os_thread
+    interp.gil.drop_gil(thread)
+    try:
+        yield interp, thread
+    except GilsimError:
+        raise  # the simulation is ending: there is no GIL to take back
+    except BaseException:
+        interp.gil.take_gil(thread)
+        raise
+    interp.gil.take_gil(thread)
+
+
+def sync(interp: state.InterpreterState) -> int:
+    """Bring the engine's clock up to the running thread's and return it (ns): what is
+    scheduled from here on is scheduled from the thread's present."""
+    engine = interp.machine.engine
+    engine.advance(interp.clock_ns)
+    return engine.now_ns
+
+
+def _end_of_busy() -> None:
+    """The event that marks the end of a thread's kernel time (nothing to do: its place in
+    the queue bounds the deadline of whichever thread runs meanwhile)."""
+
+
+def busy(interp: state.InterpreterState, thread: OSThread, duration_ns: int) -> None:
+    """Keep ``thread`` on its core for ``duration_ns`` of kernel time (it holds no GIL)."""
+    remaining = duration_ns
+    while True:
+        room = interp.deadline_ns - interp.clock_ns
+        if remaining <= room or interp.deadline_ns >= interp.limit_ns:
+            # No event on the way (or only the time limit, which the eval loop reports).
+            interp.clock_ns += remaining
+            return
+        if room > 0:
+            interp.clock_ns += room
+            remaining -= room
+        marker = interp.machine.engine.schedule(interp.clock_ns + remaining, _end_of_busy)
+        interp.machine.yield_to_events(thread)
+        marker.cancel()
+
+
+class WaitQueue:
+    """Threads asleep in the kernel until something changes (``wait_queue_head_t``)."""
+
+    def __init__(self) -> None:
+        self.threads: list[OSThread] = []
+
+    def wait(
+        self,
+        interp: state.InterpreterState,
+        thread: OSThread,
+        wait: Wait,
+        deadline_ns: int | None = None,
+    ) -> bool:
+        """Sleep until woken or until ``deadline_ns`` (virtual time); True if it passed."""
+        timeout_ns = None
+        if deadline_ns is not None:
+            timeout_ns = deadline_ns - sync(interp)
+            if timeout_ns <= 0:
+                return True
+        self.threads.append(thread)
+        try:
+            return interp.machine.block(thread, wait, timeout_ns)
+        finally:
+            if thread in self.threads:
+                self.threads.remove(thread)
+
+    def wake_all(self, interp: state.InterpreterState) -> None:
+        """Wake every sleeper; each checks again what it waits for."""
+        if not self.threads:
+            return
+        sync(interp)
+        threads, self.threads = self.threads, []
+        for thread in threads:
+            interp.machine.wake(thread)
+
+
+# -- the descriptor table ------------------------------------------------------------------
+
+
+class Kernel:
+    """The simulated kernel of one interpreter: its descriptor table and its network."""
+
+    def __init__(self, interp: state.InterpreterState) -> None:
+        self.interp = interp
+        self.costs = COSTS
+        self.files: dict[int, Any] = {}
+        self._next_fd = FIRST_FD
+        self.net: Any = None  # ``sockets.Network``, made on first use
+
+    def allocate(self, file: Any) -> int:
+        """The lowest free simulated descriptor, now naming ``file``."""
+        fd = self._next_fd
+        while fd in self.files or _is_host_fd(fd):
+            fd += 1
+        self.files[fd] = file
+        self._next_fd = fd + 1
+        return fd
+
+    def lookup(self, fd: Any) -> Any:
+        """The file a simulated descriptor names, or None for any other value."""
+        if type(fd) is not int or fd < FIRST_FD:
+            return None
+        return self.files.get(fd)
+
+    def close(self, fd: int, file: Any = None) -> bool:
+        """Close ``fd`` (if it still names ``file``, when given): the number is free again,
+        lowest first as POSIX wants, and the file is told it has no descriptor left."""
+        current = self.files.get(fd)
+        if current is None or (file is not None and current is not file):
+            return False
+        del self.files[fd]
+        self._next_fd = min(self._next_fd, fd)
+        current.close(self.interp)
+        return True
+
+
+def _is_host_fd(fd: int) -> bool:
+    """Whether the host really has ``fd`` open (never, in practice: see the docstring)."""
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
+_KERNELS: weakref.WeakKeyDictionary[state.InterpreterState, Kernel] = weakref.WeakKeyDictionary()
+
+
+def kernel_of(interp: state.InterpreterState) -> Kernel:
+    """The simulated kernel of ``interp`` (one per interpreter, made on first use)."""
+    kernel = _KERNELS.get(interp)
+    if kernel is None:
+        kernel = _KERNELS[interp] = Kernel(interp)
+    return kernel
