@@ -35,6 +35,7 @@ from gilsim.runtime.atexitmodule import make_atexit, run_exit_handlers
 from gilsim.runtime.deadlock import deadlock_report
 from gilsim.runtime.fileio import io_builtins
 from gilsim.runtime.osmodule import make_os
+from gilsim.runtime.socketmodule import make_socket
 from gilsim.runtime.sysmodule import make_sys
 from gilsim.runtime.threadmodule import make_thread_module, new_thread
 from gilsim.runtime.timemodule import make_time
@@ -89,6 +90,7 @@ def new_interpreter(config: Config) -> state.InterpreterState:
         "atexit": make_atexit(interp),
         "_thread": make_thread_module(interp),
         "os": make_os(interp),
+        "socket": make_socket(interp),
     }
     return interp
 

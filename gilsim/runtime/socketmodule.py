@@ -1,0 +1,107 @@
+"""The simulated ``socket`` (``Modules/socketmodule.c`` with ``Lib/socket.py``): stream
+sockets between the threads of the program, over the simulated kernel (``sockets``); the
+socket objects themselves are in ``socketobject``.
+
+What is modelled: ``socketpair()`` and TCP over loopback (``bind`` to 127.0.0.0/8,
+``localhost``, ``""`` or ``0.0.0.0``, port 0 included; ``listen``, ``accept``, ``connect``,
+``send``, ``sendall``, ``recv``, ``recv_into``, ``shutdown``, ``close``, timeouts,
+``makefile``), ``create_connection``, ``create_server`` and ``getaddrinfo`` for loopback.
+Anything else (another host, name resolution, UDP, AF_UNIX paths, IPv6, ancillary data,
+flags, ``select``) is refused with ``UnsupportedError``, or fails with ``EBADF`` in the host
+functions that are not shadowed: there is no network in the simulation.
+"""
+
+from __future__ import annotations
+
+import socket as host_socket
+from typing import Any
+
+from gilsim.interpreter import state
+from gilsim.runtime import ShadowModule
+from gilsim.runtime.kernel import allow_threads, busy, kernel_of
+from gilsim.runtime.socketobject import SOCK_STREAM, socket
+from gilsim.runtime.sockets import AF_INET, AF_UNIX, loopback, network_of, socketpair
+from gilsim.runtime.sysmodule import unsupported
+
+_DEFAULT = host_socket._GLOBAL_DEFAULT_TIMEOUT  # type: ignore[attr-defined]
+
+
+def make_socket(interp: state.InterpreterState) -> ShadowModule:
+    """The program's ``socket``."""
+    kernel = kernel_of(interp)
+
+    def socketpair_(family: Any = AF_UNIX, type: Any = SOCK_STREAM, proto: Any = 0) -> Any:
+        if family != AF_UNIX or type != SOCK_STREAM or proto:
+            raise unsupported(f"socket.socketpair({family}, {type}, {proto})")
+        with allow_threads() as (_, thread):
+            busy(interp, thread, kernel.costs.socket_syscall_ns)
+            first, second = socketpair(kernel)
+        return socket._over(first), socket._over(second)
+
+    def getaddrinfo(host: Any, port: Any, family: Any = 0, type: Any = 0, *args: Any) -> Any:
+        ip = "127.0.0.1" if host is None else loopback(host, binding=False)
+        if isinstance(port, str):
+            port = int(port) if port.isdigit() else host_socket.getservbyname(port, "tcp")
+        if family not in (0, AF_INET) or type not in (0, SOCK_STREAM):
+            return []
+        family_, kind = host_socket.AddressFamily.AF_INET, host_socket.SocketKind.SOCK_STREAM
+        return [(family_, kind, 6, "", (ip, port or 0))]
+
+    def gethostbyname(name: Any) -> str:
+        return loopback(name, binding=False)
+
+    def create_connection(address: Any, timeout: Any = _DEFAULT, source: Any = None, **kw: Any):
+        sock = socket()
+        try:
+            if timeout is not _DEFAULT:
+                sock.settimeout(timeout)
+            if source:
+                sock.bind(source)
+            sock.connect(address)
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+
+    def create_server(address: Any, *, family: Any = AF_INET, backlog: Any = None, **kw: Any):
+        if family != AF_INET or kw.get("reuse_port") or kw.get("dualstack_ipv6"):
+            raise unsupported("create_server() other than TCP over IPv4")
+        sock = socket(family)
+        try:
+            sock.bind(address)
+            sock.listen(*(() if backlog is None else (backlog,)))
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+
+    def getdefaulttimeout() -> float | None:
+        return network_of(kernel).default_timeout
+
+    def setdefaulttimeout(value: Any) -> None:
+        probe = socket.__new__(socket)
+        probe._file = None
+        probe.settimeout(value)
+        network_of(kernel).default_timeout = probe._timeout
+
+    def refused(name: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            raise unsupported(f"socket.{name}()")
+
+        return call
+
+    overrides: dict[str, Any] = {
+        "socket": socket,
+        "SocketType": socket,
+        "socketpair": socketpair_,
+        "getaddrinfo": getaddrinfo,
+        "gethostbyname": gethostbyname,
+        "create_connection": create_connection,
+        "create_server": create_server,
+        "getdefaulttimeout": getdefaulttimeout,
+        "setdefaulttimeout": setdefaulttimeout,
+    }
+    for name in ("fromfd", "dup", "gethostbyaddr", "gethostbyname_ex", "getfqdn", "send_fds",
+                 "recv_fds", "fromshare", "getnameinfo"):  # fmt: skip
+        overrides[name] = refused(name)
+    return ShadowModule(host_socket, overrides, frozenset())

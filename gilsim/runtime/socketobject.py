@@ -1,0 +1,369 @@
+"""The ``socket.socket`` objects of the simulated program (``PySocketSockObject`` in
+``Modules/socketmodule.c``, with the Python layer of ``Lib/socket.py``): file descriptors of
+the simulated kernel (``sockets.SocketFile``) with a timeout.
+
+Every call is ``sock_call_ex``: the system call is made without the GIL (even when it
+completes at once); a socket with a timeout first waits in ``poll()``, also without the GIL,
+for at most the time left (``internal_select``), then makes the call; a socket without a
+timeout sleeps in the call itself; a non-blocking one gets ``BlockingIOError``.
+``socket.timeout`` (``TimeoutError("timed out")``) is raised when the time is up.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import operator
+import socket as host_socket
+from typing import Any
+
+from gilsim.interpreter import state
+from gilsim.runtime import fileio
+from gilsim.runtime.kernel import allow_threads, busy, kernel_of, os_error, sync
+from gilsim.runtime.sockets import AF_INET, SocketFile, inet_address, network_of
+from gilsim.runtime.sysmodule import unsupported
+
+SOCK_STREAM = host_socket.SOCK_STREAM
+SO_SNDBUF, SO_RCVBUF = host_socket.SO_SNDBUF, host_socket.SO_RCVBUF
+_TYPE_FLAGS = host_socket.SOCK_NONBLOCK | host_socket.SOCK_CLOEXEC
+
+
+class socket:  # noqa: N801 - CPython's name
+    """``socket.socket``: a stream socket of the simulated kernel."""
+
+    def __init__(self, family: Any = -1, type: Any = -1, proto: Any = -1, fileno: Any = None):
+        if fileno is not None:
+            raise unsupported("socket.socket(fileno=...)")
+        family = AF_INET if family == -1 else family
+        type = SOCK_STREAM if type == -1 else type
+        if family != AF_INET or type & ~_TYPE_FLAGS != SOCK_STREAM or proto not in (-1, 0, 6):
+            kind = "UDP sockets" if type & ~_TYPE_FLAGS == host_socket.SOCK_DGRAM else None
+            raise unsupported(kind or f"socket.socket({family}, {type}, {proto})")
+        self._setup(SocketFile(kernel_of(state.current_thread().interp), family), type, proto)
+
+    def _setup(self, file: SocketFile, type: int, proto: int) -> None:
+        self._file: SocketFile | None = file
+        self._fd = file.kernel.allocate(file)
+        self._family, self._type, self._proto = file.family, type & ~_TYPE_FLAGS, max(proto, 0)
+        self._io_refs = 0
+        self._closed = False
+        default = network_of(file.kernel).default_timeout
+        self.settimeout(0.0 if type & host_socket.SOCK_NONBLOCK else default)
+
+    @classmethod
+    def _over(cls, file: SocketFile) -> socket:
+        sock = cls.__new__(cls)
+        sock._setup(file, SOCK_STREAM, 0)
+        return sock
+
+    # -- attributes ---------------------------------------------------------------------
+
+    family = property(lambda self: host_socket.AddressFamily(self._family))
+    type = property(lambda self: host_socket.SocketKind(self._type))
+    proto = property(lambda self: self._proto)
+
+    def fileno(self) -> int:
+        return -1 if self._file is None else self._fd
+
+    def _open(self) -> SocketFile:
+        if self._file is None:
+            raise os_error(errno.EBADF)
+        return self._file
+
+    def gettimeout(self) -> float | None:
+        return self._timeout
+
+    def settimeout(self, value: Any) -> None:
+        if value is not None:
+            if not isinstance(value, int | float):
+                operator.index(value)  # the message of _PyTime_FromSecondsObject
+            if value < 0:
+                raise ValueError("Timeout value out of range")
+            value = float(value)
+        self._timeout = value
+        if self._file is not None:
+            self._file.blocking = value is None
+
+    def setblocking(self, flag: Any) -> None:
+        self.settimeout(None if flag else 0.0)
+
+    def getblocking(self) -> bool:
+        return self._timeout != 0.0
+
+    def getsockname(self) -> Any:
+        return self._open().local
+
+    def getpeername(self) -> Any:
+        file = self._open()
+        if file.peer is None or not file.established:
+            raise os_error(errno.ENOTCONN)
+        return file.peer
+
+    def setsockopt(self, level: int, option: int, value: Any, *rest: Any) -> None:
+        self._open().options[(level, option)] = value
+
+    def getsockopt(self, level: int, option: int, buflen: Any = None) -> Any:
+        file = self._open()
+        if (level, option) == (host_socket.SOL_SOCKET, host_socket.SO_TYPE):
+            return self._type
+        if level == host_socket.SOL_SOCKET and option in (SO_SNDBUF, SO_RCVBUF):
+            return file.kernel.costs.socket_buffer
+        return file.options.get((level, option), 0)
+
+    def get_inheritable(self) -> bool:
+        return self._open().inheritable
+
+    def set_inheritable(self, inheritable: Any) -> None:
+        self._open().inheritable = bool(inheritable)
+
+    # -- sock_call_ex ---------------------------------------------------------------------
+
+    def _call(self, kind: str, op: Any, *args: Any, deadline_ns: int | None = None) -> Any:
+        """Make ``op(interp, thread, blocking, *args)`` as ``sock_call_ex`` does."""
+        file = self._open()
+        costs = file.kernel.costs
+        timeout = self._timeout
+        while True:
+            if timeout:  # internal_select: poll() for what is left of the time
+                with allow_threads() as (interp, thread):
+                    busy(interp, thread, costs.syscall_ns)
+                    if deadline_ns is None:
+                        deadline_ns = sync(interp) + round(timeout * 1e9)
+                    ready = file.wait_ready(interp, thread, kind, deadline_ns)
+                if not ready:
+                    raise TimeoutError("timed out")
+            with allow_threads() as (interp, thread):
+                busy(interp, thread, costs.socket_syscall_ns)
+                try:
+                    return op(interp, thread, timeout is None, *args)
+                except BlockingIOError:
+                    if not timeout:
+                        raise
+            # poll() said ready, but another thread was first: poll again
+
+    def _wait_then(self, kind: str, action: Any) -> Any:
+        def op(interp: Any, thread: Any, blocking: bool) -> Any:
+            file = self._open()
+            if not file.ready(kind):
+                if not blocking:
+                    raise os_error(errno.EAGAIN)
+                file.wait_ready(interp, thread, kind, None)
+            return action(file)
+
+        return op
+
+    # -- TCP --------------------------------------------------------------------------------
+
+    def bind(self, address: Any) -> None:
+        file = self._open()
+        if file.family != AF_INET:
+            raise unsupported("binding a socketpair() socket")
+        host, port = inet_address(address, "bind", binding=True)
+        network_of(file.kernel).bind(file, host, port)
+
+    def listen(self, backlog: Any = 128) -> None:
+        operator.index(backlog)
+        self._open().listen()
+
+    def accept(self) -> tuple[socket, Any]:
+        file = self._call("accept", self._wait_then("accept", SocketFile.accept))
+        sock = type(self)._over(file)
+        return sock, file.peer
+
+    def connect(self, address: Any) -> None:
+        file = self._open()
+        if file.family != AF_INET:
+            raise os_error(errno.EISCONN)
+        host, port = inet_address(address, "connect", binding=False)
+        if self._timeout == 0.0:
+            raise unsupported("connect() on a non-blocking socket")
+        with allow_threads() as (interp, thread):
+            busy(interp, thread, file.kernel.costs.socket_syscall_ns)
+            file.connect(interp, host, port)
+            if self._timeout is None:  # a blocking connect() sleeps in the kernel
+                file.wait_ready(interp, thread, "connect", None)
+                file.connect_result()
+                return
+        # EINPROGRESS: poll() for the handshake, then read SO_ERROR (internal_connect)
+        self._call("connect", self._wait_then("connect", SocketFile.connect_result))
+
+    def connect_ex(self, address: Any) -> int:
+        try:
+            self.connect(address)
+        except TimeoutError:
+            return errno.EWOULDBLOCK
+        except OSError as exc:
+            if exc.errno is None:
+                raise
+            return exc.errno
+        return 0
+
+    # -- data -------------------------------------------------------------------------------
+
+    def recv(self, bufsize: Any, flags: int = 0) -> bytes:
+        size = operator.index(bufsize)
+        if size < 0:
+            raise ValueError("negative buffersize in recv")
+        self._no_flags(flags)
+        return self._call("recv", lambda i, t, b: self._open().recv(i, t, size, b))
+
+    def recv_into(self, buffer: Any, nbytes: Any = 0, flags: int = 0) -> int:
+        target = memoryview(buffer).cast("B")
+        size = operator.index(nbytes)
+        if size < 0:
+            raise ValueError("negative buffersize in recv_into")
+        if size > len(target):
+            raise ValueError("buffer too small for requested bytes")
+        data = self.recv(size or len(target), flags)
+        target[: len(data)] = data
+        return len(data)
+
+    def send(self, data: Any, flags: int = 0) -> int:
+        self._no_flags(flags)
+        return self._call("send", self._sender(memoryview(data).cast("B")))
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        """Send everything; with a timeout, the whole call has that long (3.5+)."""
+        self._no_flags(flags)
+        view = memoryview(data).cast("B")
+        deadline_ns = None
+        if self._timeout:
+            deadline_ns = sync(state.current_thread().interp) + round(self._timeout * 1e9)
+        sent = 0
+        while sent < len(view):
+            op = self._sender(view[sent:])
+            sent += self._call("send", op, deadline_ns=deadline_ns)
+
+    def _sender(self, view: memoryview) -> Any:
+        return lambda interp, thread, blocking: self._open().send(interp, thread, view, blocking)
+
+    def _no_flags(self, flags: Any) -> None:
+        if flags:
+            raise unsupported(f"socket flags ({flags})")
+
+    def shutdown(self, how: Any) -> None:
+        how = operator.index(how)
+        file = self._open()
+        if how not in (0, 1, 2):
+            raise os_error(errno.EINVAL)
+        with allow_threads() as (interp, thread):
+            busy(interp, thread, file.kernel.costs.socket_syscall_ns)
+            file.shutdown(interp, how)
+
+    # -- closing ----------------------------------------------------------------------------
+
+    def close(self, quiet: bool = False) -> None:
+        """``socket.close`` (``Lib/socket.py``): the descriptor goes once no file made by
+        ``makefile`` uses it."""
+        self._closed = True
+        if self._io_refs <= 0:
+            self._real_close(quiet)
+
+    def _real_close(self, quiet: bool = False) -> None:
+        """``sock_close``: ``close()`` without the GIL; ``quiet`` (a finalizer: see
+        ``fileio.finalizing``) closes at once instead."""
+        file = self._file
+        if file is None:
+            return
+        self._file = None
+        kernel = file.kernel
+        # (If os.close() closed the descriptor already, it names nothing or another file.)
+        if quiet or not fileio.simulating(kernel.interp):
+            kernel.close(self._fd, file)
+            return
+        with allow_threads() as (interp, thread):
+            busy(interp, thread, kernel.costs.syscall_ns)
+            kernel.close(self._fd, file)
+
+    def _decref_socketios(self, quiet: bool = False) -> None:
+        if self._io_refs > 0:
+            self._io_refs -= 1
+        if self._closed:
+            self.close(quiet)
+
+    def __del__(self) -> None:
+        if getattr(self, "_file", None) is not None:
+            self._real_close(quiet=True)
+
+    def __enter__(self) -> socket:
+        return self
+
+    def __exit__(self, *args: Any) -> None:
+        if not self._closed:
+            self.close()
+
+    def makefile(
+        self,
+        mode: str = "r",
+        buffering: Any = None,
+        *,
+        encoding: Any = None,
+        errors: Any = None,
+        newline: Any = None,
+    ) -> Any:
+        """``socket.makefile`` (``Lib/socket.py``) with the simulated buffered layer."""
+        if not set(mode) <= {"r", "w", "b"}:
+            raise ValueError(f"invalid mode {mode!r} (only r, w, b allowed)")
+        reading, writing = "r" in mode or "w" not in mode, "w" in mode
+        rawmode: Any = ("r" if reading else "") + ("w" if writing else "")
+        raw = SocketIO(self, rawmode)  # type: ignore[arg-type]
+        self._io_refs += 1
+        if buffering is None:
+            buffering = -1
+        if buffering < 0:
+            buffering = io.DEFAULT_BUFFER_SIZE
+        if buffering == 0:
+            if "b" not in mode:
+                raise ValueError("unbuffered streams must be binary")
+            return raw
+        if reading and writing:
+            buffer: Any = io.BufferedRWPair(
+                fileio.BufferedReader(raw, buffering), fileio.BufferedWriter(raw, buffering)
+            )
+        elif reading:
+            buffer = fileio.BufferedReader(raw, buffering)
+        else:
+            buffer = fileio.BufferedWriter(raw, buffering)
+        if "b" in mode:
+            return buffer
+        text = io.TextIOWrapper(buffer, encoding, errors, newline)
+        text.mode = mode  # type: ignore[misc]
+        return text
+
+    def __repr__(self) -> str:
+        closed = " [closed]" if self._file is None else ""
+        text = (
+            f"<socket.socket{closed} fd={self.fileno()}, family={self.family}, "
+            f"type={self.type}, proto={self._proto}"
+        )
+        if self._file is not None:
+            if self._file.family == AF_INET or self._file.local:
+                text += f", laddr={self._file.local}"
+            if self._file.peer and self._file.established:
+                text += f", raddr={self._file.peer}"
+        return text + ">"
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _REFUSED:
+            raise unsupported(f"socket.{name}()")
+        raise AttributeError(f"'socket' object has no attribute '{name}'")
+
+
+socket.__module__ = "socket"
+_REFUSED = frozenset(
+    {"sendto", "recvfrom", "recvfrom_into", "sendmsg", "recvmsg", "recvmsg_into", "sendfile",
+     "dup", "detach", "ioctl", "share"}
+)  # fmt: skip
+
+
+class SocketIO(host_socket.SocketIO):
+    """``socket.SocketIO`` (``Lib/socket.py``), telling the socket when it is closed by its
+    finalizer (which must not release the GIL: ``fileio.finalizing``)."""
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        io.RawIOBase.close(self)
+        sock = self.__dict__["_sock"]
+        self.__dict__["_sock"] = None
+        sock._decref_socketios(quiet=fileio.finalizing(self))
