@@ -83,7 +83,9 @@ def call(frame: Frame, function: Any, args: list[Any], kwargs: dict[str, Any] | 
             frame.stack.append(function(*args, **kwargs))
         else:
             frame.stack.append(function(*args))
-    return after_native_call(interp, frame.thread, function, args)
+    if interp.eval_breaker or interp.clock_ns > interp.deadline_ns:
+        return after_native_call(interp, frame.thread, function, args)
+    return None
 
 
 def spend(interp: Any, ts: Any, cost_ns: int) -> None:
