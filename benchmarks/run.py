@@ -145,7 +145,7 @@ def describe_failure(side: str, completed: subprocess.CompletedProcess) -> str:
 
 def read_summary(path: Path) -> dict:
     summary = json.loads(path.read_text())
-    if summary.get("format") != "gilsim-run/1":
+    if summary.get("format") not in ("gilsim-run/1", "gilsim-run/2"):
         raise ValueError(f"unexpected summary format {summary.get('format')!r}")
     return summary
 
