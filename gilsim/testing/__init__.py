@@ -12,7 +12,9 @@ For users who test schedulers: :func:`machines`, :func:`gil_settings`,
 interleaving) and :func:`runs` (a program with a configuration) draw what a run is made of;
 :func:`check_invariants` checks the trace of a finished run against the rules of the GIL and
 the OS scheduler, raising :class:`InvariantViolation`; :func:`check_deterministic` runs a
-program twice and requires the same trace ("same seed, same trace").
+program twice and requires the same trace ("same seed, same trace");
+``gilsim.testing.synthetic`` has threads without an interpreter, to drive a machine and a
+GIL directly.
 """
 
 from gilsim.testing.determinism import check_deterministic
