@@ -285,7 +285,9 @@ class Machine:
                 return
         self._set_state(thread, RUNNABLE)
         self.run_queue.append(thread)
-        victim = self._preemptible(accounted=True)
+        # Only time accounted at the last tick counts for a wake-up preemption.
+        now = self.engine.now_ns
+        victim = self._preemptible(now - now % self.spec.tick_ns)
         if victim is not None:
             self._preempt(victim)
         self._arm_tick()
@@ -314,12 +316,10 @@ class Machine:
         if self.run_queue:
             self._assign(core, self.run_queue.popleft(), self.spec.context_switch_ns)
 
-    def _preemptible(self, accounted: bool) -> OSThread | None:
-        """A running thread that has used its slice, the longest-running first.  With
-        ``accounted``, only time accounted at the last tick counts (a wake-up preemption)."""
-        now = self.engine.now_ns
-        if accounted:
-            now -= now % self.spec.tick_ns
+    def _preemptible(self, at_ns: int) -> OSThread | None:
+        """A running thread that had used its slice at ``at_ns``, the longest-running
+        first."""
+        now = at_ns
         best = None
         for occupant in self.cores:
             if occupant is None or occupant is self.current:
@@ -347,16 +347,17 @@ class Machine:
     def _arm_tick(self) -> None:
         if self._tick is None and self.run_queue:
             tick = self.spec.tick_ns
-            self._tick = self.engine.schedule(
-                (self.engine.now_ns // tick + 1) * tick, self._on_tick, priority=URGENT
-            )
+            at = (self.engine.now_ns // tick + 1) * tick
+            self._tick = self.engine.schedule(at, self._on_tick, at, priority=URGENT)
 
-    def _on_tick(self) -> None:
+    def _on_tick(self, tick_ns: int) -> None:
         self._tick = None
         for _ in range(len(self.cores)):
             if not self.run_queue:
                 break
-            victim = self._preemptible(accounted=False)
+            # Slices are measured at the tick's own time, even if it runs late (a thread
+            # went past it in one step, such as a long native call).
+            victim = self._preemptible(tick_ns)
             if victim is None:
                 break
             self._preempt(victim)

@@ -35,21 +35,27 @@ def _running() -> OSThread:
     return state.current_thread().os_thread
 
 
-def _describe_new_lock() -> str:
-    """``lock #N (made at FILE:LINE)``: numbered per interpreter, located at the innermost
-    frame of the program's own code."""
+_locks_made_outside = 0
+
+
+def _describe_new_lock() -> tuple[int, str]:
+    """A serial number and ``lock #N (made at FILE:LINE)``: numbered per interpreter,
+    located at the innermost frame of the program's own code."""
+    global _locks_made_outside
     ts = state.current
     if ts is None:
-        return "a lock"
+        _locks_made_outside += 1
+        return -_locks_made_outside, "a lock"
     interp = ts.interp
     interp.locks_made += 1
+    serial = interp.locks_made
     frame = ts.frame
     while frame is not None and importer.is_library(frame.code.code.co_filename):
         frame = frame.previous
     if frame is None:
-        return f"lock #{interp.locks_made}"
+        return serial, f"lock #{serial}"
     where = f"{os.path.basename(frame.code.code.co_filename)}:{frame.f_lineno}"
-    return f"lock #{interp.locks_made} (made at {where})"
+    return serial, f"lock #{serial} (made at {where})"
 
 
 def _machine_of(thread: OSThread) -> Any:
@@ -80,7 +86,7 @@ def _timeout_ns(blocking: Any, timeout: Any) -> int | None:
 class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
     """A simulated ``_thread.lock``: a binary semaphore whose waiters are simulated threads."""
 
-    __slots__ = ("_locked", "_waiters", "_owner", "_sentinel_of", "_name", "__weakref__")
+    __slots__ = ("_locked", "_waiters", "_owner", "_sentinel_of", "_serial", "_name", "__weakref__")
 
     def __init__(self) -> None:
         self._locked = False
@@ -89,7 +95,7 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
         # is the same in every run (no address): a serial number and where it was made.
         self._owner: OSThread | None = None
         self._sentinel_of: OSThread | None = None
-        self._name = _describe_new_lock()
+        self._serial, self._name = _describe_new_lock()
 
     def acquire(self, blocking: Any = True, timeout: Any = -1) -> bool:
         timeout_ns = _timeout_ns(blocking, timeout)
@@ -140,6 +146,11 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
 
     def locked(self) -> bool:
         return self._locked
+
+    def __hash__(self) -> int:
+        # By creation number, not address: ``threading`` keeps its shutdown locks in a set
+        # and iterates over it, and a run must do the same in the same order every time.
+        return self._serial
 
     def _at_fork_reinit(self) -> None:
         self._locked = False

@@ -41,12 +41,13 @@ class ObservedMachine(Machine):
         self.tick_time_ns: int | None = None  # the time of the tick being handled
         self.preemptions = 0
 
-    def _on_tick(self) -> None:
+    def _on_tick(self, tick_ns: int) -> None:
         assert self._tick is not None
         self.tick_time_ns = self._tick.time_ns
+        assert self.tick_time_ns == tick_ns, "a tick told another time than its own"
         assert self.tick_time_ns % self.spec.tick_ns == 0, "a tick off the tick boundary"
         try:
-            super()._on_tick()
+            super()._on_tick(tick_ns)
         finally:
             self.tick_time_ns = None
 

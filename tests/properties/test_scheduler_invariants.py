@@ -25,29 +25,11 @@ from hypothesis import strategies as st
 
 import gilsim
 from gilsim.interpreter import blocks
-from gilsim.runtime import threadmodule
 from gilsim.testing import check_deterministic, check_invariants, runs
 
 CPYTHON_TIMEOUT_S = 20
 WORKLOAD_BUDGET_NS = 20_000_000  # what thread_workloads promises, in virtual time
 FEWER = settings(settings.default, max_examples=max(10, settings.default.max_examples // 2))
-
-
-@contextmanager
-def lock_hashes_by_name() -> Iterator[None]:
-    """Workaround, to remove once gilsim fixes it: a simulated ``_thread.lock`` hashes by
-    its host address, and ``threading._maintain_shutdown_locks`` iterates a set of such
-    locks (``_shutdown_locks``), so the order of the bytecode it runs, and with it the
-    times at which a thread meets its deadlines, changes from run to run in one process.
-    Hashing a lock by its name (``lock #N``, numbered per run) removes that one cause,
-    so that the test still finds any other."""
-    lock = threadmodule.lock
-    assert "__hash__" not in vars(lock), "gilsim hashes locks itself now: drop this workaround"
-    lock.__hash__ = lambda self: hash(self._name)  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        del lock.__hash__
 
 
 @contextmanager
@@ -101,7 +83,7 @@ def test_runs_keep_the_scheduling_invariants(
 def test_same_seed_same_trace(run: tuple[str, gilsim.Config], compile_blocks: bool) -> None:
     source, config = run
     note(numbered(source))
-    with compiled_blocks(compile_blocks), lock_hashes_by_name():
+    with compiled_blocks(compile_blocks):
         check_deterministic(source, config)
 
 
@@ -135,7 +117,8 @@ for t in threads:
 
 def test_same_seed_same_trace_with_locks() -> None:
     """The trace names the lock a thread waits for without a host address (traces once
-    showed ``<locked _thread.lock object at 0x...>``, which differed from run to run)."""
-    with lock_hashes_by_name():
-        result = check_deterministic(LOCKED, gilsim.Config(seed=1))
+    showed ``<locked _thread.lock object at 0x...>``, which differed from run to run), and
+    ``threading``'s set of shutdown locks is iterated in the same order every run (locks
+    once hashed by address)."""
+    result = check_deterministic(LOCKED, gilsim.Config(seed=1))
     assert any(event.get("wait") == "lock" for event in result.trace or [])
