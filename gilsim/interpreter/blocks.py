@@ -111,7 +111,7 @@ class _Source:
             "_generic_getattr": object.__getattribute__,
             "_EXIT": EXIT,
             "_PENDING": PENDING,
-            "_after_native_call": calls.after_native_call,
+            "_checks_after": calls.checks_after,
             "_spend": calls.spend,
             "_LEFT_EARLY": LEFT_EARLY,
             "_SUSPENDED": generators.SUSPENDED,
@@ -463,9 +463,9 @@ def _t_call(src: _Source, k: int, argc: int) -> None:
     src.emit("            push(func(*args))")
     src.emit("        finally:")
     src.emit(f"            interp.clock_ns += {rest_ns}")
-    # The check point after a native callee (``calls.after_native_call``).
-    src.emit("        if interp.eval_breaker or interp.clock_ns > interp.deadline_ns:")
-    src.emit("            return _after_native_call(interp, frame.thread, func, args)")
+    # The check point after a native callee (``calls.checks_after``).
+    src.emit("        if interp.eval_breaker and _checks_after(func, args):")
+    src.emit("            return _PENDING")
     src.emit("    else:")
     _emit_native_call(src, k, "_call(frame, func, args, None)", "        ")
 

@@ -83,15 +83,17 @@ def call(frame: Frame, function: Any, args: list[Any], kwargs: dict[str, Any] | 
             frame.stack.append(function(*args, **kwargs))
         else:
             frame.stack.append(function(*args))
-    if interp.eval_breaker or interp.clock_ns > interp.deadline_ns:
-        return after_native_call(interp, frame.thread, function, args)
+    if interp.eval_breaker and checks_after(function, args):
+        return PENDING
     return None
 
 
 def spend(interp: Any, ts: Any, cost_ns: int) -> None:
-    """Run native code for ``cost_ns`` holding the GIL.  Events due meanwhile happen at
-    their own time (a waiter wakes and starts its timed wait in the middle of a long
-    ``sum()``); the OS may even preempt the thread, and then its remaining work waits."""
+    """Run native code for ``cost_ns`` holding the GIL, before making the call.  Events due
+    meanwhile happen at their own time (a waiter wakes and starts its timed wait in the
+    middle of a long ``sum()``), so that a drop request made during the call is seen at the
+    check point that ends its ``CALL`` (``spec/gil.md`` §7 item 12); the OS may even preempt
+    the thread, and then its remaining work waits."""
     remaining = cost_ns
     machine = interp.machine
     while machine is not None and interp.deadline_ns < interp.limit_ns:
@@ -103,18 +105,6 @@ def spend(interp: Any, ts: Any, cost_ns: int) -> None:
             remaining -= step
         machine.yield_to_events(ts.os_thread)
     interp.clock_ns += remaining
-
-
-def after_native_call(interp: Any, ts: Any, function: Any, args: list[Any]) -> Any:
-    """The end of ``CALL`` after a native callee: PENDING if it is a check point and
-    ``eval_breaker`` is set.  A long call may have run past the next event (a waiter's
-    timed wait expiring): that event happens first, as it did in CPython while the call ran,
-    so that its drop request is seen at this check point (``spec/gil.md`` §7 item 12)."""
-    if interp.clock_ns > interp.deadline_ns and interp.machine is not None:
-        interp.machine.yield_to_events(ts.os_thread)
-    if interp.eval_breaker and checks_after(function, args):
-        return PENDING
-    return None
 
 
 _BuiltinMethodType = types.BuiltinMethodType

@@ -86,7 +86,8 @@ _PER_ITEM: dict[int, tuple[float, float]] = {
 
 # Sorting: ns per comparison, about n log2 n of them (timsort on unordered input).
 _SORT_NS = 9.0
-_SORTED = id(builtins.sorted)
+_SORTING = (_SORT_NS, _SORT_NS)
+_PER_ITEM[id(builtins.sorted)] = _SORTING
 
 # Methods of built-in types whose work grows with an input: (type of self, name) ->
 # (which input, ns per item).  "self" is the object the method is bound to, "arg" its first
@@ -110,6 +111,7 @@ _METHODS: dict[tuple[type, str], tuple[str, float]] = {
     (dict, "fromkeys"): ("arg", 30.0),
 }
 
+_METHOD_OWNERS = frozenset(owner for owner, _name in _METHODS)
 _BuiltinMethodType = types.BuiltinMethodType
 
 
@@ -123,26 +125,29 @@ def _size(value: Any) -> int | None:
 def native_call_cost(function: Any, args: list[Any]) -> int:
     """Virtual ns for calling native ``function`` with ``args``: a base cost, plus a cost
     per item of the input for calls whose work grows with it.  A call runs whole, holding
-    the GIL, however long it takes (``spec/gil.md`` §7 item 12)."""
-    key = id(function)
-    rates = _PER_ITEM.get(key)
-    if rates is not None:
-        if not args:
-            return NATIVE_CALL_BASE_NS
-        first = args[0]
-        size = _size(first)
-        if size is None:
-            return NATIVE_CALL_BASE_NS
-        rate = rates[1] if type(first) is range else rates[0]
-        return NATIVE_CALL_BASE_NS + round(rate * size)
-    if key == _SORTED:
-        size = _size(args[0]) if args else None
-        return NATIVE_CALL_BASE_NS + (_sort_cost(size) if size else 0)
-    if type(function) is _BuiltinMethodType:
-        method = _METHODS.get((type(function.__self__), function.__name__))
-        if method is not None:
-            return NATIVE_CALL_BASE_NS + _method_cost(method, function.__self__, args)
-    return NATIVE_CALL_BASE_NS
+    the GIL, however long it takes (``spec/gil.md`` §7 item 12).
+
+    Shaped for speed (it runs for every native call): most callables are in no table, and
+    are told apart by one dict lookup and, for a builtin, the type of what it is bound to."""
+    rates = _PER_ITEM.get(id(function))
+    if rates is None:
+        if type(function) is _BuiltinMethodType:
+            owner = function.__self__
+            if type(owner) in _METHOD_OWNERS:
+                method = _METHODS.get((type(owner), function.__name__))
+                if method is not None:
+                    return NATIVE_CALL_BASE_NS + _method_cost(method, owner, args)
+        return NATIVE_CALL_BASE_NS
+    if not args:
+        return NATIVE_CALL_BASE_NS
+    first = args[0]
+    size = _size(first)
+    if size is None:
+        return NATIVE_CALL_BASE_NS
+    if rates is _SORTING:
+        return NATIVE_CALL_BASE_NS + _sort_cost(size)
+    rate = rates[1] if type(first) is range else rates[0]
+    return NATIVE_CALL_BASE_NS + round(rate * size)
 
 
 def _sort_cost(size: int) -> int:
