@@ -172,8 +172,8 @@ def run_main(source: str | bytes, filename: str, argv: list[str], config: Config
             error = exc
             outcome["status"] = exc.exit_status
         finally:
+            interp.machine.settle()  # account every thread's time up to the end
             interp.machine.kill_all()
-            interp.machine.settle()
         _flush()
     virtual_ns = max(interp.clock_ns, interp.machine.engine.now_ns)
     return Outcome(outcome["status"], interp.instructions, virtual_ns, error, interp)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gilsim.errors import InternalError
 from gilsim.machine import Machine, OSThread, Wait
 
 WAKE_POLICIES = ("random", "fifo", "lifo")
@@ -110,7 +111,8 @@ class GIL:
         """Give the GIL up and signal one waiter; after a requested drop, wait until another
         thread has taken it (FORCE_SWITCHING)."""
         if not self.locked or self.holder is not thread:
-            raise RuntimeError(f"drop_gil: {thread.name} does not hold the GIL")
+            # CPython aborts here (``Py_FatalError("drop_gil: GIL is not locked")``).
+            raise InternalError(f"drop_gil: {thread.name} does not hold the GIL")
         machine = self.machine
         machine.engine.advance(thread.clock.clock_ns)
         self.last_holder = thread

@@ -141,19 +141,23 @@ def _on_deadline(ts: state.ThreadState, frame: Frame, count: int) -> int:
     interp = ts.interp
     interp.instructions += count
     ts.instructions += count
-    where = f'"{frame.code.code.co_filename}", line {frame.lineno}'
     if interp.clock_ns > interp.limit_ns:
         raise LimitExceeded(
             f"the program ran past --max-time {format_ns(interp.limit_ns)} of virtual "
-            f"time; stopped at {where}"
+            f"time; stopped at {_where(frame)}"
         )
     if interp.instructions > interp.instruction_limit:
         raise LimitExceeded(
-            f"the program ran past --max-instructions {interp.max_instructions}; stopped at {where}"
+            f"the program ran past --max-instructions {interp.max_instructions}; "
+            f"stopped at {_where(frame)}"
         )
     if interp.clock_ns > interp.deadline_ns and interp.machine is not None:
         interp.machine.yield_to_events(ts.os_thread)
     return 0
+
+
+def _where(frame: Frame) -> str:
+    return f'"{frame.code.code.co_filename}", line {frame.lineno}'
 
 
 def unwind(ts: state.ThreadState, frame: Frame, exc: BaseException) -> Frame:
