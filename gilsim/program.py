@@ -29,7 +29,7 @@ from gilsim.interpreter.builtins import make_builtins
 from gilsim.interpreter.costs import COSTS_311
 from gilsim.interpreter.frame import NULL, Frame
 from gilsim.interpreter.opcodes import table
-from gilsim.interpreter.tracebacks import format_exception
+from gilsim.interpreter.tracebacks import format_exception, write_unraisable
 from gilsim.machine import Machine
 from gilsim.runtime.atexitmodule import make_atexit, run_exit_handlers
 from gilsim.runtime.deadlock import deadlock_report
@@ -190,14 +190,9 @@ def _finalize(ts: state.ThreadState) -> None:
         except GilsimError:
             raise
         except BaseException as exc:
-            tracebacks_print_unraisable("on threading shutdown", exc)
+            write_unraisable("on threading shutdown:", exc)
     if interp.exit_handlers:
         _run_guarded(ts, lambda: run_exit_handlers(interp))
-
-
-def tracebacks_print_unraisable(what: str, exc: BaseException) -> None:
-    _flush_stdout()
-    sys.stderr.write(f"Exception ignored {what}:\n{format_exception(exc)}")
 
 
 def _run_guarded(ts: state.ThreadState, function: Any) -> None:

@@ -45,6 +45,14 @@ def is_library(path: str) -> bool:
     return any(real == d or real.startswith(d + os.sep) for d in _LIBRARY_DIRS)
 
 
+def innermost_program_frame(frame: Any) -> Any:
+    """The innermost frame, from ``frame`` outwards, whose code is the program's own (not
+    the standard library's or gilsim's), or None."""
+    while frame is not None and is_library(frame.code.code.co_filename):
+        frame = frame.previous
+    return frame
+
+
 class ProgramFinder(importlib.abc.MetaPathFinder):
     """Claims the program's own modules for the simulation."""
 

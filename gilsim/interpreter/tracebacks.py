@@ -223,3 +223,15 @@ def format_exception(exc: BaseException) -> str:
     te = traceback.TracebackException(type(exc), exc, None, compact=True)
     _fix(te, exc, set())
     return "".join(te.format())
+
+
+def write_unraisable(message: str, exc: BaseException) -> None:
+    """The default ``sys.unraisablehook``: "Exception ignored MESSAGE" and the traceback,
+    after what the program printed on stdout."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    sys.stderr.write(f"Exception ignored {message}\n{format_exception(exc)}")
+    sys.stderr.flush()

@@ -28,11 +28,7 @@ def thread_name(interp: state.InterpreterState, thread: OSThread) -> str:
 
 def _where(ts: Any) -> str:
     """The innermost frame of the program's own code (not of the standard library)."""
-    frame = ts.frame
-    innermost = frame
-    while frame is not None and importer.is_library(frame.code.code.co_filename):
-        frame = frame.previous
-    frame = frame or innermost
+    frame = importer.innermost_program_frame(ts.frame) or ts.frame
     if frame is None:
         return ""
     code = frame.code.code

@@ -19,7 +19,7 @@ from typing import Any
 
 from gilsim.errors import GilsimError
 from gilsim.interpreter import importer, state
-from gilsim.interpreter.tracebacks import format_exception
+from gilsim.interpreter.tracebacks import format_exception, write_unraisable
 from gilsim.machine import OSThread, Wait
 from gilsim.runtime import ShadowModule
 from gilsim.runtime.sysmodule import unsupported
@@ -49,9 +49,7 @@ def _describe_new_lock() -> tuple[int, str]:
     interp = ts.interp
     interp.locks_made += 1
     serial = interp.locks_made
-    frame = ts.frame
-    while frame is not None and importer.is_library(frame.code.code.co_filename):
-        frame = frame.previous
+    frame = importer.innermost_program_frame(ts.frame)
     if frame is None:
         return serial, f"lock #{serial}"
     where = f"{os.path.basename(frame.code.code.co_filename)}:{frame.f_lineno}"
@@ -379,7 +377,7 @@ def make_thread_module(interp: state.InterpreterState) -> ShadowModule:
             except SystemExit:
                 pass
             except BaseException as exc:
-                _write_unraisable(f"in thread started by: {function!r}", exc)
+                write_unraisable(f"in thread started by: {function!r}", exc)
             finally:
                 threads["count"] -= 1
             delete_thread_state(ts)
@@ -439,10 +437,3 @@ def delete_thread_state(ts: Any) -> None:
             sentinel.release()
     ts.sentinels.clear()
     ts.interp.gil.drop_gil(ts.os_thread)
-
-
-def _write_unraisable(message: str, exc: BaseException) -> None:
-    """The default ``sys.unraisablehook``: "Exception ignored ..." and the traceback."""
-    with_context = format_exception(exc)
-    sys.stderr.write(f"Exception ignored {message}\n{with_context}")
-    sys.stderr.flush()
