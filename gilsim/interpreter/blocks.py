@@ -694,6 +694,13 @@ def leaders(code: DecodedCode) -> frozenset[int]:
     return frozenset(starts)
 
 
+# Host code objects of block sources already compiled.  A block's text names its bindings
+# as parameters with defaults, so the same text serves every interpreter: exploration runs
+# one program hundreds of times in one process, and compiling is most of a short run's cost.
+_compiled: dict[tuple[str, str], types.CodeType] = {}
+_COMPILED_MAX = 50_000
+
+
 def compile_block(
     code: DecodedCode, start: int, ceval: Any
 ) -> tuple[Callable[..., Any], int, int, bool]:
@@ -775,6 +782,12 @@ def compile_block(
         ]
     )
     namespace: dict[str, Any] = dict(src.bindings)
-    exec(compile(text, f"<gilsim block {code.code.co_qualname}:{start}>", "exec"), namespace)
+    filename = f"<gilsim block {code.code.co_qualname}:{start}>"
+    compiled = _compiled.get((text, filename))
+    if compiled is None:
+        if len(_compiled) >= _COMPILED_MAX:
+            _compiled.clear()
+        compiled = _compiled[(text, filename)] = compile(text, filename, "exec")
+    exec(compiled, namespace)
     function = namespace[f"block_{qualname}_{start}"]
     return (function, cost, end - start + 1, pure)
