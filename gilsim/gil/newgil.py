@@ -35,6 +35,7 @@ from __future__ import annotations
 from typing import Any
 
 from gilsim.errors import InternalError
+from gilsim.gil.watch import Watcher
 from gilsim.machine import Machine, OSThread, Wait
 
 WAKE_POLICIES = ("random", "fifo", "lifo")
@@ -68,6 +69,10 @@ class GIL:
         self.wake_policy = wake_policy
         self.cond_waiters: list[OSThread] = []
         self.switch_waiter: OSThread | None = None
+        # Race recording and schedule exploration watch every switch point (``watch``);
+        # ``handoff`` is the waiter a watcher chose to hand the GIL to at a check point.
+        self.watcher: Watcher | None = None
+        self.handoff: OSThread | None = None
         # Statistics: forced switches (a holder dropped on request), voluntary releases,
         # drop requests made.
         self.forced = 0
@@ -80,7 +85,7 @@ class GIL:
         """Take the GIL for ``thread``, waiting in timed waits of one interval each."""
         machine = self.machine
         machine.engine.advance(thread.clock.clock_ns)
-        while self.locked:
+        while self.locked or (self.handoff is not None and self.handoff is not thread):
             saved_switchnum = self.switch_number
             self.cond_waiters.append(thread)
             timed_out = machine.block(thread, WAIT_GIL, max(self.interval_us, 1) * 1000)
@@ -93,6 +98,9 @@ class GIL:
     def _acquire(self, thread: OSThread) -> None:
         self.locked = True
         self.holder = thread
+        self.handoff = None
+        if self.watcher is not None:
+            self.watcher.taken(thread, self.machine.engine.now_ns)
         switched = self.last_holder is not thread
         if switched:
             self.last_holder = thread
@@ -123,27 +131,33 @@ class GIL:
         else:
             self.voluntary += 1
         self.machine.engine.record("gil_drop", thread=thread.ident, forced=forced)
-        self._signal_one()
+        if self.watcher is not None:
+            self.watcher.released(thread, forced)
+        self._signal_one(thread)
         if self.gil_drop_request and self.last_holder is thread:
             # Nobody can have taken the GIL between the signal and here: no time passes.
             self._reset_gil_drop_request()
             self.switch_waiter = thread
             machine.block(thread, WAIT_SWITCH)
 
-    def _signal_one(self) -> None:
+    def _signal_one(self, holder: OSThread | None = None) -> None:
         """``COND_SIGNAL(gil->cond)``: wake one thread waiting on the condition.  A waiter
         whose timeout has expired but that has not run yet still counts: glibc's
         ``pthread_cond_timedwait`` lets it consume a signal posted before it returns, and it
         then returns as signalled, not timed out."""
-        waiting = [t for t in self.cond_waiters if t.state in ("blocked", "waking")]
+        waiting = self._waiting()
         if not waiting:
             return
-        if self.wake_policy == "fifo":
+        if self.handoff is not None and self.handoff in waiting:
+            chosen = self.handoff
+        elif self.wake_policy == "fifo":
             chosen = waiting[0]
         elif self.wake_policy == "lifo":
             chosen = waiting[-1]
         else:
             chosen = waiting[self.machine.engine.random.randrange(len(waiting))]
+        if self.watcher is not None and self.handoff is None:
+            chosen = self.watcher.pick(holder, waiting, chosen)
         self.cond_waiters.remove(chosen)
         if not self.machine.wake(chosen):
             chosen.timed_out = False  # already waking: it returns as signalled
@@ -159,17 +173,34 @@ class GIL:
 
     def _reset_gil_drop_request(self) -> None:
         self.gil_drop_request = False
-        # COMPUTE_EVAL_BREAKER: nothing else (signals, pending calls) is modelled.
-        self.breaker.eval_breaker = False
+        # COMPUTE_EVAL_BREAKER: nothing else (signals, pending calls) is modelled, but a
+        # watcher sees every check point.
+        self.breaker.eval_breaker = self.watcher is not None
 
     # -- what the eval loop and blocking calls use ----------------------------------------
 
     def eval_frame_handle_pending(self, thread: OSThread) -> None:
         """At a check point with ``eval_breaker`` set (``ceval.c``): on a drop request,
-        drop the GIL and take it again at once."""
+        drop the GIL and take it again at once.  A watcher sees every check point and may
+        choose a waiter to hand the GIL to: then the holder drops it as on a request."""
+        if self.watcher is not None:
+            waiting = self._waiting() if self.handoff is None else []
+            chosen = self.watcher.check_point(thread, waiting)
+            if chosen is not None:
+                self.handoff = chosen
+                self.gil_drop_request = True
         if self.gil_drop_request:
             self.drop_gil(thread, forced=True)
             self.take_gil(thread)
+
+    def watch(self, watcher: Watcher) -> None:
+        """Install ``watcher``: from now on it sees every check point and release."""
+        self.watcher = watcher
+        self.breaker.eval_breaker = True
+
+    def _waiting(self) -> list[OSThread]:
+        """Waiters a signal can reach (blocked, or timed out and not yet running)."""
+        return [t for t in self.cond_waiters if t.state in ("blocked", "waking")]
 
     def set_switch_interval(self, interval_us: int) -> None:
         """``_PyEval_SetSwitchInterval``: waits already armed keep their interval."""

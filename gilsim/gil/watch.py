@@ -1,0 +1,122 @@
+"""Watching the places where the GIL can change hands.
+
+Under the GIL a thread loses control only at an eval-breaker check point (``spec/gil.md``
+§2.1) or when it releases the GIL around a blocking call (§4).  Race recording needs to know
+which of a thread's accesses fall between the same two such places (nothing can come between
+them), and where a thread was when the GIL passed from it; schedule exploration needs to
+*decide*, at each of them, who runs next.  A ``Watcher`` on the GIL does both.
+
+It costs nothing when nobody watches: the GIL calls it only when one is installed, and it is
+installed only for ``--races`` and for exploration.  While installed, the GIL keeps
+``eval_breaker`` set, so that every check point (not only those that find a drop request)
+reaches ``eval_frame_handle_pending`` and is seen here.
+"""
+
+from __future__ import annotations
+
+import collections
+from typing import Any, Protocol
+
+import attrs
+
+from gilsim.machine import OSThread
+
+
+@attrs.frozen
+class Where:
+    """A place in the program: file, line and the instruction there (``opname``), and the
+    function (``co_name``) it is in."""
+
+    filename: str
+    lineno: int | None
+    opname: str
+    function: str
+
+
+@attrs.frozen
+class Handoff:
+    """The GIL passed from one thread to another: when, from whom (``None`` if it was free),
+    to whom, how (``"check point"`` on a drop request, ``"release"`` around a blocking call,
+    ``"exit"`` at the end of the thread) and where the giver was then."""
+
+    time_ns: int
+    giver: int | None
+    taker: int
+    how: str
+    where: Where | None
+
+
+class Chooser(Protocol):
+    """Who runs next, where the GIL can change hands (schedule exploration)."""
+
+    def at_check_point(self, holder: OSThread, waiting: list[OSThread]) -> OSThread | None:
+        """At a check point of ``holder`` while ``waiting`` wait for the GIL: the waiter to
+        hand it to, or None to go on."""
+        ...
+
+    def at_release(self, holder: OSThread, waiting: list[OSThread], default: OSThread) -> OSThread:
+        """``holder`` releases the GIL and two or more threads wait: the one to signal
+        (``default`` is the one the OS would pick)."""
+        ...
+
+
+class Watcher:
+    """The GIL's observer: counts each thread's switch points and records hand-offs; with a
+    ``chooser``, lets it decide at each of them."""
+
+    def __init__(self, chooser: Chooser | None = None) -> None:
+        self.chooser = chooser
+        # Per thread ident: the switch points (check points and releases) it has passed.
+        # Two accesses of a thread with the same count have no switch point between them.
+        self.points: collections.defaultdict[int, int] = collections.defaultdict(int)
+        # Per thread ident: where it last passed a switch point.
+        self.last_where: dict[int, Where | None] = {}
+        self.handoffs: list[Handoff] = []
+        self._pending: tuple[int, str, Where | None] | None = None
+
+    def check_point(self, holder: OSThread, waiting: list[OSThread]) -> OSThread | None:
+        ident = holder.ident
+        self.points[ident] += 1
+        self.last_where[ident] = where_of(holder)
+        if self.chooser is None or not waiting:
+            return None
+        return self.chooser.at_check_point(holder, waiting)
+
+    def released(self, holder: OSThread, forced: bool) -> None:
+        ident = holder.ident
+        if not forced:
+            self.points[ident] += 1
+            self.last_where[ident] = where_of(holder)
+        if forced:
+            how = "check point"
+        elif holder.payload is None or holder.payload.frame is None:
+            how = "exit"  # ``delete_thread_state``: the thread has run its last frame
+        else:
+            how = "release"
+        self._pending = (ident, how, self.last_where.get(ident))
+
+    def pick(self, holder: OSThread | None, waiting: list[OSThread], default: OSThread) -> OSThread:
+        if self.chooser is None or holder is None or len(waiting) < 2:
+            return default
+        return self.chooser.at_release(holder, waiting, default)
+
+    def taken(self, taker: OSThread, time_ns: int) -> None:
+        pending, self._pending = self._pending, None
+        if pending is None:
+            self.handoffs.append(Handoff(time_ns, None, taker.ident, "start", None))
+            return
+        giver, how, where = pending
+        if giver != taker.ident:
+            self.handoffs.append(Handoff(time_ns, giver, taker.ident, how, where))
+
+
+def where_of(thread: OSThread) -> Where | None:
+    """Where ``thread``'s innermost simulated frame is (the instruction it last ran)."""
+    ts: Any = thread.payload
+    frame = ts.frame if ts is not None else None
+    if frame is None:
+        return None
+    code = frame.code
+    index = max(frame.pc - 1, 0)
+    opname = code.opnames[index] if index < len(code.opnames) else "?"
+    return Where(code.code.co_filename, frame.lineno, opname, code.code.co_name)
