@@ -694,11 +694,13 @@ def leaders(code: DecodedCode) -> frozenset[int]:
     return frozenset(starts)
 
 
-# Host code objects of block sources already compiled.  A block's text names its bindings
-# as parameters with defaults, so the same text serves every interpreter: exploration runs
-# one program hundreds of times in one process, and compiling is most of a short run's cost.
-_compiled: dict[tuple[str, str], types.CodeType] = {}
-_COMPILED_MAX = 50_000
+# Blocks already made, by the decoded code's ``key`` (its code object, file name and
+# handlers) and the start: the host code object of the block's function, its bindings but
+# the interpreter's, its cost, size and purity.  Only ``_ceval`` differs between
+# interpreters, so the same block serves every run of a program: exploration runs one
+# program hundreds of times in one process, and making blocks was most of a short run's cost.
+_made: dict[tuple[Any, int], tuple[types.CodeType, str, dict[str, Any], int, int, bool]] = {}
+_MADE_MAX = 50_000
 
 
 def compile_block(
@@ -707,6 +709,22 @@ def compile_block(
     """The block of ``code`` starting at instruction ``start``: (function, cost in ns,
     number of instructions, pure).  ``ceval`` is the interpreter whose ``eval_breaker``
     the block's check points poll."""
+    key = (code.key, start)
+    made = _made.get(key)
+    if made is None:
+        if len(_made) >= _MADE_MAX:
+            _made.clear()
+        made = _made[key] = _make_block(code, start)
+    compiled, name, bindings, cost, size, pure = made
+    namespace = dict(bindings)
+    namespace["_ceval"] = ceval
+    exec(compiled, namespace)
+    return (namespace[name], cost, size, pure)
+
+
+def _make_block(
+    code: DecodedCode, start: int
+) -> tuple[types.CodeType, str, dict[str, Any], int, int, bool]:
     if code.leaders is None:
         code.leaders = leaders(code)
     end = start
@@ -714,7 +732,7 @@ def compile_block(
     while not (code.opnames[end] in _TERMINATORS or end == last or end + 1 in code.leaders):
         end += 1
     src = _Source()
-    src.bind("_ceval", ceval)
+    src.bind("_ceval", None)  # the interpreter, bound by ``compile_block``
     src.always_bound = always_bound(code)
     costs = [code.instructions[index][2] for index in range(start, end + 1)]
     for index in range(start, end + 1):
@@ -781,13 +799,5 @@ def compile_block(
             "        raise",
         ]
     )
-    namespace: dict[str, Any] = dict(src.bindings)
-    filename = f"<gilsim block {code.code.co_qualname}:{start}>"
-    compiled = _compiled.get((text, filename))
-    if compiled is None:
-        if len(_compiled) >= _COMPILED_MAX:
-            _compiled.clear()
-        compiled = _compiled[(text, filename)] = compile(text, filename, "exec")
-    exec(compiled, namespace)
-    function = namespace[f"block_{qualname}_{start}"]
-    return (function, cost, end - start + 1, pure)
+    compiled = compile(text, f"<gilsim block {code.code.co_qualname}:{start}>", "exec")
+    return (compiled, f"block_{qualname}_{start}", src.bindings, cost, end - start + 1, pure)

@@ -97,6 +97,9 @@ class DecodedCode:
     """A code object in executable form; shared by every frame running that code."""
 
     code: types.CodeType
+    # What makes two decodings interchangeable: the code (by content), its file and the
+    # handler of each instruction (``blocks`` reuses compiled blocks by it).
+    key: Any
     instructions: list[tuple[Callable[..., Any], Any, int, bool]]
     opnames: list[str]
     offsets: list[int]
@@ -164,7 +167,7 @@ def decode(
     costs: dict[str, int],
 ) -> DecodedCode:
     """Decode ``code`` with the handler ``table`` and ``costs`` of the simulated version."""
-    raw = list(dis.get_instructions(code))
+    raw = _instructions(code)
     index_of = {ins.offset: i for i, ins in enumerate(raw)}
     # Targets may fall on the instruction after the last one only in degenerate code;
     # map the end of the code too so that a jump there fails loudly in the handler.
@@ -189,6 +192,7 @@ def decode(
     cells = frozenset(i for i, name in enumerate(names) if name in code.co_cellvars)
     return DecodedCode(
         code=code,
+        key=(code, code.co_filename, tuple(entry[0] for entry in instructions)),
         instructions=instructions,
         opnames=[ins.opname for ins in raw],
         offsets=[ins.offset for ins in raw],
@@ -200,6 +204,23 @@ def decode(
         localsplus_names=names,
         cell_slots=cells,
     )
+
+
+# ``dis`` output by code object and file name.  Code objects compare by content but not by
+# file name; equal ones come from compiling the same source again (a program run again, in
+# exploration), and decoding them again would cost as much as a short run.
+_dis_cache: dict[tuple[types.CodeType, str], list[dis.Instruction]] = {}
+_DIS_MAX = 20_000
+
+
+def _instructions(code: types.CodeType) -> list[dis.Instruction]:
+    key = (code, code.co_filename)
+    raw = _dis_cache.get(key)
+    if raw is None:
+        if len(_dis_cache) >= _DIS_MAX:
+            _dis_cache.clear()
+        raw = _dis_cache[key] = list(dis.get_instructions(code))
+    return raw
 
 
 def _line_of(code: types.CodeType, offset: int) -> int | None:
