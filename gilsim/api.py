@@ -23,7 +23,9 @@ class RunResult:
     ``subprocess`` reports a SIGINT); ``instructions`` counts bytecode instructions executed
     and ``virtual_time_ns`` is the simulated duration.  ``summary`` holds the per-thread,
     per-core and GIL figures (``gilsim.trace.run_summary``); ``trace`` the scheduling events
-    when the run recorded them (``trace=True``).
+    when the run recorded them (``trace=True``); ``races`` the race reports
+    (``gilsim.races.RaceReport``, each with ``to_json()``) when it recorded accesses
+    (``races=True``), else None.
     """
 
     stdout: str
@@ -34,6 +36,7 @@ class RunResult:
     error: str | None = None
     summary: dict[str, Any] = attrs.field(factory=dict, repr=False)
     trace: list[dict[str, Any]] | None = attrs.field(default=None, repr=False)
+    races: list[Any] | None = attrs.field(default=None, repr=False)
 
 
 def run(
@@ -77,6 +80,13 @@ def run(
     if error is not None and capture:
         stderr += f"gilsim: {error}\n"
     interp = outcome.interp
+    summary = run_summary(interp) if interp is not None else {}
+    races = None
+    if interp is not None and interp.recorder is not None:
+        from gilsim.races import race_reports, races_summary
+
+        races = race_reports(interp.recorder)
+        summary["races"] = races_summary(interp.recorder, races)
     return RunResult(
         stdout,
         stderr,
@@ -84,6 +94,7 @@ def run(
         outcome.instructions,
         outcome.virtual_time_ns,
         error,
-        run_summary(interp) if interp is not None else {},
+        summary,
         interp.machine.engine.trace if interp is not None else None,
+        races,
     )

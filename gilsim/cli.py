@@ -33,8 +33,18 @@ def _parser() -> argparse.ArgumentParser:
     commands.required = True
     run = commands.add_parser("run", help="run a program as `python SCRIPT ARGS...` would")
     _add_running_options(run)
+    run.add_argument(
+        "--races", action="store_true", help="record accesses and report races to stderr"
+    )
     run.add_argument("script", metavar="SCRIPT", help="the program to run")
     run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="its arguments")
+    races = commands.add_parser(
+        "races", help="run a program and report its races (lost updates, data races)"
+    )
+    _add_running_options(races)
+    races.set_defaults(races=True)
+    races.add_argument("script", metavar="SCRIPT", help="the program to run")
+    races.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="its arguments")
     dis_ = commands.add_parser(
         "dis", help="show a program's bytecode with the places where threads can switch"
     )
@@ -83,13 +93,14 @@ def config_from_args(args: argparse.Namespace) -> Config:
         seed=args.seed,
         max_time_ns=args.max_time,
         max_instructions=args.max_instructions,
+        races=getattr(args, "races", False),
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "run":
+        if args.command in ("run", "races"):
             return _run(args)
         if args.command == "dis":
             return _dis(args)
@@ -125,6 +136,8 @@ def _run(args: argparse.Namespace) -> int:
     wall_s = time.perf_counter() - started
     if outcome.gilsim_error is not None:
         _say(str(outcome.gilsim_error))
+    if outcome.interp is not None and outcome.interp.recorder is not None:
+        _report_races(outcome.interp.recorder)
     if args.json:
         _write_json(args.json, args.script, outcome, wall_s)
     if args.trace and outcome.interp is not None:
@@ -136,6 +149,16 @@ def _run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGINT)
     return outcome.exit_status
+
+
+def _report_races(recorder: Any) -> None:
+    """The race report, on stderr after everything the program wrote."""
+    from gilsim.races import format_report, race_reports, races_summary
+
+    reports = race_reports(recorder)
+    sys.stdout.flush()
+    sys.__stderr__.write(format_report(reports, races_summary(recorder, reports)))  # type: ignore[union-attr]
+    sys.__stderr__.flush()  # type: ignore[union-attr]
 
 
 def _write_json(path: str, script: str, outcome: Any, wall_s: float) -> None:
@@ -151,6 +174,11 @@ def _write_json(path: str, script: str, outcome: Any, wall_s: float) -> None:
     }
     if outcome.interp is not None:
         summary.update(run_summary(outcome.interp))
+        if outcome.interp.recorder is not None:
+            from gilsim.races import race_reports, races_summary
+
+            recorder = outcome.interp.recorder
+            summary["races"] = races_summary(recorder, race_reports(recorder))
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(summary, handle, indent=2)
         handle.write("\n")

@@ -69,6 +69,8 @@ class Config:
     max_instructions: int | None = attrs.field(default=None, validator=_positive)
     wake_policy: str = attrs.field(default="random", validator=_known_policy)
     trace: bool = False
+    # Record the program's accesses to shared variables and report races (``gilsim.races``).
+    races: bool = False
 
     def machine_spec(self) -> MachineSpec:
         """The simulated machine: the preset, with ``cores`` if given."""

@@ -92,6 +92,10 @@ def new_interpreter(config: Config) -> state.InterpreterState:
         "os": make_os(interp),
         "socket": make_socket(interp),
     }
+    if config.races:
+        from gilsim.races import install  # only when recording: nothing to import otherwise
+
+        install(interp)
     return interp
 
 
@@ -145,6 +149,11 @@ def run_main(source: str | bytes, filename: str, argv: list[str], config: Config
         sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
         return Outcome(1, 0, 0)
     interp = new_interpreter(config)
+    if interp.recorder is not None:
+        # For the race report's source lines: linecache cannot read ``<string>``.
+        interp.recorder.sources[filename] = (
+            source if isinstance(source, str) else source.decode("utf-8", "replace")
+        )
     main = types.ModuleType("__main__")
     main.__dict__.update(
         {"__file__": filename, "__builtins__": __import__("builtins"), "__cached__": None}

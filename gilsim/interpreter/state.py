@@ -60,6 +60,9 @@ class InterpreterState:
         self.exit_handlers: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = []
         # Locks made by the program's threads so far (they are numbered in reports).
         self.locks_made = 0
+        # The race recorder (``gilsim.races``), or None: it chooses the handler table of each
+        # code object, and ``_thread`` tells it of thread starts and lock hand-overs.
+        self.recorder: Any = None
 
     def enter(self, thread: Any, now_ns: int, next_event_ns: int) -> None:
         """The machine switches to ``thread`` (an ``OSThread`` of this interpreter)."""
@@ -72,7 +75,8 @@ class InterpreterState:
         """The decoded form of ``code``, decoding it on first use."""
         hit = self._decoded.get(id(code))
         if hit is None or hit[0] is not code:
-            hit = (code, decode(code, self.table, self.costs))
+            table = self.table if self.recorder is None else self.recorder.table_for(code)
+            hit = (code, decode(code, table, self.costs))
             self._decoded[id(code)] = hit
         return hit[1]
 

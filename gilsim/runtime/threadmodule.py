@@ -115,6 +115,8 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
         self._locked = True
         ts = state.current
         self._owner = ts.os_thread if ts is not None else None
+        if ts is not None and ts.interp.recorder is not None:
+            ts.interp.recorder.acquired(self, ts.os_thread.ident)  # happens-before
 
     def _wait(self, thread: OSThread, timeout_ns: int | None) -> bool:
         """``PyThread_acquire_lock_timed`` without the GIL: wait in the OS lock."""
@@ -131,11 +133,17 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
                 self._waiters.remove(thread)
         self._locked = True
         self._owner = thread
+        recorder = thread.payload.interp.recorder
+        if recorder is not None:
+            recorder.acquired(self, thread.ident)  # happens-before
         return True
 
     def release(self) -> None:
         if not self._locked:
             raise RuntimeError("release unlocked lock")
+        ts = state.current
+        if ts is not None and ts.interp.recorder is not None:
+            ts.interp.recorder.released(self, ts.os_thread.ident)  # happens-before
         self._locked = False
         self._owner = None
         if self._waiters:
@@ -364,6 +372,8 @@ def make_thread_module(interp: state.InterpreterState) -> ShadowModule:
         if kwargs is not None and not isinstance(kwargs, dict):
             raise TypeError("optional 3rd arg must be a dictionary")
         ts, thread = new_thread(interp, None)
+        if interp.recorder is not None:
+            interp.recorder.started(_running().ident, thread.ident)  # happens-before
         # ``threading`` starts ``Thread._bootstrap``: its owner knows the thread's name.
         thread.owner = getattr(function, "__self__", None)
         threads["count"] += 1
