@@ -48,7 +48,7 @@ class Recorder:
         self.places = Places()
         self.clocks = Clocks()
         self.detector = Detector(self._where_after, self._handoff_between)
-        self.table = recording_table(interp.table, self)
+        self.table = recording_table(interp.table)
         self.seq = 0
         # Source text of files linecache cannot read (``gilsim.run(source=...)``).
         self.sources: dict[str, str] = {}

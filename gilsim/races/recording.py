@@ -18,6 +18,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from gilsim.interpreter import state
 from gilsim.interpreter.frame import NULL, Frame
 from gilsim.races.places import ABSENT, CONTAINERS, DELETED, PRESENT, item_key
 from gilsim.runtime.threadmodule import _local
@@ -25,15 +26,44 @@ from gilsim.runtime.threadmodule import _local
 Handler = Callable[[Frame, Any], Any]
 
 
-def recording_table(table: dict[Any, Handler], recorder: Any) -> dict[Any, Handler]:
-    """A copy of ``table`` whose access opcodes (also their specialized forms) record."""
+def recording_table(table: dict[Any, Handler]) -> dict[Any, Handler]:
+    """A copy of ``table`` whose access opcodes (also their specialized forms) record.
+
+    A wrapper finds the recorder through the running thread's interpreter, so one wrapper per
+    handler serves every run: compiled blocks, cached by their handlers, are reused from run
+    to run (schedule exploration runs a program hundreds of times)."""
     wrapped = dict(table)
     for key, handler in table.items():
         opname = key if isinstance(key, str) else key[0]
         wrap = WRAPPERS.get(opname)
         if wrap is not None:
-            wrapped[key] = wrap(handler, recorder)
+            made = _made.get(handler)
+            if made is None:
+                made = _made[handler] = wrap(handler, _Recorder())
+            wrapped[key] = made
     return wrapped
+
+
+# The wrapper of each normal handler, made once per process.
+_made: dict[Handler, Handler] = {}
+
+
+class _Recorder:
+    """Stands for the recorder of the running thread's interpreter."""
+
+    @staticmethod
+    def access(
+        frame: Frame,
+        obj: Any,
+        key: Any,
+        kind: str,
+        action: str,
+        value: Any,
+        hint: str | None = None,
+    ) -> None:
+        state.current.interp.recorder.access(  # type: ignore[union-attr]
+            frame, obj, key, kind, action, value, hint
+        )
 
 
 # -- globals and module-level names ------------------------------------------------------------
