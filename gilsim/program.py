@@ -28,7 +28,7 @@ from gilsim.interpreter import importer, state
 from gilsim.interpreter.builtins import make_builtins
 from gilsim.interpreter.costs import COSTS_311
 from gilsim.interpreter.frame import NULL, Frame
-from gilsim.interpreter.opcodes import table
+from gilsim.interpreter.opcodes import shared_table
 from gilsim.interpreter.tracebacks import format_exception, write_unraisable
 from gilsim.machine import Machine
 from gilsim.runtime.atexitmodule import make_atexit, run_exit_handlers
@@ -72,7 +72,7 @@ def new_interpreter(config: Config) -> state.InterpreterState:
     """An interpreter on a fresh machine: the engine, the cores, the GIL, the shadow
     modules."""
     interp = state.InterpreterState(
-        table(),
+        shared_table(),
         COSTS_311,
         max_time_ns=config.max_time_ns,
         max_instructions=config.max_instructions,

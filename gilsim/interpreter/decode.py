@@ -161,12 +161,38 @@ def localsplus_names(code: types.CodeType) -> tuple[str, ...]:
     return varnames + cells + code.co_freevars
 
 
+# Decodings already made, by code object, file name and the identity of the table and the
+# costs, with the table and costs kept to tell a reused ``id`` apart.  Everything but a
+# decoding's blocks and heat is the same for every interpreter, and decoding the code of
+# ``threading`` and its imports was half of a short threaded run (exploration runs one program
+# hundreds of times in one process).
+_decoded: dict[tuple[types.CodeType, str, int, int], tuple[Any, Any, DecodedCode]] = {}
+_DECODED_MAX = 20_000
+
+
 def decode(
     code: types.CodeType,
     table: dict[str, Callable[..., Any]],
     costs: dict[str, int],
 ) -> DecodedCode:
-    """Decode ``code`` with the handler ``table`` and ``costs`` of the simulated version."""
+    """Decode ``code`` with the handler ``table`` and ``costs`` of the simulated version: a
+    fresh ``DecodedCode`` (its own blocks and heat) sharing what an earlier decoding of the
+    same code with the same table and costs made."""
+    key = (code, code.co_filename, id(table), id(costs))
+    hit = _decoded.get(key)
+    if hit is None or hit[0] is not table or hit[1] is not costs:
+        if len(_decoded) >= _DECODED_MAX:
+            _decoded.clear()
+        hit = _decoded[key] = (table, costs, _decode(code, table, costs))
+    made = hit[2]
+    return attrs.evolve(made, blocks=[], heat=[], leaders=made.leaders)
+
+
+def _decode(
+    code: types.CodeType,
+    table: dict[str, Callable[..., Any]],
+    costs: dict[str, int],
+) -> DecodedCode:
     raw = _instructions(code)
     index_of = {ins.offset: i for i, ins in enumerate(raw)}
     # Targets may fall on the instruction after the last one only in degenerate code;
@@ -206,21 +232,8 @@ def decode(
     )
 
 
-# ``dis`` output by code object and file name.  Code objects compare by content but not by
-# file name; equal ones come from compiling the same source again (a program run again, in
-# exploration), and decoding them again would cost as much as a short run.
-_dis_cache: dict[tuple[types.CodeType, str], list[dis.Instruction]] = {}
-_DIS_MAX = 20_000
-
-
 def _instructions(code: types.CodeType) -> list[dis.Instruction]:
-    key = (code, code.co_filename)
-    raw = _dis_cache.get(key)
-    if raw is None:
-        if len(_dis_cache) >= _DIS_MAX:
-            _dis_cache.clear()
-        raw = _dis_cache[key] = list(dis.get_instructions(code))
-    return raw
+    return list(dis.get_instructions(code))
 
 
 def _line_of(code: types.CodeType, offset: int) -> int | None:

@@ -31,7 +31,11 @@ def recording_table(table: dict[Any, Handler]) -> dict[Any, Handler]:
 
     A wrapper finds the recorder through the running thread's interpreter, so one wrapper per
     handler serves every run: compiled blocks, cached by their handlers, are reused from run
-    to run (schedule exploration runs a program hundreds of times)."""
+    to run (schedule exploration runs a program hundreds of times); one table per ``table``
+    serves every run too, so that decodings made with it are reused (``decode``)."""
+    hit = _tables.get(id(table))
+    if hit is not None and hit[0] is table:
+        return hit[1]
     wrapped = dict(table)
     for key, handler in table.items():
         opname = key if isinstance(key, str) else key[0]
@@ -41,11 +45,14 @@ def recording_table(table: dict[Any, Handler]) -> dict[Any, Handler]:
             if made is None:
                 made = _made[handler] = wrap(handler, _Recorder())
             wrapped[key] = made
+    _tables[id(table)] = (table, wrapped)
     return wrapped
 
 
-# The wrapper of each normal handler, made once per process.
+# The wrapper of each normal handler, and the recording table of each normal table, made
+# once per process.
 _made: dict[Handler, Handler] = {}
+_tables: dict[int, tuple[dict[Any, Handler], dict[Any, Handler]]] = {}
 
 
 class _Recorder:

@@ -7,6 +7,7 @@ Python version; ``UNSUPPORTED`` lists the opnames gilsim refuses, each with its 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -37,7 +38,7 @@ UNSUPPORTED: dict[str, str] = {
 
 
 def table() -> dict[str, Callable[..., Any]]:
-    """The handler table for the host version (3.11)."""
+    """The handler table for the host version (3.11): a new dict each time."""
     from gilsim.interpreter.opcodes import (  # noqa: F401  (registration on import)
         building,
         calls,
@@ -52,3 +53,10 @@ def table() -> dict[str, Callable[..., Any]]:
     )
 
     return dict(HANDLERS)
+
+
+@functools.cache
+def shared_table() -> dict[str, Callable[..., Any]]:
+    """The handler table every interpreter of this process runs with (never changed): one
+    object, so that decodings made with it are reused from run to run (``decode``)."""
+    return table()
