@@ -24,7 +24,7 @@ from gilsim.engine import Engine
 from gilsim.errors import DeadlockError, GilsimError, UnsupportedError
 from gilsim.gil import GIL
 from gilsim.interpreter import eval as eval_
-from gilsim.interpreter import importer, state
+from gilsim.interpreter import importer, state, tracebacks
 from gilsim.interpreter.builtins import make_builtins
 from gilsim.interpreter.costs import COSTS_311
 from gilsim.interpreter.frame import NULL, Frame
@@ -184,6 +184,7 @@ def run_main(source: str | bytes, filename: str, argv: list[str], config: Config
             interp.machine.settle()  # account every thread's time up to the end
             interp.machine.kill_all()
         _flush()
+        tracebacks.forget_all()
     virtual_ns = max(interp.clock_ns, interp.machine.engine.now_ns)
     return Outcome(outcome["status"], interp.instructions, virtual_ns, error, interp)
 

@@ -142,11 +142,14 @@ class DecodedCode:
 
 
 _position_cache: dict[int, tuple[types.CodeType, list[Any]]] = {}
+_POSITIONS_MAX = 20_000
 
 
 def _positions(code: types.CodeType) -> list[Any]:
     hit = _position_cache.get(id(code))
     if hit is None or hit[0] is not code:
+        if len(_position_cache) >= _POSITIONS_MAX:
+            _position_cache.clear()  # each run compiles its program anew: bound the table
         hit = (code, list(code.co_positions()))
         _position_cache[id(code)] = hit
     return hit[1]

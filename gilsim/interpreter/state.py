@@ -63,6 +63,15 @@ class InterpreterState:
         # The race recorder (``gilsim.races``), or None: it chooses the handler table of each
         # code object, and ``_thread`` tells it of thread starts and lock hand-overs.
         self.recorder: Any = None
+        # The simulated kernel (``gilsim.runtime.kernel``: descriptors, pipes, sockets),
+        # made on first use.
+        self.kernel: Any = None
+        # ``os.register_at_fork`` hooks, in registration order.
+        self.at_fork: dict[str, list[Any]] = {
+            "before": [],
+            "after_in_child": [],
+            "after_in_parent": [],
+        }
 
     def enter(self, thread: Any, now_ns: int, next_event_ns: int) -> None:
         """The machine switches to ``thread`` (an ``OSThread`` of this interpreter)."""

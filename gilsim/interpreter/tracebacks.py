@@ -63,6 +63,12 @@ def prune() -> None:
     _PRUNE_AT = max(4096, 2 * len(_records))
 
 
+def forget_all() -> None:
+    """Drop every record: a run has ended, and its frames (which hold its interpreter)
+    must not outlive it."""
+    _records.clear()
+
+
 def add_entry(exc: BaseException, frame: Any) -> None:
     rec = record(exc)
     if not rec.entries:

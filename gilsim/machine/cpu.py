@@ -176,11 +176,15 @@ class Machine:
         self.finished = True
 
     def kill_all(self) -> None:
-        """End every thread still alive (daemon threads at exit)."""
+        """End every thread still alive (daemon threads at exit), and let go of every
+        thread's greenlet: the garbage collector does not see a greenlet's reference to its
+        ``run``, so a thread and its greenlet would keep each other (and the whole run)
+        alive."""
         for thread in self.threads:
             if thread.state != EXITED and thread.greenlet is not None and thread.greenlet:
                 thread.greenlet.throw(ThreadKilled(thread.name))
             thread.state = EXITED
+            thread.greenlet = None
 
     def _dispatch(self, thread: OSThread) -> None:
         self.current = thread

@@ -51,7 +51,10 @@ PRESENT = Shown("present")
 DELETED = Shown("deleted")
 _KEPT = PLAIN | {Shown}
 
+# Descriptions of values of the built-in types, by type.  Only those: the program's own
+# classes are made anew by every run, and a table of them would keep every run alive.
 _shown_types: dict[type, Shown] = {}
+_HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made at run time
 
 
 def capture(value: Any) -> Any:
@@ -61,7 +64,9 @@ def capture(value: Any) -> Any:
         return value
     shown = _shown_types.get(tp)
     if shown is None:
-        shown = _shown_types[tp] = Shown(f"<{tp.__name__} object>")
+        shown = Shown(f"<{tp.__name__} object>")
+        if not tp.__flags__ & _HEAPTYPE:
+            _shown_types[tp] = shown
     return shown
 
 

@@ -38,7 +38,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -228,12 +227,11 @@ def _is_host_fd(fd: int) -> bool:
     return True
 
 
-_KERNELS: weakref.WeakKeyDictionary[state.InterpreterState, Kernel] = weakref.WeakKeyDictionary()
-
-
 def kernel_of(interp: state.InterpreterState) -> Kernel:
-    """The simulated kernel of ``interp`` (one per interpreter, made on first use)."""
-    kernel = _KERNELS.get(interp)
+    """The simulated kernel of ``interp`` (one per interpreter, made on first use and kept
+    on it: a table beside it, keyed by the interpreter, would keep every run's kernel and
+    interpreter alive through the kernel's reference back)."""
+    kernel = interp.kernel
     if kernel is None:
-        kernel = _KERNELS[interp] = Kernel(interp)
+        kernel = interp.kernel = Kernel(interp)
     return kernel

@@ -55,6 +55,21 @@ def make_os(interp: state.InterpreterState) -> ShadowModule:
         else:
             file.inheritable = bool(inheritable)
 
+    def register_at_fork(**hooks: Any) -> None:
+        """``os.register_at_fork``: the hooks belong to the simulated process (its fork runs
+        them), never to the host, which would keep them, and the whole run they reach,
+        alive, and call them when the host itself forks (a process pool of exploration).
+        ``threading`` registers one when it is imported."""
+        if not hooks:
+            raise TypeError("At least one argument is required.")
+        for name, hook in hooks.items():
+            if name not in interp.at_fork:
+                raise TypeError(f"'{name}' is an invalid keyword argument for register_at_fork()")
+            if not callable(hook):
+                raise TypeError(f"'{name}' must be callable, not {type(hook).__name__}")
+        for name, hook in hooks.items():
+            interp.at_fork[name].append(hook)
+
     def refused_on_simulated(name: str) -> Any:
         """The host's ``os.<name>``, refused on a simulated descriptor."""
         host = getattr(os, name)
@@ -81,6 +96,7 @@ def make_os(interp: state.InterpreterState) -> ShadowModule:
         "set_blocking": set_blocking,
         "get_inheritable": get_inheritable,
         "set_inheritable": set_inheritable,
+        "register_at_fork": register_at_fork,
     }
     for name in ("fstat", "dup", "dup2", "lseek", "readv", "writev", "pread", "pwrite"):
         overrides[name] = refused_on_simulated(name)

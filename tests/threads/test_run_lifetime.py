@@ -1,0 +1,74 @@
+"""A finished run keeps nothing alive: exploration makes thousands of runs in one process, and
+each one kept (its interpreter, its modules, its threads) cost about half a megabyte."""
+
+import gc
+
+import gilsim
+from gilsim.interpreter import state
+from gilsim.interpreter.state import InterpreterState
+
+THREADED = """
+import threading, queue
+q = queue.Queue()
+class Box:
+    pass
+box = Box()
+def work(n):
+    box.value = n
+    q.put(n)
+    try:
+        {}["missing"]
+    except KeyError:
+        pass
+threads = [threading.Thread(target=work, args=(n,)) for n in range(3)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(sorted(q.get() for _ in range(3)))
+"""
+
+
+def interpreters_alive() -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if type(o) is InterpreterState)
+
+
+def test_runs_do_not_keep_their_interpreters_alive():
+    """Neither the simulated ``threading`` (its ``os.register_at_fork`` hook), nor the
+    threads' greenlets, nor the record of exceptions, nor race recording holds on."""
+    for races in (False, True):
+        for _ in range(3):
+            assert gilsim.run(source=THREADED, races=races).stdout == "[0, 1, 2]\n"
+    state.current = None  # the last run's thread, as it was when the run ended
+    assert interpreters_alive() == 0
+
+
+def test_fork_hooks_stay_in_the_simulation(capfd):
+    """``os.register_at_fork`` checks its arguments as CPython does, and the hooks stay with
+    the simulated process: when the host forks (a process pool), none of them runs."""
+    import os
+
+    result = gilsim.run(
+        source=(
+            "import os\n"
+            "os.register_at_fork(before=lambda: print('hook ran'))\n"
+            "for kw in ({}, {'before': 1}, {'after_in_child': None}):\n"
+            "    try:\n"
+            "        os.register_at_fork(**kw)\n"
+            "    except TypeError as e:\n"
+            "        print(e)\n"
+        )
+    )
+    assert result.stdout == (
+        "At least one argument is required.\n"
+        "'before' must be callable, not int\n"
+        "'after_in_child' must be callable, not NoneType\n"
+    )
+    capfd.readouterr()
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    captured = capfd.readouterr()
+    assert (captured.out, captured.err) == ("", "")
