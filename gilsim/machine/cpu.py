@@ -144,6 +144,7 @@ class Machine:
         self._resumable: collections.deque[OSThread] = collections.deque()
         self._tick: Any = None
         self._hub: Any = None
+        self._killing = False
         self._mu = math.log(max(spec.wake_median_ns, 1))
         # Time each core spent running a thread (ns), for utilisation.
         self.busy_ns = [0] * spec.cores
@@ -179,7 +180,9 @@ class Machine:
         """End every thread still alive (daemon threads at exit), and let go of every
         thread's greenlet: the garbage collector does not see a greenlet's reference to its
         ``run``, so a thread and its greenlet would keep each other (and the whole run)
-        alive."""
+        alive.  A killed thread may not wait again on its way out (re-taking the GIL after a
+        ``sleep``, say): it would never end."""
+        self._killing = True
         for thread in self.threads:
             if thread.state != EXITED and thread.greenlet is not None and thread.greenlet:
                 thread.greenlet.throw(ThreadKilled(thread.name))
@@ -222,6 +225,8 @@ class Machine:
         self.engine.advance(thread.clock.clock_ns)
         thread.wait = wait
         thread.timed_out = False
+        if self._killing:
+            raise ThreadKilled(thread.name)
         self._set_state(thread, BLOCKED)
         if timeout_ns is not None:
             thread.timer = self.engine.after(max(timeout_ns, 0), self._on_timeout, thread)
@@ -232,6 +237,8 @@ class Machine:
     def yield_to_events(self, thread: OSThread) -> None:
         """The running thread has reached its deadline: let the events that are due run;
         come back when it may go on (at once, or after a preemption)."""
+        if self._killing:
+            raise ThreadKilled(thread.name)
         self.engine.advance(thread.clock.clock_ns)
         # It goes on after the events due now, and after threads they make resumable.
         thread.pending = self.engine.schedule(
