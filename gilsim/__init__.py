@@ -2,10 +2,11 @@
 unmodified Python programs in virtual time.
 
 The public Python API is :func:`run`, which takes a path or source text and a
-:class:`Config`, and returns a :class:`RunResult`.
+:class:`Config`, and returns a :class:`RunResult`; :func:`explore` runs a program under many
+schedules and returns every distinct outcome with a schedule that replays it.
 """
 
-from gilsim.api import RunResult, run
+from gilsim.api import RunResult, explore, run
 from gilsim.config import Config
 from gilsim.errors import (
     ConfigurationError,
@@ -25,5 +26,6 @@ __all__ = [
     "RunResult",
     "SimulationError",
     "UnsupportedError",
+    "explore",
     "run",
 ]

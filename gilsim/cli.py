@@ -21,6 +21,8 @@ from gilsim.config import Config
 from gilsim.errors import GilsimError
 from gilsim.gil import WAKE_POLICIES
 from gilsim.machine import PRESETS
+from gilsim.schedules import command as explore_command
+from gilsim.schedules import schedule
 from gilsim.trace import SUMMARY_FORMAT, run_summary, write_trace
 
 
@@ -38,6 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("script", metavar="SCRIPT", help="the program to run")
     run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="its arguments")
+    explore_ = commands.add_parser(
+        "explore",
+        help="run a program under many schedules and report every distinct outcome",
+    )
+    _add_running_options(explore_)
+    explore_command.add_arguments(explore_)
+    explore_.add_argument("script", metavar="SCRIPT", help="the program to explore")
+    explore_.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="its arguments")
     races = commands.add_parser(
         "races", help="run a program and report its races (lost updates, data races)"
     )
@@ -77,6 +87,11 @@ def _add_running_options(parser: argparse.ArgumentParser) -> None:
         choices=WAKE_POLICIES,
         help="which GIL waiter a release wakes (default random: the OS picks)",
     )
+    parser.add_argument(
+        "--schedule",
+        metavar="SCHEDULE",
+        help="replay a schedule that `gilsim explore` printed (e.g. 12:T1,40:T0)",
+    )
     parser.add_argument("--json", metavar="FILE", help="write a JSON summary of the run")
     parser.add_argument(
         "--trace", metavar="FILE", help="write every scheduling event as JSON lines"
@@ -94,6 +109,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         max_time_ns=args.max_time,
         max_instructions=args.max_instructions,
         races=getattr(args, "races", False),
+        schedule=args.schedule,
     )
 
 
@@ -104,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "dis":
             return _dis(args)
+        if args.command == "explore":
+            return _explore(args)
     except GilsimError as exc:
         _say(str(exc))
         return exc.exit_status
@@ -131,9 +149,13 @@ def _run(args: argparse.Namespace) -> int:
     source = _read_script(args.script)
     if source is None:
         return 2
+    chooser = schedule.replaying(config)
     started = time.perf_counter()
-    outcome = run_main(source, args.script, [args.script, *args.args], config)
+    outcome = run_main(source, args.script, [args.script, *args.args], config, chooser)
     wall_s = time.perf_counter() - started
+    warning = schedule.divergence_warning(chooser)
+    if warning is not None:
+        _say(f"warning: {warning}")
     if outcome.gilsim_error is not None:
         _say(str(outcome.gilsim_error))
     if outcome.interp is not None and outcome.interp.recorder is not None:
@@ -149,6 +171,14 @@ def _run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGINT)
     return outcome.exit_status
+
+
+def _explore(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    source = _read_script(args.script)
+    if source is None:
+        return 2
+    return explore_command.run(args, config, source)
 
 
 def _report_races(recorder: Any) -> None:

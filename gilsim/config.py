@@ -29,6 +29,13 @@ def _known_policy(instance: object, attribute: attrs.Attribute, value: str) -> N
         )
 
 
+def _valid_schedule(instance: object, attribute: attrs.Attribute, value: str | None) -> None:
+    if value is not None:
+        from gilsim.schedules.schedule import Schedule
+
+        Schedule.parse(value)
+
+
 def _duration(value: object) -> int:
     """A duration as the user writes it (``"5ms"``, ``"0.005"``), or an ``int`` of ns."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -54,7 +61,7 @@ class Config:
     bytecode instructions executed; ``None`` means unbounded.  ``seed`` feeds the one random
     generator of the simulation.  ``wake_policy`` is how a GIL release picks the waiter it
     wakes (``"random"``: the OS picks; ``"fifo"``).  ``trace`` records
-    every scheduling event.
+    every scheduling event.  ``schedule`` replays a schedule found by exploration.
     """
 
     cores: int | None = attrs.field(default=None, validator=_positive)
@@ -71,6 +78,9 @@ class Config:
     trace: bool = False
     # Record the program's accesses to shared variables and report races (``gilsim.races``).
     races: bool = False
+    # A schedule to replay (``gilsim.schedules.schedule``: ``"12:T1,40:T0"``), as
+    # ``gilsim explore`` prints it; None runs without watching the switch points.
+    schedule: str | None = attrs.field(default=None, validator=_valid_schedule)
 
     def machine_spec(self) -> MachineSpec:
         """The simulated machine: the preset, with ``cores`` if given."""

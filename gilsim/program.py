@@ -68,9 +68,10 @@ def check_version() -> None:
         )
 
 
-def new_interpreter(config: Config) -> state.InterpreterState:
+def new_interpreter(config: Config, chooser: Any = None) -> state.InterpreterState:
     """An interpreter on a fresh machine: the engine, the cores, the GIL, the shadow
-    modules."""
+    modules.  ``chooser`` (``gilsim.schedules.schedule.ScheduleChooser``) decides at the
+    places where the GIL can change hands, on the machine it asks for."""
     interp = state.InterpreterState(
         shared_table(),
         COSTS_311,
@@ -80,8 +81,13 @@ def new_interpreter(config: Config) -> state.InterpreterState:
     engine = Engine(config.seed)
     if config.trace:
         engine.trace = []
-    interp.machine = Machine(engine, config.machine_spec())
+    spec = config.machine_spec()
+    if chooser is not None:
+        spec = chooser.machine_spec(spec)
+    interp.machine = Machine(engine, spec)
     interp.gil = GIL(interp.machine, interp, config.switch_interval_ns, config.wake_policy)
+    if chooser is not None:
+        chooser.install(interp)
     interp.builtins = make_builtins()
     interp.builtins.update(io_builtins())
     interp.shadow_modules = {
@@ -134,8 +140,11 @@ def program_world(
                 del sys.modules[name]
 
 
-def run_main(source: str | bytes, filename: str, argv: list[str], config: Config) -> Outcome:
-    """Compile and run a main module; print what CPython prints; return how it ended."""
+def run_main(
+    source: str | bytes, filename: str, argv: list[str], config: Config, chooser: Any = None
+) -> Outcome:
+    """Compile and run a main module; print what CPython prints; return how it ended.
+    ``chooser`` decides who runs at each choice point (schedule exploration)."""
     check_version()
     if filename != "<string>":
         # Since 3.9 the main script's ``__file__`` and code filename are absolute
@@ -148,7 +157,7 @@ def run_main(source: str | bytes, filename: str, argv: list[str], config: Config
 
         sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
         return Outcome(1, 0, 0)
-    interp = new_interpreter(config)
+    interp = new_interpreter(config, chooser)
     if interp.recorder is not None:
         # For the race report's source lines: linecache cannot read ``<string>``.
         interp.recorder.sources[filename] = (

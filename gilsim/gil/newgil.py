@@ -184,7 +184,10 @@ class GIL:
         drop the GIL and take it again at once.  A watcher sees every check point and may
         choose a waiter to hand the GIL to: then the holder drops it as on a request."""
         if self.watcher is not None:
-            waiting = self._waiting() if self.handoff is None else []
+            # With a drop request pending the GIL changes hands anyway: who gets it is the
+            # release's choice, not a preemption.
+            free = self.handoff is None and not self.gil_drop_request
+            waiting = self._waiting() if free else []
             chosen = self.watcher.check_point(thread, waiting)
             if chosen is not None:
                 self.handoff = chosen
@@ -192,6 +195,8 @@ class GIL:
         if self.gil_drop_request:
             self.drop_gil(thread, forced=True)
             self.take_gil(thread)
+        elif self.watcher is not None:
+            self.watcher.goes_on(thread)
 
     def watch(self, watcher: Watcher) -> None:
         """Install ``watcher``: from now on it sees every check point and release."""

@@ -47,7 +47,13 @@ class Handoff:
 
 
 class Chooser(Protocol):
-    """Who runs next, where the GIL can change hands (schedule exploration)."""
+    """Who runs next, where the GIL can change hands (schedule exploration).  Its choices
+    are numbered in order."""
+
+    @property
+    def last_choice(self) -> int:
+        """The number of the latest choice."""
+        ...
 
     def at_check_point(self, holder: OSThread, waiting: list[OSThread]) -> OSThread | None:
         """At a check point of ``holder`` while ``waiting`` wait for the GIL: the waiter to
@@ -60,11 +66,24 @@ class Chooser(Protocol):
         ...
 
 
+@attrs.frozen
+class Step:
+    """One segment of a thread's run: what thread ``ident`` did holding the GIL after its
+    switch point number ``points`` and before its next one.  ``choice`` is the chooser's
+    choice point at which this thread was given (or kept) the GIL for it, or None if it got
+    there with no choice (nobody else could run)."""
+
+    ident: int
+    points: int
+    choice: int | None
+
+
 class Watcher:
     """The GIL's observer: counts each thread's switch points and records hand-offs; with a
-    ``chooser``, lets it decide at each of them."""
+    ``chooser``, lets it decide at each of them; with ``steps``, keeps every segment in the
+    order the segments ran (schedule exploration's partial-order reduction)."""
 
-    def __init__(self, chooser: Chooser | None = None) -> None:
+    def __init__(self, chooser: Chooser | None = None, steps: bool = False) -> None:
         self.chooser = chooser
         # Per thread ident: the switch points (check points and releases) it has passed.
         # Two accesses of a thread with the same count have no switch point between them.
@@ -73,6 +92,10 @@ class Watcher:
         self.last_where: dict[int, Where | None] = {}
         self.handoffs: list[Handoff] = []
         self._pending: tuple[int, str, Where | None] | None = None
+        self.steps: list[Step] | None = [] if steps else None
+        # The thread the chooser chose last and the number of that choice, until the next
+        # segment starts (it is that thread's, unless another thread took the GIL first).
+        self._chosen: tuple[OSThread, int] | None = None
 
     def check_point(self, holder: OSThread, waiting: list[OSThread]) -> OSThread | None:
         ident = holder.ident
@@ -80,7 +103,23 @@ class Watcher:
         self.last_where[ident] = where_of(holder)
         if self.chooser is None or not waiting:
             return None
-        return self.chooser.at_check_point(holder, waiting)
+        chosen = self.chooser.at_check_point(holder, waiting)
+        self._chose(holder if chosen is None else chosen)
+        return chosen
+
+    def goes_on(self, holder: OSThread) -> None:
+        """``holder`` passed a check point and keeps the GIL: its next segment starts."""
+        if self.steps is not None:
+            self._step(holder)
+
+    def _chose(self, thread: OSThread) -> None:
+        if self.steps is not None:
+            self._chosen = (thread, self.chooser.last_choice)  # type: ignore[union-attr]
+
+    def _step(self, thread: OSThread) -> None:
+        chosen, self._chosen = self._chosen, None
+        choice = chosen[1] if chosen is not None and chosen[0] is thread else None
+        self.steps.append(Step(thread.ident, self.points[thread.ident], choice))  # type: ignore[union-attr]
 
     def released(self, holder: OSThread, forced: bool) -> None:
         ident = holder.ident
@@ -98,9 +137,13 @@ class Watcher:
     def pick(self, holder: OSThread | None, waiting: list[OSThread], default: OSThread) -> OSThread:
         if self.chooser is None or holder is None or len(waiting) < 2:
             return default
-        return self.chooser.at_release(holder, waiting, default)
+        chosen = self.chooser.at_release(holder, waiting, default)
+        self._chose(chosen)
+        return chosen
 
     def taken(self, taker: OSThread, time_ns: int) -> None:
+        if self.steps is not None:
+            self._step(taker)
         pending, self._pending = self._pending, None
         if pending is None:
             self.handoffs.append(Handoff(time_ns, None, taker.ident, "start", None))

@@ -1,11 +1,12 @@
 """The race detector: checks each access against what it remembers of its place, as the run
 goes (so that a long run keeps only a bounded record per place).
 
-Per place and thread (a ``Side``) it keeps the thread's last read and last write, the read
-still waiting for a write (a read followed by a write of the same place by the same thread is
-a *read-modify-write*: ``counter = f(counter)``, ``if x is None: x = make()``,
-``if k not in d: d[k] = v``), and the thread's last read-modify-write that had a switch point
-between its read and its write.  Three kinds of findings come out, per place:
+Per place and thread (a ``Side``) it keeps the thread's last read and last write, the first
+read since its last write, still waiting for a write (a read followed by a write of the same
+place by the same thread is a *read-modify-write*: ``counter = f(counter)``,
+``if x is None: x = make()``, ``if k not in d: d[k] = v``, ``if s[k] > 0: ...; s[k] -= 1``),
+and the thread's last read-modify-write that had a switch point between its read and its
+write.  Three kinds of findings come out, per place:
 
 - a **lost update** happened: thread A read, another thread wrote, then A wrote what it had
   computed from the value it read, overwriting the other write (FastTrack would miss none of
@@ -150,7 +151,12 @@ class Detector:
         side = sides.get(tid)
         if side is None:
             side = sides[tid] = Side()
-        side.read = side.pending = access
+        side.read = access
+        if side.pending is None:
+            # The first read since the thread's own last write: what it decides on (the
+            # check of check-then-act, ``if stock[k] > 0: ... stock[k] -= 1``), not a later
+            # read of the same value just before the write.
+            side.pending = access
         if len(sides) > 1:
             clock = access.clock
             for other, other_side in sides.items():

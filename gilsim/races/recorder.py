@@ -9,9 +9,14 @@ count, and the detector checks it at once (``detector``), so that memory stays b
 long the run.
 
 For schedule exploration (partial-order reduction) the recorder can also keep, per *segment*
-(a thread's stretch between two switch points: ``(thread ident, switch point count)``), the
-places it read and wrote (``segments()``).  Lock acquires and releases count as writes of
-``("lock", serial)`` there.
+(a thread's stretch between two switch points: ``(thread ident, switch point count)``), what
+it did to what (``segments``): each key it touched with the ways it touched it, the *modes*
+of ``gilsim.schedules.dpor``.  A place is read (``"r"``) or written (``"w"``); its container,
+if it is an item, is touched item-wise (``"ir"``, ``"iw"``); a native operation on a whole
+container (``len``, ``sorted``, ``list.append``, iteration) reads (``"R"``) or writes
+(``"W"``) it (``gilsim.races.containers``); a lock is acquired (``"acq"``) or released
+(``"rel"``); starting a thread is ``"start"`` of the child's key, which its first segment
+``"begin"``s; the program's output is a write of ``("stdout",)``.
 """
 
 from __future__ import annotations
@@ -48,12 +53,15 @@ class Recorder:
         self.places = Places()
         self.clocks = Clocks()
         self.detector = Detector(self._where_after, self._handoff_between)
-        self.table = recording_table(interp.table)
+        self.table = recording_table(interp.table, containers=segments)
         self.seq = 0
         # Source text of files linecache cannot read (``gilsim.run(source=...)``).
         self.sources: dict[str, str] = {}
         self.keep_segments = segments
-        self._segments: dict[tuple[int, int], tuple[set[Hashable], set[Hashable]]] = {}
+        # Per segment (thread ident, switch point count): key -> the modes it was touched in.
+        self.segments: dict[tuple[int, int], dict[Hashable, set[str]]] = {}
+        # Iterators of containers by id, with the container (``containers``, ``FOR_ITER``).
+        self.iterated: dict[int, tuple[Any, Any]] = {}
 
     def table_for(self, code: types.CodeType) -> dict[Any, Any]:
         """The handler table to decode ``code`` with (decided once per code object)."""
@@ -103,49 +111,66 @@ class Recorder:
         else:
             self.detector.write(place, record)
         if self.keep_segments:
-            reads, writes = self._segment(tid, points)
-            (reads if action in _READS else writes).add(("place", place.serial))
+            reads = action in _READS
+            self.note(tid, ("place", place.serial), "r" if reads else "w")
+            if kind == "item":
+                self.note(tid, ("whole", owner.label), "ir" if reads else "iw")
 
     # -- happens-before (the simulated ``_thread`` calls these) -----------------------------
 
     def started(self, parent: int, child: int) -> None:
         """Thread ``parent`` started thread ``child`` (``_thread.start_new_thread``)."""
         self.clocks.started(parent, child)
+        if self.keep_segments:
+            self.note(parent, ("thread", child), "start")
+            self.note(child, ("thread", child), "begin")
+
+    # A lock that a library module's body made (``threading``'s ``_active_limbo_lock``,
+    # taken by every thread as it starts and as it ends) orders nothing of the program's
+    # own: with it, a thread that ended before the next one started would seem ordered
+    # before it, and no race between them would ever be reported.  Race detectors leave the
+    # runtime's internal locks out of happens-before for the same reason.  Exploration still
+    # sees it (``note``): who takes it first is a real choice of the schedule.
 
     def acquired(self, lock: Any, tid: int) -> None:
         """Thread ``tid`` took ``lock`` (``_thread.lock``)."""
         key = ("lock", lock._serial)
-        self.clocks.acquired(tid, key)
-        self._lock_segment(tid, key)
+        if not lock._library_global:
+            self.clocks.acquired(tid, key)
+        if self.keep_segments:
+            self.note(tid, key, "acq")
 
     def released(self, lock: Any, tid: int) -> None:
         """Thread ``tid`` released ``lock``."""
         key = ("lock", lock._serial)
-        if key not in self.clocks.objects:
-            weakref.finalize(lock, self.clocks.forget, key)
-        self.clocks.released(tid, key)
-        self._lock_segment(tid, key)
+        if not lock._library_global:
+            if key not in self.clocks.objects:
+                weakref.finalize(lock, self.clocks.forget, key)
+            self.clocks.released(tid, key)
+        if self.keep_segments:
+            self.note(tid, key, "rel")
 
     # -- segments, for partial-order reduction ------------------------------------------------
 
-    def segments(self) -> dict[tuple[int, int], tuple[frozenset[Hashable], frozenset[Hashable]]]:
-        """Per (thread ident, switch point count): the place keys read and written in that
-        segment (only when made with ``segments=True``)."""
-        return {
-            key: (frozenset(reads), frozenset(writes))
-            for key, (reads, writes) in self._segments.items()
-        }
-
-    def _segment(self, tid: int, points: int) -> tuple[set[Hashable], set[Hashable]]:
-        key = (tid, points)
-        segment = self._segments.get(key)
+    def note(self, tid: int, key: Hashable, mode: str) -> None:
+        """Thread ``tid`` touched ``key`` in ``mode`` in its present segment."""
+        segment_key = (tid, self.gil.watcher.points[tid])
+        segment = self.segments.get(segment_key)
         if segment is None:
-            segment = self._segments[key] = (set(), set())
-        return segment
+            segment = self.segments[segment_key] = {}
+        modes = segment.get(key)
+        if modes is None:
+            segment[key] = {mode}
+        else:
+            modes.add(mode)
 
-    def _lock_segment(self, tid: int, key: Hashable) -> None:
-        if self.keep_segments:
-            self._segment(tid, self.gil.watcher.points[tid])[1].add(key)
+    def whole(self, container: Any, mode: str) -> None:
+        """The running thread read (``"R"``) or wrote (``"W"``) all of ``container`` in a
+        native operation."""
+        owner = self.places.owners.get(id(container))
+        if owner is None or not owner.holds(container):
+            owner = self.places.owner(container, "item")
+        self.note(state.current.os_thread.ident, ("whole", owner.label), mode)  # type: ignore[union-attr]
 
     # -- what the detector asks of the watcher ------------------------------------------------
 
@@ -167,7 +192,9 @@ def install(interp: state.InterpreterState, *, segments: bool = False) -> Record
     ``RecordingWatcher`` is installed.  Installing again returns the same recorder, keeping
     segments if either call asks for them."""
     if interp.recorder is not None:  # installed already (``Config(races=True)``)
-        interp.recorder.keep_segments |= segments
+        if segments and not interp.recorder.keep_segments:
+            interp.recorder.keep_segments = True
+            interp.recorder.table = recording_table(interp.table, containers=True)
         return interp.recorder
     if interp.gil.watcher is None:
         interp.gil.watch(RecordingWatcher())

@@ -20,20 +20,22 @@ from typing import Any
 
 from gilsim.interpreter import state
 from gilsim.interpreter.frame import NULL, Frame
+from gilsim.races.containers import container_table
 from gilsim.races.places import ABSENT, CONTAINERS, DELETED, PRESENT, item_key
 from gilsim.runtime.threadmodule import _local
 
 Handler = Callable[[Frame, Any], Any]
 
 
-def recording_table(table: dict[Any, Handler]) -> dict[Any, Handler]:
-    """A copy of ``table`` whose access opcodes (also their specialized forms) record.
+def recording_table(table: dict[Any, Handler], containers: bool = False) -> dict[Any, Handler]:
+    """A copy of ``table`` whose access opcodes (also their specialized forms) record; with
+    ``containers``, also the native operations on whole containers (``containers``).
 
     A wrapper finds the recorder through the running thread's interpreter, so one wrapper per
     handler serves every run: compiled blocks, cached by their handlers, are reused from run
     to run (schedule exploration runs a program hundreds of times); one table per ``table``
     serves every run too, so that decodings made with it are reused (``decode``)."""
-    hit = _tables.get(id(table))
+    hit = _tables.get((id(table), containers))
     if hit is not None and hit[0] is table:
         return hit[1]
     wrapped = dict(table)
@@ -45,14 +47,16 @@ def recording_table(table: dict[Any, Handler]) -> dict[Any, Handler]:
             if made is None:
                 made = _made[handler] = wrap(handler, _Recorder())
             wrapped[key] = made
-    _tables[id(table)] = (table, wrapped)
+    if containers:
+        wrapped = container_table(wrapped)
+    _tables[(id(table), containers)] = (table, wrapped)
     return wrapped
 
 
 # The wrapper of each normal handler, and the recording table of each normal table, made
 # once per process.
 _made: dict[Handler, Handler] = {}
-_tables: dict[int, tuple[dict[Any, Handler], dict[Any, Handler]]] = {}
+_tables: dict[tuple[int, bool], tuple[dict[Any, Handler], dict[Any, Handler]]] = {}
 
 
 class _Recorder:

@@ -38,22 +38,32 @@ def _running() -> OSThread:
 _locks_made_outside = 0
 
 
-def _describe_new_lock() -> tuple[int, str]:
+def _describe_new_lock() -> tuple[int, str, bool]:
     """A serial number and ``lock #N (made at FILE:LINE)``: numbered per interpreter,
-    located at the innermost frame of the program's own code."""
+    located at the innermost frame of the program's own code; and whether the body of a
+    library module made it, through library code only (``threading``'s
+    ``_active_limbo_lock = RLock()``: the library's own bookkeeping, which every thread
+    takes when it starts and when it ends)."""
     global _locks_made_outside
     ts = state.current
     if ts is None:
         _locks_made_outside += 1
-        return -_locks_made_outside, "a lock"
+        return -_locks_made_outside, "a lock", False
     interp = ts.interp
     interp.locks_made += 1
     serial = interp.locks_made
+    library_global = False
+    frame = ts.frame
+    while frame is not None and importer.is_library(frame.code.code.co_filename):
+        if frame.code.code.co_name == "<module>":
+            library_global = True
+            break
+        frame = frame.previous
     frame = importer.innermost_program_frame(ts.frame)
     if frame is None:
-        return serial, f"lock #{serial}"
+        return serial, f"lock #{serial}", library_global
     where = f"{os.path.basename(frame.code.code.co_filename)}:{frame.f_lineno}"
-    return serial, f"lock #{serial} (made at {where})"
+    return serial, f"lock #{serial} (made at {where})", library_global
 
 
 def _machine_of(thread: OSThread) -> Any:
@@ -84,7 +94,16 @@ def _timeout_ns(blocking: Any, timeout: Any) -> int | None:
 class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
     """A simulated ``_thread.lock``: a binary semaphore whose waiters are simulated threads."""
 
-    __slots__ = ("_locked", "_waiters", "_owner", "_sentinel_of", "_serial", "_name", "__weakref__")
+    __slots__ = (
+        "_locked",
+        "_waiters",
+        "_owner",
+        "_sentinel_of",
+        "_serial",
+        "_name",
+        "_library_global",
+        "__weakref__",
+    )
 
     def __init__(self) -> None:
         self._locked = False
@@ -93,7 +112,7 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
         # is the same in every run (no address): a serial number and where it was made.
         self._owner: OSThread | None = None
         self._sentinel_of: OSThread | None = None
-        self._serial, self._name = _describe_new_lock()
+        self._serial, self._name, self._library_global = _describe_new_lock()
 
     def acquire(self, blocking: Any = True, timeout: Any = -1) -> bool:
         timeout_ns = _timeout_ns(blocking, timeout)

@@ -94,8 +94,8 @@ def test_an_rlock_orders_like_a_lock():
 
 
 def test_segments_name_the_places_and_locks_of_each_stretch(monkeypatch):
-    """``counter += 1`` reads and writes in one segment; a lock's acquire and release are
-    writes of ``("lock", serial)``."""
+    """``counter += 1`` reads and writes in one segment; a lock is acquired (``"acq"``) and
+    released (``"rel"``) under its key ``("lock", serial)``."""
     made = program.new_interpreter
 
     def with_segments(config, *args):
@@ -107,12 +107,18 @@ def test_segments_name_the_places_and_locks_of_each_stretch(monkeypatch):
     outcome = program.run_main(RLOCKED, "<string>", ["-c"], Config(races=True))
     assert outcome.interp is not None
     recorder = outcome.interp.recorder
-    segments = recorder.segments()
+    segments = recorder.segments
     assert segments
     threads = {tid for tid, _points in segments}
     assert len(threads) == 4  # the main thread and three workers
-    locks = {key for _reads, writes in segments.values() for key in writes if key[0] == "lock"}
-    assert locks
+    lock_modes = {
+        mode
+        for touched in segments.values()
+        for key, modes in touched.items()
+        if key[0] == "lock"
+        for mode in modes
+    }
+    assert lock_modes == {"acq", "rel"}
     total = next(
         place.serial
         for owner in recorder.places.owners.values()
@@ -121,7 +127,7 @@ def test_segments_name_the_places_and_locks_of_each_stretch(monkeypatch):
     )
     together = [
         key
-        for key, (reads, writes) in segments.items()
-        if ("place", total) in reads and ("place", total) in writes
+        for key, touched in segments.items()
+        if {"r", "w"} <= touched.get(("place", total), set())
     ]
     assert len(together) >= 600 - 1  # every increment reads and writes in one segment

@@ -1,0 +1,176 @@
+"""``gilsim explore SCRIPT [ARGS...]``: the text report, the JSON and the progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+import traceback
+from typing import Any
+
+from gilsim.config import Config
+from gilsim.errors import ConfigurationError
+from gilsim.schedules.search import STRATEGIES, Exploration, Outcome, explore
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strategy",
+        default="exhaustive",
+        choices=STRATEGIES,
+        help="exhaustive (every schedule up to --bound preemptions, the default), random, "
+        "or pct (probabilistic concurrency testing) for larger programs",
+    )
+    parser.add_argument(
+        "--bound",
+        type=int,
+        default=2,
+        metavar="N",
+        help="preemptions per schedule (exhaustive; PCT's depth is N+1) (default 2)",
+    )
+    parser.add_argument(
+        "--schedules",
+        type=int,
+        metavar="N",
+        help="stop after N schedules (default 5000 exhaustive, 200 random and pct)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run schedules on N worker processes (default 1: in this process)",
+    )
+    parser.add_argument(
+        "--no-reduction",
+        action="store_true",
+        help="try every check point, also where a preemption cannot change anything",
+    )
+
+
+def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
+    """Explore, print the report (and the JSON); the exit status is 0 if every schedule
+    ended the same way, 1 if not (or the program has a syntax error)."""
+    if args.trace:
+        raise ConfigurationError(
+            "--trace records one run; replay a schedule with "
+            "`gilsim run --schedule SCHEDULE --trace FILE SCRIPT`"
+        )
+    if config.schedule is not None:
+        raise ConfigurationError("--schedule replays one run: use it with `gilsim run`")
+    try:
+        compile(source, os.path.abspath(args.script), "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        # As ``gilsim run`` and Python print it: no schedule can change a syntax error.
+        sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
+        return 1
+    progress, close = _progress_bar()
+    try:
+        found = explore(
+            source,
+            args.script,
+            [args.script, *args.args],
+            config,
+            strategy=args.strategy,
+            bound=args.bound,
+            max_schedules=args.schedules,
+            seed=config.seed,
+            workers=args.workers,
+            reduce=not args.no_reduction,
+            progress=progress,
+        )
+    finally:
+        close()
+    sys.stdout.write(report(found, args.script, args.args, config))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump({"script": args.script, **found.to_json()}, handle, indent=2)
+            handle.write("\n")
+    # Like a test that found a bug: the outcome depends on the schedule.
+    return 0 if len(found.outcomes) == 1 else 1
+
+
+def _progress_bar() -> tuple[Any, Any]:
+    """A progress bar on stderr when it is a terminal: schedules explored, and what is
+    queued (exhaustive) or left (random, PCT) as the estimate of what remains."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="schedule", file=sys.stderr, disable=None, leave=False)
+
+    def progress(explored: int, to_go: int) -> None:
+        bar.total = explored + to_go
+        bar.n = explored
+        bar.refresh()
+
+    return progress, bar.close
+
+
+def report(found: Exploration, script: str, argv: list[str], config: Config) -> str:
+    """The text report: every outcome with its count and a schedule that replays it."""
+    n = len(found.outcomes)
+    how = (
+        f"exhaustive, up to {found.bound} preemption{'s' if found.bound != 1 else ''}"
+        if found.strategy == "exhaustive"
+        else f"{found.strategy}, {found.explored} runs"
+    )
+    lines = [
+        f"Explored {found.explored} schedule{'s' if found.explored != 1 else ''} of {script} "
+        f"({how}): {n} distinct outcome{'s' if n != 1 else ''}."
+    ]
+    if found.strategy == "exhaustive" and not found.complete:
+        lines.append(
+            "The search stopped at its limit (--schedules) before trying every schedule: "
+            "other outcomes may exist."
+        )
+    for number, outcome in enumerate(found.outcomes, 1):
+        lines.append("")
+        lines.extend(_outcome(number, outcome, script, argv, config))
+    return "\n".join(lines) + "\n"
+
+
+def _outcome(
+    number: int, outcome: Outcome, script: str, argv: list[str], config: Config
+) -> list[str]:
+    count = f"{outcome.schedules} schedule{'s' if outcome.schedules != 1 else ''}"
+    lines = [f"Outcome {number}: {count}, exit status {outcome.exit_status}, output:"]
+    text = outcome.stdout.rstrip("\n")
+    lines.extend(f"    {line}" for line in (text.splitlines() or ["(none)"]))
+    if outcome.exit_status != 0 and outcome.stderr:
+        last = outcome.stderr.rstrip("\n").splitlines()[-1]
+        lines.append(f"  ending with: {last}")
+    p = outcome.preemptions
+    lines.append(f"  schedule: {outcome.schedule} ({p} preemption{'s' if p != 1 else ''})")
+    lines.append(f"  replay: {replay_command(outcome, script, argv, config)}")
+    return lines
+
+
+def replay_command(outcome: Outcome, script: str, argv: list[str], config: Config) -> str:
+    """``gilsim run --schedule ...`` with the options that shape the run."""
+    words = ["gilsim", "run", "--schedule", str(outcome.schedule)]
+    defaults = Config()
+    if config.machine != defaults.machine:
+        words += ["--machine", config.machine]
+    if config.cores is not None:
+        words += ["--cores", str(config.cores)]
+    if config.switch_interval_ns != defaults.switch_interval_ns:
+        words += ["--switch-interval", _exact(config.switch_interval_ns)]
+    if config.wake_policy != defaults.wake_policy:
+        words += ["--wake-policy", config.wake_policy]
+    if config.seed != defaults.seed:
+        words += ["--seed", str(config.seed)]
+    if config.max_time_ns is not None:
+        words += ["--max-time", _exact(config.max_time_ns)]
+    if config.max_instructions is not None:
+        words += ["--max-instructions", str(config.max_instructions)]
+    return shlex.join([*words, script, *argv])
+
+
+def _exact(duration_ns: int) -> str:
+    """A duration as the command line reads it back exactly: the largest unit that divides
+    it."""
+    for unit, size in (("s", 1_000_000_000), ("ms", 1_000_000), ("us", 1_000)):
+        if duration_ns % size == 0:
+            return f"{duration_ns // size}{unit}"
+    return f"{duration_ns}ns"

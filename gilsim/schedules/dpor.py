@@ -1,0 +1,158 @@
+"""Dynamic partial-order reduction: from one run, the other choices worth trying.
+
+Two schedules that only reorder segments that commute (touch nothing in common, or only read
+it) end the same way, so an exhaustive search need not try both.  Dynamic partial-order
+reduction (Flanagan and Godefroid, "Dynamic partial-order reduction for model checking
+software", POPL 2005) finds, in a finished run, each *race*: a segment ``e`` of thread ``p``
+and an earlier segment ``e'`` of another thread that does not commute with it and is not
+ordered before ``p`` by anything else the run did.  Reversing them may change the outcome, so
+the search must also try giving the GIL to ``p`` at the choice point where ``e'`` began (or,
+if ``p`` could not run there, to every thread that could): a *backtrack point*.  Segments that
+commute are never reordered.
+
+Segments are the steps: what a thread does holding the GIL between two of its switch points
+(``gilsim.gil.watch.Step``), each with the keys it touched and how (``gilsim.races.recorder``).
+Modes, and which pairs of them by different threads do not commute:
+
+========  =============================================================================
+``r w``   a place read or written: ``w`` against ``r`` and ``w``
+``ir iw`` an item of a container, on the container's key: against a whole-container
+          ``W``; ``iw`` also against ``R`` (two items are places of their own)
+``R W``   a whole container read or written by native code: ``W`` against everything,
+          ``R`` against ``W`` and ``iw``
+``acq``   a lock acquired: against another ``acq`` (who gets the lock first); ``rel``
+``rel``   orders a later ``acq`` after it but is no race with it (the acquirer could not
+          have had the lock before the release)
+``start`` a thread started and its first segment (``begin``): ordered, never a race
+========  =============================================================================
+
+A preemption bound makes plain DPOR miss schedules: reversing a race may need a preemption the
+bound forbids, while a switch a little earlier, where the thread had just got the GIL, would
+reach the same order without one.  So each backtrack point also adds the same choice at the
+start of the block of segments the racing thread ran without a break (Coons, Musuvathi and
+McKinley, "Bounded partial-order reduction", OOPSLA 2013).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+from gilsim.gil.watch import Step
+
+# Pairs of modes (by different threads) whose order decides something.
+_DEPENDENT = {
+    ("r", "w"),
+    ("w", "r"),
+    ("w", "w"),
+    ("ir", "W"),
+    ("iw", "W"),
+    ("iw", "R"),
+    ("R", "W"),
+    ("R", "iw"),
+    ("W", "W"),
+    ("W", "R"),
+    ("W", "ir"),
+    ("W", "iw"),
+    ("acq", "acq"),
+    ("acq", "rel"),
+    ("rel", "acq"),
+    ("rel", "rel"),
+    ("start", "begin"),
+    ("begin", "start"),
+}
+# Of those, the pairs that two threads could have done in the other order.
+_RACING = _DEPENDENT - {
+    ("acq", "rel"),
+    ("rel", "acq"),
+    ("rel", "rel"),
+    ("start", "begin"),
+    ("begin", "start"),
+}
+
+# A vector clock over steps: thread ident -> how many of its steps happen before.
+Clock = dict[int, int]
+
+
+def backtracks(
+    steps: Sequence[Step],
+    segments: dict[tuple[int, int], dict[Hashable, set[str]]],
+    log: Sequence[Any],
+    number: dict[int, int],
+) -> set[tuple[int, int]]:
+    """The backtrack points of a run: (choice point, thread number) pairs to try.
+
+    ``steps`` are the run's segments in the order they ran, ``segments`` what each touched,
+    ``log`` its choice points (``ChoicePoint``: ``options`` and ``chosen``, thread numbers),
+    ``number`` maps thread idents to thread numbers."""
+    found: set[tuple[int, int]] = set()
+    block_start = _block_starts(steps)
+    thread_clock: dict[int, Clock] = {}
+    step_clock: list[Clock] = []
+    # Per key: (thread ident, mode) -> the last step of that thread that touched it so.
+    last: dict[Hashable, dict[tuple[int, str], int]] = {}
+    for index, step in enumerate(steps):
+        ident = step.ident
+        before = thread_clock.get(ident, {})
+        clock = dict(before)
+        touched = segments.get((step.ident, step.points), {})
+        for key, modes in touched.items():
+            history = last.get(key)
+            if not history:
+                continue
+            racing = -1
+            for (other, other_mode), at in history.items():
+                if other == ident:
+                    continue
+                pairs = [(mode, other_mode) for mode in modes]
+                if not any(pair in _DEPENDENT for pair in pairs):
+                    continue
+                _join(clock, step_clock[at])
+                unordered = step_clock[at][other] > before.get(other, 0)
+                if unordered and at > racing and any(pair in _RACING for pair in pairs):
+                    racing = at
+            if racing >= 0:
+                _backtrack(found, steps, log, racing, number[ident])
+                start = block_start[racing]
+                if start != racing:
+                    _backtrack(found, steps, log, start, number[ident])
+        clock[ident] = clock.get(ident, 0) + 1
+        step_clock.append(clock)
+        thread_clock[ident] = clock
+        for key, modes in touched.items():
+            history = last.setdefault(key, {})
+            for mode in modes:
+                history[(ident, mode)] = index
+    return found
+
+
+def _join(clock: Clock, other: Clock) -> None:
+    for thread, count in other.items():
+        if count > clock.get(thread, 0):
+            clock[thread] = count
+
+
+def _block_starts(steps: Sequence[Step]) -> list[int]:
+    """For each step, the first of the steps its thread ran before it without a break."""
+    starts: list[int] = []
+    for index, step in enumerate(steps):
+        if index and steps[index - 1].ident == step.ident:
+            starts.append(starts[-1])
+        else:
+            starts.append(index)
+    return starts
+
+
+def _backtrack(
+    found: set[tuple[int, int]], steps: Sequence[Step], log: Sequence[Any], at: int, thread: int
+) -> None:
+    """Run ``thread`` instead of step ``at``'s thread where that step began, if a choice was
+    made there; if ``thread`` could not run there, every thread that could."""
+    choice = steps[at].choice
+    if choice is None:
+        return  # nobody else could run there: nothing to choose
+    point = log[choice]
+    alternatives: Iterable[int] = (thread,) if thread in point.options else point.options
+    for option in alternatives:
+        if option != point.chosen:
+            found.add((choice, option))

@@ -1,0 +1,311 @@
+"""Searching the schedules of a program for its distinct outcomes.
+
+Three strategies:
+
+* ``exhaustive``: every schedule with at most ``bound`` preemptions (iterative context
+  bounding, Musuvathi and Qadeer, "Iterative context bounding for systematic testing of
+  multithreaded programs", PLDI 2007), taken by increasing preemptions; choices at releases
+  cost none.  A stateless search: every run is made from the start, and its record says
+  which schedules to try next.  With reduction (the default) those are its backtrack points
+  (``dpor``): only the races of the run are reversed, since reordering segments that commute
+  cannot change the outcome.  Without, every other choice at every choice point after the
+  run's last forced one.  Each schedule is made once.
+* ``random``: ``schedules`` runs, each preempting at about ``bound`` random check points.
+* ``pct``: ``schedules`` runs of probabilistic concurrency testing, which finds a bug of
+  depth ``d`` with probability at least ``1/(n k^(d-1))`` per run (Burckhardt et al. 2010).
+
+Runs go out in batches of a fixed size, in order, and their results are taken in order, so
+the outcome is the same whether they run here, on a process pool or on a cluster.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import attrs
+
+from gilsim.config import Config
+from gilsim.errors import ConfigurationError
+from gilsim.schedules.runner import Job, RunRecord, Strategy, run_job
+from gilsim.schedules.schedule import Choice, Schedule, preemptions
+
+STRATEGIES = ("exhaustive", "random", "pct")
+BATCH = 16
+DEFAULT_MAX_SCHEDULES = 5000
+SHRINK_RUNS = 200
+
+# ``progress(explored, to_go)``: to_go is what is queued, up to the limit (exhaustive), or
+# left (random, pct).
+Progress = Callable[[int, int], None]
+
+
+@attrs.frozen
+class Outcome:
+    """One distinct outcome: the program's stdout and exit status, how many of the explored
+    schedules led to it, and one that does, with its preemptions (the fewest found)."""
+
+    stdout: str
+    exit_status: int
+    schedules: int
+    schedule: Schedule
+    preemptions: int
+    stderr: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stdout": self.stdout,
+            "exit_status": self.exit_status,
+            "schedules": self.schedules,
+            "schedule": str(self.schedule),
+            "preemptions": self.preemptions,
+            "stderr": self.stderr,
+        }
+
+
+@attrs.frozen
+class Exploration:
+    """What an exploration found: every distinct outcome, most frequent first (the default
+    run's first among equals), and how the search went."""
+
+    outcomes: tuple[Outcome, ...]
+    explored: int
+    complete: bool
+    strategy: str
+    bound: int
+    choice_points: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": "gilsim-explore/1",
+            "strategy": self.strategy,
+            "bound": self.bound,
+            "schedules_explored": self.explored,
+            "complete": self.complete,
+            "choice_points_default_run": self.choice_points,
+            "outcomes": [o.to_json() for o in self.outcomes],
+        }
+
+
+class _Runner:
+    """Runs jobs in order, in batches: here, or on an executor."""
+
+    def __init__(self, executor: concurrent.futures.Executor | None) -> None:
+        self.executor = executor
+
+    def map(self, jobs: list[Job]) -> Iterable[RunRecord]:
+        if self.executor is None:
+            return map(run_job, jobs)
+        return self.executor.map(run_job, jobs)
+
+
+class _Tally:
+    """Outcomes so far, each with its count and its best schedule."""
+
+    def __init__(self) -> None:
+        self.counts: collections.Counter[tuple[str, int]] = collections.Counter()
+        self.best: dict[tuple[str, int], RunRecord] = {}
+        self.order: list[tuple[str, int]] = []
+
+    def add(self, record: RunRecord) -> None:
+        key = (record.stdout, record.exit_status)
+        self.counts[key] += 1
+        best = self.best.get(key)
+        if best is None:
+            self.order.append(key)
+        if best is None or _rank(record) < _rank(best):
+            self.best[key] = record
+
+    def outcomes(self) -> tuple[Outcome, ...]:
+        first = {key: n for n, key in enumerate(self.order)}
+        keys = sorted(self.order, key=lambda k: (-self.counts[k], first[k]))
+        return tuple(
+            Outcome(
+                key[0],
+                key[1],
+                self.counts[key],
+                self.best[key].schedule,
+                self.best[key].preemptions,
+                self.best[key].stderr,
+            )
+            for key in keys
+        )
+
+
+def _rank(record: RunRecord) -> tuple[int, int]:
+    return (record.preemptions, len(record.schedule.choices))
+
+
+def explore(
+    source: str | bytes,
+    filename: str,
+    argv: tuple[str, ...] | list[str],
+    config: Config,
+    *,
+    strategy: str = "exhaustive",
+    bound: int = 2,
+    max_schedules: int | None = None,
+    seed: int = 0,
+    executor: concurrent.futures.Executor | None = None,
+    workers: int = 1,
+    reduce: bool = True,
+    shrink: bool = True,
+    progress: Progress | None = None,
+) -> Exploration:
+    """Explore the schedules of a program (its ``source`` text, as from ``filename``).
+
+    ``executor`` runs the schedules (any ``concurrent.futures.Executor``); without one,
+    ``workers`` > 1 makes a process pool for the search, and 1 runs them here.
+    """
+    if strategy not in STRATEGIES:
+        raise ConfigurationError(
+            f"unknown exploration strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}"
+        )
+    if bound < 0:
+        raise ConfigurationError(f"the preemption bound must not be negative, got {bound}")
+    if workers < 1:
+        raise ConfigurationError(f"workers must be positive, got {workers}")
+    if max_schedules is not None and max_schedules < 1:
+        raise ConfigurationError(f"max schedules must be positive, got {max_schedules}")
+    if filename != "<string>":
+        filename = os.path.abspath(filename)
+    if config.schedule is not None:
+        config = attrs.evolve(config, schedule=None)
+    job = Job(source, filename, tuple(argv), config, reduce=reduce and strategy == "exhaustive")
+    own = None
+    if executor is None and workers > 1:
+        executor = own = concurrent.futures.ProcessPoolExecutor(workers)
+    try:
+        runner = _Runner(executor)
+        if strategy == "exhaustive":
+            limit = max_schedules or DEFAULT_MAX_SCHEDULES
+            return _exhaustive(job, runner, bound, limit, progress)
+        limit = max_schedules or 200
+        return _sampled(job, runner, strategy, bound, limit, seed, shrink, progress)
+    finally:
+        if own is not None:
+            own.shutdown(cancel_futures=True)
+
+
+def _exhaustive(
+    job: Job, runner: _Runner, bound: int, limit: int, progress: Progress | None
+) -> Exploration:
+    """Every schedule of at most ``bound`` preemptions that the search reaches (with
+    reduction, those ``dpor`` finds worth trying), fewest preemptions first."""
+    tally = _Tally()
+    levels: list[collections.deque[Schedule]] = [collections.deque() for _ in range(bound + 1)]
+    levels[0].append(Schedule())
+    seen = {Schedule()}
+    explored = 0
+    default_points = 0
+    complete = True
+    while True:
+        queue = next((q for q in levels if q), None)
+        if queue is None:
+            break
+        if explored >= limit:
+            complete = False
+            break
+        batch = [queue.popleft() for _ in range(min(BATCH, len(queue), limit - explored))]
+        for record in runner.map([attrs.evolve(job, schedule=s) for s in batch]):
+            explored += 1
+            if explored == 1:
+                default_points = len(record.log)
+            if record.diverged:
+                continue  # a schedule the run did not offer after all: never made
+            tally.add(record)
+            for schedule, preempting in _next(record):
+                if preempting <= bound and schedule not in seen:
+                    seen.add(schedule)
+                    levels[preempting].append(schedule)
+        if progress is not None:
+            progress(explored, min(sum(len(q) for q in levels), limit - explored))
+    return Exploration(tally.outcomes(), explored, complete, "exhaustive", bound, default_points)
+
+
+def _next(record: RunRecord) -> Iterable[tuple[Schedule, int]]:
+    """The schedules to try after ``record``, each with its preemptions: with reduction its
+    backtrack points; without, every other choice at every choice point after its last
+    forced one (each schedule is then made by exactly one parent)."""
+    log = record.log
+    if record.backtracks is not None:
+        alternatives = sorted(record.backtracks)
+    else:
+        after = record.schedule.last_point
+        alternatives = [
+            (point.index, option)
+            for point in log[after + 1 :]
+            for option in point.options
+            if option != point.chosen
+        ]
+    for index, thread in alternatives:
+        prefix = tuple(c for c in record.schedule.choices if c.point < index)
+        point = log[index]
+        if thread != point.default:
+            prefix = (*prefix, Choice(index, thread))
+        schedule = Schedule(prefix)
+        yield schedule, preemptions(schedule, log)
+
+
+def _sampled(
+    job: Job,
+    runner: _Runner,
+    strategy: str,
+    bound: int,
+    limit: int,
+    seed: int,
+    shrink: bool,
+    progress: Progress | None,
+) -> Exploration:
+    """Random or PCT runs; PCT's number of steps comes from the default run."""
+    tally = _Tally()
+    (first,) = runner.map([job])
+    tally.add(first)
+    steps = max(len(first.log), 1)
+    explored = 1
+    while explored < limit:
+        count = min(BATCH, limit - explored)
+        jobs = [
+            attrs.evolve(
+                job,
+                strategy=Strategy(
+                    strategy, seed=seed * 1_000_003 + explored + n, depth=bound + 1, steps=steps
+                ),
+            )
+            for n in range(count)
+        ]
+        for record in runner.map(jobs):
+            tally.add(record)
+        explored += count
+        if progress is not None:
+            progress(explored, limit - explored)
+    if shrink:
+        for key, record in list(tally.best.items()):
+            tally.best[key] = _shrink(job, runner, record)
+    return Exploration(tally.outcomes(), explored, False, strategy, bound, steps)
+
+
+def _shrink(job: Job, runner: _Runner, record: RunRecord) -> RunRecord:
+    """Drop choices from ``record``'s schedule while the outcome stays the same: first
+    preemptions, then the rest, one at a time, until none can go (at most SHRINK_RUNS
+    runs)."""
+    best = record
+    runs = 0
+    changed = True
+    while changed and runs < SHRINK_RUNS:
+        changed = False
+        for index in range(len(best.schedule.choices)):
+            if runs >= SHRINK_RUNS:
+                break
+            candidate = best.schedule.without(index)
+            (result,) = runner.map([attrs.evolve(job, schedule=candidate)])
+            runs += 1
+            same = (result.stdout, result.exit_status) == (best.stdout, best.exit_status)
+            if same and not result.diverged and _rank(result) < _rank(best):
+                best = result
+                changed = True
+                break
+    return best

@@ -1,0 +1,82 @@
+"""Exploration finds the outcomes CPython 3.11 can produce, and only those: a tight
+``counter += 1`` loop cannot lose an update (its only check point follows the store),
+``counter = f(counter)`` can (``f``'s RESUME falls between the load and the store), and a lock
+makes it safe again (spec/gil.md §2.1, §2.6)."""
+
+import gilsim
+from gilsim.schedules.schedule import Schedule
+
+from .programs import PLUS_EQUALS, THROUGH_A_CALL, WITH_A_LOCK
+
+
+def outputs(exploration):
+    return {o.stdout for o in exploration.outcomes}
+
+
+def test_plus_equals_has_one_outcome():
+    found = gilsim.explore(source=PLUS_EQUALS)
+    assert found.complete
+    assert outputs(found) == {"6\n"}
+    assert found.explored > 1  # it did try other schedules
+
+
+def test_a_call_between_load_and_store_loses_updates_with_one_preemption():
+    found = gilsim.explore(source=THROUGH_A_CALL)
+    assert found.complete
+    lossy = [o for o in found.outcomes if o.stdout != "6\n"]
+    assert lossy, outputs(found)
+    assert all(int(o.stdout) < 6 for o in lossy)
+    assert min(o.preemptions for o in lossy) == 1
+    assert "6\n" in outputs(found)
+
+
+def test_a_lock_makes_it_one_outcome_again():
+    found = gilsim.explore(source=WITH_A_LOCK)
+    assert found.complete
+    assert outputs(found) == {"6\n"}
+
+
+def test_the_schedule_of_a_lossy_outcome_replays_to_it():
+    found = gilsim.explore(source=THROUGH_A_CALL)
+    for outcome in found.outcomes:
+        replayed = gilsim.run(source=THROUGH_A_CALL, schedule=str(outcome.schedule))
+        assert (replayed.stdout, replayed.exit_status) == (outcome.stdout, outcome.exit_status)
+        assert "warning" not in replayed.stderr
+
+
+def test_a_schedule_that_does_not_fit_warns():
+    result = gilsim.run(source=PLUS_EQUALS, schedule="100000:T1")
+    assert result.stdout == "6\n"
+    assert "the schedule names choice point 100000" in result.stderr
+
+
+def test_the_search_without_reduction_finds_the_same_outcomes():
+    reduced = gilsim.explore(source=THROUGH_A_CALL, bound=1)
+    full = gilsim.explore(source=THROUGH_A_CALL, bound=1, reduce=False)
+    assert outputs(reduced) == outputs(full)
+    assert reduced.explored <= full.explored
+
+
+def test_random_and_pct_find_the_lost_update_and_shrink_it():
+    for strategy in ("random", "pct"):
+        found = gilsim.explore(source=THROUGH_A_CALL, strategy=strategy, max_schedules=60)
+        lossy = [o for o in found.outcomes if o.stdout != "6\n"]
+        assert lossy, (strategy, outputs(found))
+        # Shrunk: every choice left is needed for the outcome.
+        for outcome in lossy:
+            for index in range(len(outcome.schedule.choices)):
+                fewer = outcome.schedule.without(index)
+                replayed = gilsim.run(source=THROUGH_A_CALL, schedule=str(fewer))
+                assert replayed.stdout != outcome.stdout or "warning" in replayed.stderr
+
+
+def test_the_same_seed_explores_the_same_way():
+    a = gilsim.explore(source=THROUGH_A_CALL, strategy="random", max_schedules=20, seed=5)
+    b = gilsim.explore(source=THROUGH_A_CALL, strategy="random", max_schedules=20, seed=5)
+    assert a == b
+
+
+def test_schedules_read_back_as_written():
+    schedule = Schedule.parse("3:T1,17:T0")
+    assert str(schedule) == "3:T1,17:T0"
+    assert Schedule.parse("default") == Schedule()
