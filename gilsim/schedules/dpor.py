@@ -93,24 +93,28 @@ def backtracks(
     last: dict[Hashable, dict[tuple[int, str], int]] = {}
     for index, step in enumerate(steps):
         ident = step.ident
-        before = thread_clock.get(ident, {})
-        clock = dict(before)
+        clock = dict(thread_clock.get(ident, {}))
+        # Keys in the order the segment first touched them: what an earlier key (a lock it
+        # acquired) ordered before the thread orders the later ones too.
         touched = segments.get((step.ident, step.points), {})
         for key, modes in touched.items():
             history = last.get(key)
             if not history:
                 continue
             racing = -1
+            joined = []
             for (other, other_mode), at in history.items():
                 if other == ident:
                     continue
                 pairs = [(mode, other_mode) for mode in modes]
                 if not any(pair in _DEPENDENT for pair in pairs):
                     continue
-                _join(clock, step_clock[at])
-                unordered = step_clock[at][other] > before.get(other, 0)
+                joined.append(at)
+                unordered = step_clock[at][other] > clock.get(other, 0)
                 if unordered and at > racing and any(pair in _RACING for pair in pairs):
                     racing = at
+            for at in joined:
+                _join(clock, step_clock[at])
             if racing >= 0:
                 _backtrack(found, steps, log, racing, number[ident])
                 start = block_start[racing]
