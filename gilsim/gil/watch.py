@@ -153,6 +153,24 @@ class Watcher:
             self.handoffs.append(Handoff(time_ns, giver, taker.ident, how, where))
 
 
+def switch_phrase(where: Where, who: str, how: str | None, location: str) -> str:
+    """How a report says where thread ``who`` was when the GIL passed (or could pass) from
+    it: ``when Thread-1 entered f() (line 3)``, ``at the end of a loop iteration (line 7)``.
+    ``location`` is the place as the report names it (``line 3``, ``util.py line 3``)."""
+    opname = where.opname
+    if how == "exit":
+        return f"when {who} exited"
+    if opname == "RESUME":
+        return f"when {who} entered {where.function}() ({location})"
+    if "JUMP_BACKWARD" in opname:
+        return f"at the end of a loop iteration ({location})"
+    if how == "release":
+        return f"when {who} blocked or released the GIL at {location}"
+    if opname in ("CALL", "PRECALL"):
+        return f"after the call at {location}"
+    return f"at {location} ({opname})"
+
+
 def where_of(thread: OSThread) -> Where | None:
     """Where ``thread``'s innermost simulated frame is (the instruction it last ran)."""
     ts: Any = thread.payload

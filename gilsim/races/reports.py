@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from gilsim.gil.watch import switch_phrase
 from gilsim.races.detector import Access
 from gilsim.races.places import Place, show
 
@@ -175,21 +176,9 @@ class _Teller:
         return f"{what} at {where}"
 
     def switch(self, where: Any, tid: int, how: str | None, taker: int | None) -> SwitchInfo:
-        who = self.short(tid)
         opname = where.opname
         location = self.location(where.filename, where.lineno)
-        if how == "exit":
-            text = f"when {who} exited"
-        elif opname == "RESUME":
-            text = f"when {who} entered {where.function}() ({location})"
-        elif "JUMP_BACKWARD" in opname:
-            text = f"at the end of a loop iteration ({location})"
-        elif how == "release":
-            text = f"when {who} blocked or released the GIL at {location}"
-        elif opname in ("CALL", "PRECALL"):
-            text = f"after the call at {location}"
-        else:
-            text = f"at {location} ({opname})"
+        text = switch_phrase(where, self.short(tid), how, location)
         source = self.line_text(where.filename, where.lineno)
         if source and opname != "RESUME" and how != "exit":
             text += f" ({source})"

@@ -12,7 +12,8 @@ from typing import Any
 
 from gilsim.config import Config
 from gilsim.errors import ConfigurationError
-from gilsim.schedules.search import STRATEGIES, Exploration, Outcome, explore
+from gilsim.gil.watch import Where, switch_phrase
+from gilsim.schedules.search import STRATEGIES, ChoiceInfo, Exploration, Outcome, explore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -142,8 +143,25 @@ def _outcome(
         lines.append(f"  ending with: {last}")
     p = outcome.preemptions
     lines.append(f"  schedule: {outcome.schedule} ({p} preemption{'s' if p != 1 else ''})")
+    lines.extend(f"    {_choice_text(choice, script)}" for choice in outcome.choices)
     lines.append(f"  replay: {replay_command(outcome, script, argv, config)}")
     return lines
+
+
+def _choice_text(choice: ChoiceInfo, script: str) -> str:
+    """``at 18: the GIL goes to "MainThread" when Thread-1 entered audit() (line 29)``."""
+    text = f'at {choice.point}: the GIL goes to "{choice.thread_name}"'
+    if choice.kind == "release":
+        text += " (the one of the waiters it is signalled to)"
+    if choice.filename is None or choice.opname is None:
+        return text
+    location = f"line {choice.line}"
+    if os.path.abspath(choice.filename) != os.path.abspath(script):
+        location = f"{os.path.basename(choice.filename)} {location}"
+    where = Where(choice.filename, choice.line, choice.opname, choice.function or "?")
+    how = "release" if choice.kind == "release" else "check point"
+    holder = choice.holder_name.split(" (")[0]
+    return f"{text} {switch_phrase(where, holder, how, location)}"
 
 
 def replay_command(outcome: Outcome, script: str, argv: list[str], config: Config) -> str:

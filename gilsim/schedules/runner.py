@@ -16,6 +16,7 @@ import attrs
 from gilsim.config import Config
 from gilsim.interpreter import state
 from gilsim.program import captured_stdio, run_main
+from gilsim.runtime.deadlock import thread_name
 from gilsim.schedules import dpor
 from gilsim.schedules.schedule import ChoicePoint, Decide, Schedule, ScheduleChooser
 
@@ -62,6 +63,8 @@ class RunRecord:
     preemptions: int
     diverged: bool
     backtracks: frozenset[tuple[int, int]] | None = None
+    # The threads' names (``threading``'s), by thread number.
+    threads: tuple[str, ...] = ()
 
 
 class _Output(io.StringIO):
@@ -96,6 +99,9 @@ def run_job(job: Job) -> RunRecord:
         stderr += f"gilsim: {outcome.gilsim_error}\n"
     found = None
     interp = outcome.interp
+    names: tuple[str, ...] = ()
+    if interp is not None:
+        names = tuple(thread_name(interp, thread) for thread in interp.machine.threads)
     if job.reduce and interp is not None:
         numbers = {thread.ident: n for n, thread in enumerate(interp.machine.threads)}
         steps = chooser.watcher.steps
@@ -109,6 +115,7 @@ def run_job(job: Job) -> RunRecord:
         preemptions=chooser.preemptions,
         diverged=chooser.misfit is not None,
         backtracks=found,
+        threads=names,
     )
 
 

@@ -25,7 +25,7 @@ import attrs
 
 from gilsim import races
 from gilsim.errors import ConfigurationError
-from gilsim.gil.watch import Watcher
+from gilsim.gil.watch import Watcher, Where
 from gilsim.machine import MachineSpec, OSThread
 
 DEFAULT = "default"
@@ -89,15 +89,15 @@ class Schedule:
 
 @attrs.frozen
 class ChoicePoint:
-    """What a run met at one choice point: where (``kind`` ``"check"`` or ``"release"``),
-    the holder's thread number and its switch-point count then (``holder_points``), the
-    threads that could get the GIL (``options``, the holder first at a check point), what
-    the default was and what was chosen."""
+    """What a run met at one choice point: what kind (``"check"`` or ``"release"``), the
+    holder's thread number and where it was (``where``: its last switch point, this one),
+    the threads that could get the GIL (``options``, the holder first at a check point),
+    what the default was and what was chosen."""
 
     index: int
     kind: str
     holder: int
-    holder_points: int
+    where: Where | None
     options: tuple[int, ...]
     default: int
     chosen: int
@@ -169,11 +169,9 @@ class ScheduleChooser:
             chosen = self.decide(point, kind, numbers, default_number)
         if chosen != default_number:
             self.taken.append(Choice(point, chosen))
-        holder_points = self.watcher.points[holder.ident] if self.watcher is not None else 0
+        where = self.watcher.last_where.get(holder.ident) if self.watcher is not None else None
         self.log.append(
-            ChoicePoint(
-                point, kind, self.number(holder), holder_points, numbers, default_number, chosen
-            )
+            ChoicePoint(point, kind, self.number(holder), where, numbers, default_number, chosen)
         )
         return options[numbers.index(chosen)]
 

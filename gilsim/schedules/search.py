@@ -44,9 +44,32 @@ Progress = Callable[[int, int], None]
 
 
 @attrs.frozen
+class ChoiceInfo:
+    """One choice of a schedule, told: at choice point ``point`` (``kind`` ``"check"``: the
+    holder was preempted, or ``"release"``: the holder let go), thread ``thread`` got the GIL
+    from ``holder``, which was at ``filename``, ``line``, in ``function``, at ``opname``.
+    Threads are numbers and names."""
+
+    point: int
+    kind: str
+    thread: int
+    thread_name: str
+    holder: int
+    holder_name: str
+    filename: str | None
+    line: int | None
+    function: str | None
+    opname: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
 class Outcome:
     """One distinct outcome: the program's stdout and exit status, how many of the explored
-    schedules led to it, and one that does, with its preemptions (the fewest found)."""
+    schedules led to it, and one that does, with its preemptions (the fewest found) and its
+    choices told (``choices``)."""
 
     stdout: str
     exit_status: int
@@ -54,6 +77,7 @@ class Outcome:
     schedule: Schedule
     preemptions: int
     stderr: str
+    choices: tuple[ChoiceInfo, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,7 +87,35 @@ class Outcome:
             "schedule": str(self.schedule),
             "preemptions": self.preemptions,
             "stderr": self.stderr,
+            "choices": [choice.to_json() for choice in self.choices],
         }
+
+
+def _told(record: RunRecord) -> tuple[ChoiceInfo, ...]:
+    """``record``'s choices, each with who and where."""
+
+    def name(number: int) -> str:
+        return record.threads[number] if number < len(record.threads) else f"T{number}"
+
+    told = []
+    for choice in record.schedule.choices:
+        point = record.log[choice.point]
+        where = point.where
+        told.append(
+            ChoiceInfo(
+                point=choice.point,
+                kind=point.kind,
+                thread=choice.thread,
+                thread_name=name(choice.thread),
+                holder=point.holder,
+                holder_name=name(point.holder),
+                filename=where.filename if where is not None else None,
+                line=where.lineno if where is not None else None,
+                function=where.function if where is not None else None,
+                opname=where.opname if where is not None else None,
+            )
+        )
+    return tuple(told)
 
 
 @attrs.frozen
@@ -130,6 +182,7 @@ class _Tally:
                 self.best[key].schedule,
                 self.best[key].preemptions,
                 self.best[key].stderr,
+                _told(self.best[key]),
             )
             for key in keys
         )

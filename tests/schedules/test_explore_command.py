@@ -40,6 +40,27 @@ def test_explore_reports_each_outcome_with_a_replay_command_that_works(tmp_path)
         assert replayed.stdout == outcome["stdout"]
         assert replayed.returncode == outcome["exit_status"]
         assert set(outcome) >= {"stdout", "exit_status", "schedules", "schedule"}
+        assert len(outcome["choices"]) == len(outcome["schedule"].split(",")) or (
+            outcome["schedule"] == "default" and not outcome["choices"]
+        )
+
+
+def test_each_choice_of_a_schedule_is_told(tmp_path):
+    """The lossy schedule hands the GIL over when a thread enters f(), between its load and
+    its store of counter."""
+    script = tmp_path / "lossy.py"
+    script.write_text(THROUGH_A_CALL)
+    result = gilsim("explore", "--bound", "1", "--json", "out.json", "lossy.py", cwd=tmp_path)
+    data = json.loads((tmp_path / "out.json").read_text())
+    lossy = next(o for o in data["outcomes"] if o["stdout"] != "6\n")
+    (choice,) = lossy["choices"]
+    assert (choice["kind"], choice["function"], choice["opname"]) == ("check", "f", "RESUME")
+    assert choice["holder_name"].startswith("Thread-")
+    assert choice["thread_name"] != choice["holder_name"]
+    point = choice["point"]
+    told = f'at {point}: the GIL goes to "{choice["thread_name"]}" when '
+    assert told in result.stdout
+    assert "entered f() (line 4)" in result.stdout  # its def (the source opens with a newline)
 
 
 def test_options_that_shape_the_run_are_in_the_replay_command(tmp_path):
