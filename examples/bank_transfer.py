@@ -9,9 +9,12 @@ Two threads move money between two accounts.  Whatever they do, the total must s
 `transfer` reads the source balance, then calls `audit` (a Python function: its RESUME is a
 check point, where the GIL can pass to the other thread), and only then writes the source
 balance back.  A thread switched out at that call writes back a balance the other thread has
-already changed, and the other thread's deposit is lost.  Run once, the program prints a total of 200, under python and under gilsim alike:
-nothing makes the switch happen there.  `gilsim explore` tries the switches CPython can make
-and finds the totals that are not 200, each with a schedule that replays it.
+already changed, and the other thread's deposit is lost.  Run once, the program prints a total
+of 200, under python and under gilsim alike: nothing makes the switch happen there (each
+thread is done long before its first 5 ms slice is up).  `gilsim explore` tries the switches
+CPython can make and finds the totals that are not 200, each with a schedule that replays it;
+`gilsim races` points at the read and the write the switch falls between.  The fix is a lock
+around both transfers' reads and writes (`docs/races.md`).
 """
 
 import threading
