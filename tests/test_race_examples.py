@@ -45,6 +45,13 @@ def test_bank_transfer_can_create_and_destroy_money():
     assert story.switch is not None and story.switch.function == "audit"
 
 
+def test_the_locked_bank_transfer_has_one_outcome():
+    found = gilsim.explore(EXAMPLES / "bank_transfer_locked.py", bound=3)
+    assert found.complete and found.explored > 1
+    assert [o.stdout for o in found.outcomes] == ["A=90 B=110 total=200\n"]
+    assert gilsim.run(EXAMPLES / "bank_transfer_locked.py", races=True).races == []
+
+
 def test_check_then_act_can_sell_one_widget_twice():
     found, default = explore("check_then_act")
     assert default.stdout.endswith("sold to ['alice'], 0 left\n")
