@@ -34,7 +34,9 @@ from gilsim.schedules.runner import Job, RunRecord, Strategy, run_job
 from gilsim.schedules.schedule import Choice, Schedule, preemptions
 
 STRATEGIES = ("exhaustive", "random", "pct")
-BATCH = 16
+# Runs handed out at once: enough to keep a pool busy between the points where the search
+# must wait for results; the same for every executor, so that every executor searches alike.
+BATCH = 64
 DEFAULT_MAX_SCHEDULES = 5000
 SHRINK_RUNS = 200
 
