@@ -156,7 +156,6 @@ def explore(
         strategy=strategy,
         bound=bound,
         max_schedules=max_schedules,
-        seed=config.seed,
         executor=executor,
         workers=workers,
         reduce=reduce,

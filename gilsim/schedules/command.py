@@ -77,7 +77,6 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
             strategy=args.strategy,
             bound=args.bound,
             max_schedules=args.schedules,
-            seed=config.seed,
             workers=args.workers,
             reduce=not args.no_reduction,
             progress=progress,

@@ -203,7 +203,6 @@ def explore(
     strategy: str = "exhaustive",
     bound: int = 2,
     max_schedules: int | None = None,
-    seed: int = 0,
     executor: concurrent.futures.Executor | None = None,
     workers: int = 1,
     reduce: bool = True,
@@ -239,7 +238,7 @@ def explore(
             limit = max_schedules or DEFAULT_MAX_SCHEDULES
             return _exhaustive(job, runner, bound, limit, progress)
         limit = max_schedules or 200
-        return _sampled(job, runner, strategy, bound, limit, seed, shrink, progress)
+        return _sampled(job, runner, strategy, bound, limit, shrink, progress)
     finally:
         if own is not None:
             own.shutdown(cancel_futures=True)
@@ -311,11 +310,12 @@ def _sampled(
     strategy: str,
     bound: int,
     limit: int,
-    seed: int,
     shrink: bool,
     progress: Progress | None,
 ) -> Exploration:
-    """Random or PCT runs; PCT's number of steps comes from the default run."""
+    """Random or PCT runs, each seeded from the configuration's seed and its number; their
+    number of steps comes from the default run."""
+    seed = job.config.seed
     tally = _Tally()
     (first,) = runner.map([job])
     tally.add(first)
