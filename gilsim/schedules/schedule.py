@@ -54,9 +54,6 @@ class Schedule:
             return DEFAULT
         return ",".join(f"{c.point}:T{c.thread}" for c in self.choices)
 
-    def extended(self, point: int, thread: int) -> Schedule:
-        return Schedule((*self.choices, Choice(point, thread)))
-
     def without(self, index: int) -> Schedule:
         return Schedule(self.choices[:index] + self.choices[index + 1 :])
 
@@ -199,14 +196,13 @@ class ScheduleChooser:
     @property
     def preemptions(self) -> int:
         """Choices that took the GIL from a holder that would have gone on."""
-        kinds = {p.index: p.kind for p in self.log}
-        return sum(1 for c in self.taken if kinds.get(c.point) == "check")
+        return preemptions(self.schedule, self.log)
 
 
 def preemptions(schedule: Schedule, log: Sequence[ChoicePoint]) -> int:
-    """How many of ``schedule``'s choices are preemptions, by the log of a run of it."""
-    kinds = {p.index: p.kind for p in log}
-    return sum(1 for c in schedule.choices if kinds.get(c.point) == "check")
+    """How many of ``schedule``'s choices are preemptions (choices at a check point, where
+    the default is to go on), by the log of a run of it."""
+    return sum(1 for c in schedule.choices if c.point < len(log) and log[c.point].kind == "check")
 
 
 def idealised(spec: MachineSpec) -> MachineSpec:
