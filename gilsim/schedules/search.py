@@ -236,7 +236,7 @@ def explore(
         runner = _Runner(executor)
         if strategy == "exhaustive":
             limit = max_schedules or DEFAULT_MAX_SCHEDULES
-            return _exhaustive(job, runner, bound, limit, progress)
+            return _exhaustive(job, runner, bound, limit, shrink, progress)
         limit = max_schedules or 200
         return _sampled(job, runner, strategy, bound, limit, shrink, progress)
     finally:
@@ -245,7 +245,7 @@ def explore(
 
 
 def _exhaustive(
-    job: Job, runner: _Runner, bound: int, limit: int, progress: Progress | None
+    job: Job, runner: _Runner, bound: int, limit: int, shrink: bool, progress: Progress | None
 ) -> Exploration:
     """Every schedule of at most ``bound`` preemptions that the search reaches (with
     reduction, those ``dpor`` finds worth trying), fewest preemptions first."""
@@ -277,6 +277,8 @@ def _exhaustive(
                     levels[preempting].append(schedule)
         if progress is not None:
             progress(explored, min(sum(len(q) for q in levels), limit - explored))
+    if shrink:
+        _shrink_all(tally, job, runner)
     return Exploration(tally.outcomes(), explored, complete, "exhaustive", bound, default_points)
 
 
@@ -338,15 +340,22 @@ def _sampled(
         if progress is not None:
             progress(explored, limit - explored)
     if shrink:
-        for key, record in list(tally.best.items()):
-            tally.best[key] = _shrink(job, runner, record)
+        _shrink_all(tally, job, runner)
     return Exploration(tally.outcomes(), explored, False, strategy, bound, steps)
 
 
+def _shrink_all(tally: _Tally, job: Job, runner: _Runner) -> None:
+    """Shrink the schedule of every outcome (``_shrink``); the runs it takes are not
+    counted among the outcome's schedules."""
+    plain = attrs.evolve(job, reduce=False, strategy=Strategy())
+    for key, record in list(tally.best.items()):
+        tally.best[key] = _shrink(plain, runner, record)
+
+
 def _shrink(job: Job, runner: _Runner, record: RunRecord) -> RunRecord:
-    """Drop choices from ``record``'s schedule while the outcome stays the same: first
-    preemptions, then the rest, one at a time, until none can go (at most SHRINK_RUNS
-    runs)."""
+    """Drop choices from ``record``'s schedule, one at a time, while the outcome stays the
+    same and the schedule gets no worse (fewer preemptions, or as many and fewer choices),
+    until none can go (at most SHRINK_RUNS runs)."""
     best = record
     runs = 0
     changed = True
