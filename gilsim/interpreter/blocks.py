@@ -683,11 +683,23 @@ def always_bound(code: DecodedCode) -> frozenset[int]:
     return frozenset(range(count)) - deleted
 
 
+def _ends_block(code: DecodedCode, index: int) -> bool:
+    """Whether instruction ``index`` ends its block: a terminator, or an instruction that may
+    jump or change the frame (``FOR_ITER``, a conditional jump, ``CALL``) without a template
+    to leave the block early (a recording wrapper has none): the eval loop must see what its
+    handler did."""
+    name = code.opnames[index]
+    if name in _TERMINATORS:
+        return True
+    leaves = "JUMP" in name or name in ("FOR_ITER", "SEND", "CALL")
+    return leaves and code.instructions[index][0] not in TEMPLATES
+
+
 def leaders(code: DecodedCode) -> frozenset[int]:
     """Instructions where a block must start: jump targets and exception handlers."""
     starts = {0}
     for index, name in enumerate(code.opnames):
-        if name in _TERMINATORS or name == "CALL":
+        if name == "CALL" or _ends_block(code, index):
             # A block also ends after a call: most calls in hot code are to simulated
             # functions, which leave the block anyway.
             starts.add(index + 1)
@@ -733,7 +745,7 @@ def _make_block(
         code.leaders = leaders(code)
     end = start
     last = len(code.instructions) - 1
-    while not (code.opnames[end] in _TERMINATORS or end == last or end + 1 in code.leaders):
+    while not (_ends_block(code, end) or end == last or end + 1 in code.leaders):
         end += 1
     src = _Source()
     src.bind("_ceval", None)  # the interpreter, bound by ``compile_block``
@@ -766,7 +778,7 @@ def _make_block(
         a = src.bind(f"_a{index}", arg)
         src.emit(f"_k = {index}")
         src.emit(f"frame.pc = {index + 1}")
-        if code.opnames[index] in _TERMINATORS:
+        if _ends_block(code, index):
             src.emit(f"return {h}(frame, {a})")
         else:
             src.emit(f"{h}(frame, {a})")

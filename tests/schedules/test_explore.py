@@ -3,6 +3,9 @@
 ``counter = f(counter)`` can (``f``'s RESUME falls between the load and the store), and a lock
 makes it safe again (spec/gil.md §2.1, §2.6)."""
 
+import subprocess
+import sys
+
 import gilsim
 from gilsim.schedules.schedule import Schedule
 
@@ -80,3 +83,35 @@ def test_schedules_read_back_as_written():
     schedule = Schedule.parse("3:T1,17:T0")
     assert str(schedule) == "3:T1,17:T0"
     assert Schedule.parse("default") == Schedule()
+
+
+HOT_LOOPS = """
+import threading
+def numbers():
+    for i in range(30):
+        yield i
+total = []
+def work():
+    s = 0
+    for i in range(50):
+        s += i
+    for n in numbers():
+        s += n
+    for x in [1, 2, 3] * 10:
+        s += x
+    total.append(s)
+threads = [threading.Thread(target=work) for _ in range(2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(total)
+"""
+
+
+def test_recorded_hot_loops_run_as_compiled_blocks_as_they_do_plain():
+    """Exploration records with wrapped ``FOR_ITER``/``PRECALL``/``GET_ITER`` handlers; hot
+    loops compile to blocks around them (a wrapped ``FOR_ITER`` must end its block)."""
+    native = subprocess.run([sys.executable, "-c", HOT_LOOPS], capture_output=True, text=True)
+    found = gilsim.explore(source=HOT_LOOPS, bound=0)
+    assert [(o.stdout, o.exit_status) for o in found.outcomes] == [(native.stdout, 0)]
