@@ -31,6 +31,7 @@ from typing import Any
 from gilsim.interpreter import state
 from gilsim.interpreter.frame import NULL, Frame
 from gilsim.interpreter.functions import SimFunction
+from gilsim.races.places import of_type
 
 Handler = Callable[[Frame, Any], Any]
 
@@ -117,26 +118,35 @@ def _whole(container: Any, mode: str) -> None:
     state.current.interp.recorder.whole(container, mode)  # type: ignore[union-attr]
 
 
-def _simulated(function: Any) -> bool:
-    """Whether calling ``function`` runs simulated code, whose own opcodes record."""
-    if type(function) is SimFunction:
-        return True
-    return type(function) is types.MethodType and type(function.__func__) is SimFunction
+# Callables whose ``__self__`` and ``__name__`` are their own (C) attributes: reading them
+# runs nothing of the program's.
+_BOUND_BUILTINS = (types.BuiltinMethodType, types.MethodWrapperType)
+_NATIVE_METHODS = (
+    *_BOUND_BUILTINS,
+    types.MethodDescriptorType,
+    types.WrapperDescriptorType,
+    types.ClassMethodDescriptorType,
+)
 
 
 def _call(function: Any, receiver: Any, args: Any) -> None:
-    """A native call of ``function`` (bound to ``receiver``, or None) with ``args``."""
-    if _simulated(function):
-        return
-    if receiver is None:
-        receiver = getattr(function, "__self__", None)
-    method = receiver is not None and isinstance(receiver, WHOLE)
+    """A native call of ``function`` (bound to ``receiver``, or None) with ``args``.
+
+    Only the callable's and the arguments' real types are looked at, and only the C
+    attributes of built-in methods, so that nothing of the program's own (a
+    ``__getattribute__``, a ``__getattr__``) runs from here."""
+    kind = type(function)
+    if kind is SimFunction or (kind is types.MethodType and type(function.__func__) is SimFunction):
+        return  # simulated code: its own opcodes record
+    if receiver is None and kind in _BOUND_BUILTINS:
+        receiver = function.__self__
+    method = receiver is not None and of_type(receiver, WHOLE)
     if method:
-        name = getattr(function, "__name__", "")
-        _whole(receiver, "W" if name in MUTATORS else "R")
+        known = kind in _NATIVE_METHODS
+        _whole(receiver, "W" if not known or function.__name__ in MUTATORS else "R")
     reads = method or id(function) in READERS
     for arg in args:
-        if isinstance(arg, WHOLE):
+        if of_type(arg, WHOLE):
             _whole(arg, "R" if reads else "W")
 
 
@@ -159,7 +169,7 @@ def _call_function_ex(inner: Handler) -> Handler:
         stack = frame.stack
         args = stack[-2] if arg & 0x01 else stack[-1]
         function = stack[-3] if arg & 0x01 else stack[-2]
-        if isinstance(args, tuple):
+        if type(args) is tuple:
             _call(function, None, args)
         return inner(frame, arg)
 
@@ -172,7 +182,7 @@ def _reads_top(depth: int) -> Callable[[Handler], Handler]:
     def wrap(inner: Handler) -> Handler:
         def handler(frame: Frame, arg: Any) -> Any:
             operand = frame.stack[-depth]
-            if isinstance(operand, WHOLE):
+            if of_type(operand, WHOLE):
                 _whole(operand, "R")
             return inner(frame, arg)
 
@@ -187,7 +197,7 @@ def _get_iter(inner: Handler) -> Handler:
         stack = frame.stack
         iterable = stack[-1]
         result = inner(frame, arg)
-        if isinstance(iterable, WHOLE):
+        if of_type(iterable, WHOLE):
             recorder = state.current.interp.recorder  # type: ignore[union-attr]
             recorder.whole(iterable, "R")
             iterated = recorder.iterated
@@ -216,9 +226,9 @@ def _binary_op(inner: Handler) -> Handler:
     def BINARY_OP(frame: Frame, arg: int) -> Any:
         stack = frame.stack
         left, right = stack[-2], stack[-1]
-        if isinstance(left, WHOLE):
+        if of_type(left, WHOLE):
             _whole(left, "W" if arg >= _NB_INPLACE else "R")
-        if isinstance(right, WHOLE):
+        if of_type(right, WHOLE):
             _whole(right, "R")
         return inner(frame, arg)
 
@@ -230,7 +240,7 @@ def _contains_op(inner: Handler) -> Handler:
 
     def CONTAINS_OP(frame: Frame, arg: int) -> Any:
         container = frame.stack[-1]
-        if isinstance(container, WHOLE) and not isinstance(container, dict):
+        if of_type(container, WHOLE) and not of_type(container, dict):
             _whole(container, "R")
         return inner(frame, arg)
 
@@ -244,7 +254,7 @@ def _slice(depth: int, mode: str) -> Callable[[Handler], Handler]:
         def handler(frame: Frame, arg: Any) -> Any:
             stack = frame.stack
             container, key = stack[-depth], stack[-depth + 1]
-            if type(key) is slice and isinstance(container, WHOLE):
+            if type(key) is slice and of_type(container, WHOLE):
                 _whole(container, mode)
             return inner(frame, arg)
 

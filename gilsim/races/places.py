@@ -57,6 +57,13 @@ _shown_types: dict[type, Shown] = {}
 _HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made at run time
 
 
+def of_type(obj: Any, types_: type | tuple[type, ...]) -> bool:
+    """``isinstance(obj, types_)`` by the object's real type.  ``isinstance`` falls back to
+    ``obj.__class__``, which runs the program's own ``__getattribute__``: recording must never
+    run the program's code."""
+    return issubclass(type(obj), types_)
+
+
 def capture(value: Any) -> Any:
     """What an access record keeps of ``value`` (cheap: called at every recorded access)."""
     tp = type(value)
@@ -209,9 +216,9 @@ class Places:
         return not self.full
 
     def _label(self, obj: Any, hint: str | None) -> str:
-        if isinstance(obj, type):
+        if of_type(obj, type):
             label = obj.__qualname__
-        elif isinstance(obj, types.ModuleType):
+        elif of_type(obj, types.ModuleType):
             label = obj.__name__
         elif hint is not None:
             label = hint

@@ -21,7 +21,7 @@ from typing import Any
 from gilsim.interpreter import state
 from gilsim.interpreter.frame import NULL, Frame
 from gilsim.races.containers import container_table
-from gilsim.races.places import ABSENT, CONTAINERS, DELETED, PRESENT, item_key
+from gilsim.races.places import ABSENT, CONTAINERS, DELETED, PRESENT, item_key, of_type
 from gilsim.runtime.threadmodule import _local
 
 Handler = Callable[[Frame, Any], Any]
@@ -153,9 +153,9 @@ def _store_name(action: str) -> Callable[[Handler, Any], Handler]:
 def attribute(rec: Any, frame: Frame, owner: Any, name: str, action: str, value: Any) -> None:
     """An attribute of a module is one of its globals; ``threading.local`` attributes are
     each thread's own, never shared."""
-    if isinstance(owner, types.ModuleType):
+    if of_type(owner, types.ModuleType):
         rec.access(frame, owner.__dict__, name, "global", action, value)
-    elif not isinstance(owner, _local):
+    elif not of_type(owner, _local):
         rec.access(frame, owner, name, "attribute", action, value)
 
 
@@ -213,7 +213,7 @@ def _binary_subscr(inner: Handler, rec: Any) -> Handler:
         stack = frame.stack
         container, key = stack[-2], stack[-1]
         result = inner(frame, arg)
-        if isinstance(container, CONTAINERS):
+        if of_type(container, CONTAINERS):
             key = item_key(container, key)
             if key is not None:
                 access(frame, container, key, "item", "read", stack[-1])
@@ -228,7 +228,7 @@ def _store_subscr(inner: Handler, rec: Any) -> Handler:
     def STORE_SUBSCR(frame: Frame, arg: Any) -> Any:
         stack = frame.stack
         value, container, key = stack[-3], stack[-2], stack[-1]
-        place = item_key(container, key) if isinstance(container, CONTAINERS) else None
+        place = item_key(container, key) if of_type(container, CONTAINERS) else None
         result = inner(frame, arg)
         if place is not None:
             access(frame, container, place, "item", "write", value)
@@ -243,7 +243,7 @@ def _delete_subscr(inner: Handler, rec: Any) -> Handler:
     def DELETE_SUBSCR(frame: Frame, arg: Any) -> Any:
         stack = frame.stack
         container, key = stack[-2], stack[-1]
-        place = item_key(container, key) if isinstance(container, CONTAINERS) else None
+        place = item_key(container, key) if of_type(container, CONTAINERS) else None
         result = inner(frame, arg)
         if place is not None:
             access(frame, container, place, "item", "delete", DELETED)
@@ -261,7 +261,7 @@ def _contains_op(inner: Handler, rec: Any) -> Handler:
         stack = frame.stack
         key, container = stack[-2], stack[-1]
         result = inner(frame, arg)
-        if isinstance(container, dict):
+        if of_type(container, dict):
             place = item_key(container, key)
             if place is not None:
                 present = stack[-1] != bool(arg)
