@@ -283,14 +283,43 @@ def _flush() -> None:
             stream.flush()
 
 
+class _Named(io.BytesIO):
+    """The bytes behind a captured stream, named as CPython names its standard streams."""
+
+    def __init__(self, name: str, initial: bytes = b"") -> None:
+        super().__init__(initial)
+        self.name = name
+
+
+class CapturedStream(io.TextIOWrapper):
+    """A standard stream captured in memory, as the program would see one on a pipe: UTF-8,
+    named ``<stdout>``, not a terminal, with a ``buffer``; ``getvalue()`` is what was written
+    (``write_through``: nothing waits in the text layer)."""
+
+    def __init__(self, name: str, errors: str = "strict", initial: bytes = b"") -> None:
+        super().__init__(_Named(name, initial), encoding="utf-8", errors=errors, write_through=True)
+
+    def getvalue(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode("utf-8", "replace")  # type: ignore[attr-defined]
+
+
 @contextlib.contextmanager
-def captured_stdio(stdin: str | None) -> Iterator[tuple[io.StringIO, io.StringIO]]:
-    """Replace the host's standard streams for an in-process run."""
-    out, err = io.StringIO(), io.StringIO()
-    saved = sys.stdin, sys.stdout, sys.stderr
-    sys.stdin = io.StringIO(stdin or "")
-    sys.stdout, sys.stderr = out, err
+def captured_stdio(
+    stdin: str | None, out: CapturedStream | None = None
+) -> Iterator[tuple[CapturedStream, CapturedStream]]:
+    """Replace the host's standard streams (``sys.__stdout__`` and the others too, which a
+    program may compare them with) for an in-process run; ``out`` may be given to be the
+    standard output."""
+    out = out if out is not None else CapturedStream("<stdout>")
+    err = CapturedStream("<stderr>", errors="backslashreplace")
+    streams = (CapturedStream("<stdin>", initial=(stdin or "").encode("utf-8")), out, err)
+    names = ("stdin", "stdout", "stderr", "__stdin__", "__stdout__", "__stderr__")
+    saved = [getattr(sys, name) for name in names]
+    for name, stream in zip(names, streams * 2, strict=True):
+        setattr(sys, name, stream)
     try:
         yield out, err
     finally:
-        sys.stdin, sys.stdout, sys.stderr = saved
+        for name, stream in zip(names, saved, strict=True):
+            setattr(sys, name, stream)

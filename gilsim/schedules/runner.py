@@ -7,15 +7,13 @@ same in this process, on a ``concurrent.futures`` process pool or on a cluster's
 
 from __future__ import annotations
 
-import io
 import random
-import sys
 
 import attrs
 
 from gilsim.config import Config
 from gilsim.interpreter import state
-from gilsim.program import captured_stdio, run_main
+from gilsim.program import CapturedStream, captured_stdio, run_main
 from gilsim.runtime.deadlock import thread_name
 from gilsim.schedules import dpor
 from gilsim.schedules.schedule import ChoicePoint, Decide, Schedule, ScheduleChooser
@@ -67,9 +65,12 @@ class RunRecord:
     threads: tuple[str, ...] = ()
 
 
-class _Output(io.StringIO):
+class _Output(CapturedStream):
     """The program's stdout, noting each write as a write of ``("stdout",)`` by the segment
     that made it: output is an access like any other, since its order is the outcome."""
+
+    def __init__(self) -> None:
+        super().__init__("<stdout>")
 
     def write(self, text: str) -> int:
         ts = state.current
@@ -86,14 +87,8 @@ STDOUT = ("stdout",)
 def run_job(job: Job) -> RunRecord:
     """Run ``job`` and say what happened."""
     chooser = ScheduleChooser(job.schedule, _decider(job.strategy), segments=job.reduce)
-    with captured_stdio(None) as (_, err):
-        out = _Output()
-        saved = sys.stdout
-        sys.stdout = out
-        try:
-            outcome = run_main(job.source, job.filename, list(job.argv), job.config, chooser)
-        finally:
-            sys.stdout = saved
+    with captured_stdio(None, _Output()) as (out, err):
+        outcome = run_main(job.source, job.filename, list(job.argv), job.config, chooser)
     stderr = err.getvalue()
     if outcome.gilsim_error is not None:
         stderr += f"gilsim: {outcome.gilsim_error}\n"
