@@ -152,6 +152,17 @@ PROGRAMS = discover_programs()
 MODES = {"blocks": {}, "instructions": {"GILSIM_BLOCKS": "0"}}
 
 
+def _fail_on_timeout(prog: Path, exc: subprocess.TimeoutExpired) -> None:
+    partial_out = _decode(exc.stdout or b"")[-2000:]
+    partial_err = _decode(exc.stderr or b"")[-2000:]
+    pytest.fail(
+        f"gilsim timed out after {GILSIM_TIMEOUT}s on {prog.name}\n"
+        f"--- partial stdout (tail) ---\n{partial_out}\n"
+        f"--- partial stderr (tail) ---\n{partial_err}",
+        pytrace=False,
+    )
+
+
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("prog", PROGRAMS, ids=[p.stem for p in PROGRAMS])
 def test_program_matches_cpython(prog: Path, mode: str) -> None:
@@ -159,14 +170,58 @@ def test_program_matches_cpython(prog: Path, mode: str) -> None:
     try:
         actual = run(command_gilsim(prog), prog, GILSIM_TIMEOUT, MODES[mode])
     except subprocess.TimeoutExpired as exc:
-        partial_out = _decode(exc.stdout or b"")[-2000:]
-        partial_err = _decode(exc.stderr or b"")[-2000:]
-        pytest.fail(
-            f"gilsim timed out after {GILSIM_TIMEOUT}s on {prog.name}\n"
-            f"--- partial stdout (tail) ---\n{partial_out}\n"
-            f"--- partial stderr (tail) ---\n{partial_err}",
-            pytrace=False,
-        )
+        _fail_on_timeout(prog, exc)
+    if actual != expected:
+        pytest.fail(describe_mismatch(prog, expected, actual), pytrace=False)
+
+
+# Race recording and schedule exploration run the program's own code through wrapped
+# handlers (``gilsim.races.recording``, ``gilsim.races.containers``): the program must not
+# notice.  Recorded, it prints what CPython prints, the race report after its stderr;
+# explored, its default schedule's outcome is CPython's.
+RECORDED = [p for p in PROGRAMS if not p.with_suffix(".stdin").exists()]
+
+
+@pytest.mark.parametrize("prog", RECORDED, ids=[p.stem for p in RECORDED])
+def test_program_recorded_for_races_matches_cpython(prog: Path) -> None:
+    expected = run_cpython(prog.name)
+    command = [sys.executable, "-m", "gilsim", "run", "--races", prog.name, *program_args(prog)]
+    try:
+        actual = run(command, prog, GILSIM_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        _fail_on_timeout(prog, exc)
+    report = actual.stderr.rfind(b"gilsim: races: ")
+    if report < 0:  # nothing ran (a syntax error): nothing to report
+        assert b"SyntaxError" in expected.stderr, _decode(actual.stderr)[-2000:]
+        report = len(actual.stderr)
+    program_part = RunResult(actual.stdout, actual.stderr[:report], actual.returncode)
+    if program_part != expected:
+        pytest.fail(describe_mismatch(prog, expected, program_part), pytrace=False)
+
+
+@pytest.mark.parametrize("prog", RECORDED, ids=[p.stem for p in RECORDED])
+def test_program_explored_matches_cpython(prog: Path, tmp_path: Path) -> None:
+    import json
+
+    expected = run_cpython(prog.name)
+    found = tmp_path / "found.json"
+    command = [
+        sys.executable, "-m", "gilsim", "explore", "--schedules", "1", "--json", str(found),
+        prog.name, *program_args(prog),
+    ]  # fmt: skip
+    try:
+        explored = run(command, prog, GILSIM_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        _fail_on_timeout(prog, exc)
+    if not found.exists():  # a syntax error: printed as Python prints it, nothing explored
+        assert (explored.returncode, explored.stderr) == (1, expected.stderr)
+        assert b"SyntaxError" in expected.stderr
+        return
+    assert explored.returncode in (0, 1), _decode(explored.stderr)[-2000:]
+    (outcome,) = json.loads(found.read_text())["outcomes"]
+    actual = RunResult(
+        outcome["stdout"].encode(), outcome["stderr"].encode(), outcome["exit_status"]
+    )
     if actual != expected:
         pytest.fail(describe_mismatch(prog, expected, actual), pytrace=False)
 
