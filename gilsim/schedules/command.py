@@ -122,7 +122,8 @@ def report(found: Exploration, script: str, argv: list[str], config: Config) -> 
     if found.strategy == "exhaustive" and not found.complete:
         lines.append(
             "The search stopped at its limit (--schedules) before trying every schedule: "
-            "other outcomes may exist."
+            "other outcomes may exist.  Raise --schedules, lower --bound, or sample a large "
+            "program's schedules with --strategy pct."
         )
     for number, outcome in enumerate(found.outcomes, 1):
         lines.append("")
