@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         "explore",
         help="run a program under many schedules and report every distinct outcome",
     )
-    _add_running_options(explore_)
+    _add_running_options(explore_, one_run=False)
     explore_command.add_arguments(explore_)
     explore_.add_argument("script", metavar="SCRIPT", help="the program to explore")
     explore_.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="its arguments")
@@ -62,7 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_running_options(parser: argparse.ArgumentParser) -> None:
+def _add_running_options(parser: argparse.ArgumentParser, one_run: bool = True) -> None:
+    """The options of every command that runs a program.  ``gilsim explore`` makes many
+    runs: it takes ``--schedule`` and ``--trace`` only to refuse them with a reason, and
+    does not list them."""
     parser.add_argument(
         "--machine",
         default="vm2",
@@ -90,11 +93,19 @@ def _add_running_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--schedule",
         metavar="SCHEDULE",
-        help="replay a schedule that `gilsim explore` printed (e.g. 12:T1,40:T0)",
+        help="replay a schedule that `gilsim explore` printed (e.g. 12:T1,40:T0)"
+        if one_run
+        else argparse.SUPPRESS,
     )
-    parser.add_argument("--json", metavar="FILE", help="write a JSON summary of the run")
     parser.add_argument(
-        "--trace", metavar="FILE", help="write every scheduling event as JSON lines"
+        "--json",
+        metavar="FILE",
+        help="write a JSON summary of the run" if one_run else "write what was found as JSON",
+    )
+    parser.add_argument(
+        "--trace",
+        metavar="FILE",
+        help="write every scheduling event as JSON lines" if one_run else argparse.SUPPRESS,
     )
 
 

@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-reduction",
         action="store_true",
-        help="try every check point, also where a preemption cannot change anything",
+        help="try every choice, also where partial-order reduction shows it cannot change anything",
     )
 
 
