@@ -81,6 +81,10 @@ def _callee_names(code: types.CodeType, instructions: list[dis.Instruction]) -> 
         depth = depth_at.get(ins.offset)
         if depth is None:
             continue
+        # What lay at or above this depth has been popped: a slot now holds what the last
+        # push put there, or nothing known (the NULL of ``LOAD_GLOBAL NULL + f``).
+        for stale in [position for position in pushed_by if position >= depth]:
+            del pushed_by[stale]
         if ins.opname == "PRECALL" and ins.arg is not None:
             # The stack is [method, self, args...] or [NULL, callable, args...]; the CALL
             # that follows (after PRECALL has taken the arguments) makes the call.
