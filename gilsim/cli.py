@@ -227,16 +227,13 @@ def _write_json(path: str, script: str, outcome: Any, wall_s: float) -> None:
 
 def _dis(args: argparse.Namespace) -> int:
     from gilsim.disassemble import disassemble
+    from gilsim.program import compile_main
 
     source = _read_script(args.script)
     if source is None:
         return 2
-    try:
-        code = compile(source, args.script, "exec")
-    except SyntaxError as exc:
-        import traceback
-
-        sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
+    code = compile_main(source, args.script)
+    if code is None:
         return 1
     sys.stdout.write(disassemble(code))
     return 0

@@ -140,6 +140,18 @@ def program_world(
                 del sys.modules[name]
 
 
+def compile_main(source: str | bytes, filename: str) -> types.CodeType | None:
+    """The code of a main module; or None, having printed its syntax error to stderr as
+    Python prints it."""
+    try:
+        return compile(source, filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        import traceback
+
+        sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
+        return None
+
+
 def run_main(
     source: str | bytes, filename: str, argv: list[str], config: Config, chooser: Any = None
 ) -> Outcome:
@@ -150,12 +162,8 @@ def run_main(
         # Since 3.9 the main script's ``__file__`` and code filename are absolute
         # (bpo-20443); ``sys.argv[0]`` stays as given.
         filename = os.path.abspath(filename)
-    try:
-        code = compile(source, filename, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as exc:
-        import traceback
-
-        sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
+    code = compile_main(source, filename)
+    if code is None:
         return Outcome(1, 0, 0)
     interp = new_interpreter(config, chooser)
     if interp.recorder is not None:

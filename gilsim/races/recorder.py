@@ -167,9 +167,7 @@ class Recorder:
     def whole(self, container: Any, mode: str) -> None:
         """The running thread read (``"R"``) or wrote (``"W"``) all of ``container`` in a
         native operation."""
-        owner = self.places.owners.get(id(container))
-        if owner is None or not owner.holds(container):
-            owner = self.places.owner(container, "item")
+        owner = self.places.owner(container, "item")
         self.note(state.current.os_thread.ident, ("whole", owner.label), mode)  # type: ignore[union-attr]
 
     # -- what the detector asks of the watcher ------------------------------------------------

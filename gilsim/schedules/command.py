@@ -7,12 +7,12 @@ import json
 import os
 import shlex
 import sys
-import traceback
 from typing import Any
 
 from gilsim.config import Config
 from gilsim.errors import ConfigurationError
 from gilsim.gil.watch import Where, switch_phrase
+from gilsim.program import compile_main
 from gilsim.schedules.search import STRATEGIES, ChoiceInfo, Exploration, Outcome, explore
 
 
@@ -61,12 +61,8 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
         )
     if config.schedule is not None:
         raise ConfigurationError("--schedule replays one run: use it with `gilsim run`")
-    try:
-        compile(source, os.path.abspath(args.script), "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as exc:
-        # As ``gilsim run`` and Python print it: no schedule can change a syntax error.
-        sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
-        return 1
+    if compile_main(source, os.path.abspath(args.script)) is None:
+        return 1  # no schedule can change a syntax error
     progress, close = _progress_bar()
     try:
         found = explore(
