@@ -32,7 +32,7 @@ from gilsim.interpreter.opcodes import shared_table
 from gilsim.interpreter.tracebacks import format_exception, write_unraisable
 from gilsim.machine import Machine
 from gilsim.runtime.atexitmodule import make_atexit, run_exit_handlers
-from gilsim.runtime.deadlock import deadlock_report
+from gilsim.runtime.deadlock import deadlock_report, thread_name
 from gilsim.runtime.fileio import io_builtins
 from gilsim.runtime.osmodule import make_os
 from gilsim.runtime.socketmodule import make_socket
@@ -199,11 +199,25 @@ def run_main(
             outcome["status"] = exc.exit_status
         finally:
             interp.machine.settle()  # account every thread's time up to the end
+            _record_names(interp)
             interp.machine.kill_all()
         _flush()
         tracebacks.forget_all()
     virtual_ns = max(interp.clock_ns, interp.machine.engine.now_ns)
     return Outcome(outcome["status"], interp.instructions, virtual_ns, error, interp)
+
+
+def _record_names(interp: state.InterpreterState) -> None:
+    """End the trace with every thread's name (``threading`` names a thread only once it
+    runs, so the names are known for certain only now) and the end of the run."""
+    engine = interp.machine.engine
+    if engine.trace is None:
+        return
+    for thread in interp.machine.threads:
+        engine.record("thread_name", thread=thread.ident, name=thread_name(interp, thread))
+    engine.record(
+        "run_end", cores=interp.machine.spec.cores, switch_interval_us=interp.gil.interval_us
+    )
 
 
 def _finalize(ts: state.ThreadState) -> None:

@@ -35,7 +35,7 @@ from __future__ import annotations
 from typing import Any
 
 from gilsim.errors import InternalError
-from gilsim.gil.watch import Watcher
+from gilsim.gil.watch import Watcher, position_fields
 from gilsim.machine import Machine, OSThread, Wait
 
 WAKE_POLICIES = ("random", "fifo", "lifo")
@@ -105,7 +105,10 @@ class GIL:
         if switched:
             self.last_holder = thread
             self.switch_number += 1
-        self.machine.engine.record("gil_take", thread=thread.ident, switch=switched)
+        if self.machine.engine.trace is not None:
+            self.machine.engine.record(
+                "gil_take", thread=thread.ident, switch=switched, **position_fields(thread)
+            )
         # FORCE_SWITCHING: the thread that dropped on request may go on.
         if self.switch_waiter is not None:
             waiter, self.switch_waiter = self.switch_waiter, None
@@ -130,7 +133,8 @@ class GIL:
             self.forced += 1
         else:
             self.voluntary += 1
-        self.machine.engine.record("gil_drop", thread=thread.ident, forced=forced)
+        if machine.engine.trace is not None:
+            machine.engine.record("gil_drop", thread=thread.ident, forced=forced, **position_fields(thread))
         if self.watcher is not None:
             self.watcher.released(thread, forced)
         self._signal_one(thread)
@@ -210,4 +214,7 @@ class GIL:
     def set_switch_interval(self, interval_us: int) -> None:
         """``_PyEval_SetSwitchInterval``: waits already armed keep their interval."""
         self.interval_us = interval_us
-        self.machine.engine.record("switch_interval", interval_us=interval_us)
+        caller = self.machine.current
+        at_ns = caller.clock.clock_ns if caller is not None else self.machine.now_ns()
+        self.machine.engine.record_at(at_ns, "switch_interval", interval_us=interval_us)
+

@@ -181,3 +181,17 @@ def where_of(thread: OSThread) -> Where | None:
     index = max(frame.pc - 1, 0)
     opname = code.opnames[index] if index < len(code.opnames) else "?"
     return Where(code.code.co_filename, frame.lineno, opname, code.code.co_name)
+
+
+def position_fields(thread: OSThread) -> dict[str, Any]:
+    """Where ``thread`` is, as trace fields: ``file``, ``line``, ``opname`` and ``function``
+    of the instruction it last ran (all None before its first frame and after its last)."""
+    where = where_of(thread)
+    if where is None:
+        return {"file": None, "line": None, "opname": None, "function": None}
+    return {
+        "file": where.filename,
+        "line": where.lineno,
+        "opname": where.opname,
+        "function": where.function,
+    }

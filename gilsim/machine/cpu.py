@@ -261,6 +261,10 @@ class Machine:
         """Wake a blocked thread (it was signalled); False if it was not blocked."""
         if thread.state != BLOCKED:
             return False
+        if self.current is not None:
+            # Woken by the running thread (a lock release), whose clock is ahead of the
+            # queue's: the wake-up happens at the waker's time, not at the queue's.
+            self.engine.advance(self.current.clock.clock_ns)
         if thread.timer is not None:
             thread.timer.cancel()
             thread.timer = None

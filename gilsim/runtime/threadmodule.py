@@ -18,6 +18,7 @@ import weakref
 from typing import Any
 
 from gilsim.errors import GilsimError
+from gilsim.gil.watch import position_fields
 from gilsim.interpreter import importer, state
 from gilsim.interpreter.tracebacks import format_exception, write_unraisable
 from gilsim.machine import OSThread, Wait
@@ -134,8 +135,10 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
         self._locked = True
         ts = state.current
         self._owner = ts.os_thread if ts is not None else None
-        if ts is not None and ts.interp.recorder is not None:
-            ts.interp.recorder.acquired(self, ts.os_thread.ident)  # happens-before
+        if ts is not None:
+            if ts.interp.recorder is not None:
+                ts.interp.recorder.acquired(self, ts.os_thread.ident)  # happens-before
+            self._trace("lock_acquire", ts.os_thread)
 
     def _wait(self, thread: OSThread, timeout_ns: int | None) -> bool:
         """``PyThread_acquire_lock_timed`` without the GIL: wait in the OS lock."""
@@ -155,14 +158,34 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
         recorder = thread.payload.interp.recorder
         if recorder is not None:
             recorder.acquired(self, thread.ident)  # happens-before
+        self._trace("lock_acquire", thread)
         return True
+
+    def _trace(self, event: str, thread: OSThread) -> None:
+        """Record ``lock_acquire`` or ``lock_release`` in the trace, if one is kept: the
+        schedule graph joins a release to the next acquire of the same lock."""
+        engine = _machine_of(thread).engine
+        if engine.trace is not None:
+            ended = self._sentinel_of
+            engine.record_at(
+                thread.clock.clock_ns,
+                event,
+                thread=thread.ident,
+                lock=self._serial,
+                name=self._name,
+                library=self._library_global,
+                sentinel_of=ended.ident if ended is not None else None,
+                **position_fields(thread),
+            )
 
     def release(self) -> None:
         if not self._locked:
             raise RuntimeError("release unlocked lock")
         ts = state.current
-        if ts is not None and ts.interp.recorder is not None:
-            ts.interp.recorder.released(self, ts.os_thread.ident)  # happens-before
+        if ts is not None:
+            if ts.interp.recorder is not None:
+                ts.interp.recorder.released(self, ts.os_thread.ident)  # happens-before
+            self._trace("lock_release", ts.os_thread)
         self._locked = False
         self._owner = None
         if self._waiters:
@@ -393,6 +416,15 @@ def make_thread_module(interp: state.InterpreterState) -> ShadowModule:
         ts, thread = new_thread(interp, None)
         if interp.recorder is not None:
             interp.recorder.started(_running().ident, thread.ident)  # happens-before
+        if interp.machine.engine.trace is not None:
+            parent = _running()
+            interp.machine.engine.record_at(
+                interp.clock_ns,
+                "thread_start",
+                thread=parent.ident,
+                child=thread.ident,
+                **position_fields(parent),
+            )
         # ``threading`` starts ``Thread._bootstrap``: its owner knows the thread's name.
         thread.owner = getattr(function, "__self__", None)
         threads["count"] += 1

@@ -38,6 +38,9 @@ trace rules are checked event by event by ``gilsim.testing.tracecheck.TraceCheck
 * **thread states**: each thread is in one state at a time and moves only along the edges
   of :data:`TRANSITIONS`; a blocked or waking thread says what it waits for and no other
   does (``gilsim/machine/cpu.py``: a woken thread runs only after the wake-up latency).
+* **locks**: a lock is acquired only while free and released by a running thread; a thread
+  is started once, by a running thread (``Modules/_threadmodule.c``: a ``_thread.lock`` is
+  a binary semaphore).
 * **cores**: a core runs at most one thread, a running thread is on exactly one core in
   ``range(cores)`` (``gilsim/machine/cpu.py``).
 * **work conserving**: at the end of every instant, a runnable thread means every core is

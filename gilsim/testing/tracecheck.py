@@ -92,6 +92,7 @@ class TraceChecker:
         # (``NEVER_HELD``, ``HOLDS``, ``IN_CALL``, ``FORCED``), and its GIL events since.
         self.gil_status: dict[int, str] = {}
         self.gil_log: dict[int, list[tuple[int, str]]] = collections.defaultdict(list)
+        self.lock_holder: dict[int, int] = {}  # lock serial -> the thread that acquired it
         # Per thread: its present condition-variable wait for the GIL (start, switches then,
         # interval then), and its last one, ended (the same, and when it woke).
         self.gil_wait: dict[int, tuple[int, int, int | None]] = {}
@@ -241,6 +242,33 @@ class TraceChecker:
 
     def on_switch_interval(self, event: Mapping[str, Any]) -> None:
         self.interval_ns = event["interval_us"] * 1000
+
+    def on_lock_acquire(self, event: Mapping[str, Any]) -> None:
+        self.must_run(event["thread"], f"acquires lock {event['lock']}")
+        holder = self.lock_holder.get(event["lock"])
+        if holder is not None:
+            self.fail(
+                "locks",
+                f"{self.name(event['thread'])} acquires lock {event['lock']}, which "
+                f"{self.name(holder)} holds",
+            )
+        self.lock_holder[event["lock"]] = event["thread"]
+
+    def on_lock_release(self, event: Mapping[str, Any]) -> None:
+        self.must_run(event["thread"], f"releases lock {event['lock']}")
+        self.lock_holder.pop(event["lock"], None)
+
+    def on_thread_start(self, event: Mapping[str, Any]) -> None:
+        self.must_run(event["thread"], "starts a thread")
+        if event["child"] in self.state:
+            self.fail("thread states", f"{self.name(event['child'])} is started twice")
+
+    def on_thread_name(self, event: Mapping[str, Any]) -> None:
+        pass  # names come after the run, for the reader
+
+    def on_run_end(self, event: Mapping[str, Any]) -> None:
+        if event["cores"] != self.cores:
+            self.fail("cores", f"the run ends on {event['cores']} cores, not {self.cores}")
 
     # -- helpers --------------------------------------------------------------------------
 
