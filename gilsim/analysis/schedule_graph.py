@@ -139,7 +139,7 @@ class _Builder:
 
     def feed(self, event: Mapping[str, Any]) -> None:
         kind, time_ns = event["event"], event["time_ns"]
-        thread = event.get("thread")
+        thread: Any = event.get("thread")
         at = Position.of(event)
         if kind == "thread_state":
             self.on_state(thread, time_ns, event)
@@ -153,8 +153,8 @@ class _Builder:
             self.dropped = None
         elif kind == "gil_drop":
             self.holds[thread] = False
-            segment = self.close(thread, time_ns, at)
-            self.dropped = (thread, segment) if segment is not None else None
+            ended = self.close(thread, time_ns, at)
+            self.dropped = (thread, ended) if ended is not None else None
             self.cause = "drop request" if event["forced"] else None
         elif kind in SYNC_EVENTS:
             self.on_sync(thread, kind, time_ns, at, event)

@@ -200,7 +200,7 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
         time_ns = event["time_ns"]
         end_ns = max(end_ns, time_ns)
         kind = event["event"]
-        ident = event.get("thread")
+        ident: Any = event.get("thread")
         if kind == "thread_state":
             if ident not in state:
                 order.append(ident)
