@@ -6,10 +6,12 @@ from __future__ import annotations
 import concurrent.futures
 import os
 import sys
+import warnings
 from typing import Any
 
 import attrs
 
+from gilsim.analysis import Timeline, schedule_graph, timeline_of
 from gilsim.config import Config
 from gilsim.errors import ConfigurationError
 from gilsim.program import captured_stdio, run_main
@@ -41,6 +43,67 @@ class RunResult:
     summary: dict[str, Any] = attrs.field(factory=dict, repr=False)
     trace: list[dict[str, Any]] | None = attrs.field(default=None, repr=False)
     races: list[Any] | None = attrs.field(default=None, repr=False)
+    name: str = attrs.field(default="", repr=False)
+
+    # -- what the trace shows (runs with ``trace=True``) -------------------------------
+
+    def _recorded(self) -> list[dict[str, Any]]:
+        if self.trace is None:
+            raise ConfigurationError(
+                "this run kept no trace: run it with trace=True to draw or analyse it"
+            )
+        return self.trace
+
+    def timeline(self) -> Timeline:
+        """The run's lanes: each thread's states, each core's and the GIL's occupants,
+        the hand-offs (``gilsim.analysis.timeline``)."""
+        return timeline_of(self._recorded())
+
+    def schedule_graph(self) -> Any:
+        """The schedule graph, a ``networkx.MultiDiGraph`` (``gilsim.analysis.schedule_graph``
+        documents its nodes and edges); with race edges when the run recorded races."""
+        return schedule_graph(self._recorded(), self.races or ())
+
+    def picture(self, kind: str = "timeline", window: str | None = None, race: int = 1) -> Any:
+        """A Graphviz picture of the run (``kind``: timeline, graph or race; ``window``:
+        ``"10ms:60ms"``; ``race``: which race report, from 1)."""
+        from gilsim.render import picture
+        from gilsim.render.command import parse_window
+
+        trace = self._recorded()
+        span = parse_window(window, trace[-1]["time_ns"] if trace else 0)
+        return picture(
+            trace,
+            kind=kind,
+            window=span,
+            races=self.races or [],
+            race=race - 1,
+            title=self.name,
+        )
+
+    def render(self, path: str, kind: str = "timeline", window: str | None = None) -> str:
+        """Write the picture to ``path`` (``.svg``, ``.png``, ``.dot``); returns the path
+        written, which is a ``.dot`` file when Graphviz is missing (with a warning)."""
+        from gilsim.render import write_picture
+
+        written = write_picture(self.picture(kind, window), path)
+        if written.note is not None:
+            warnings.warn(written.note, stacklevel=2)
+        return written.path
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter shows a result as its timeline (None, the plain repr, without a trace or
+        without Graphviz)."""
+        if self.trace is None:
+            return None
+        import graphviz
+
+        from gilsim.render import render_bytes
+
+        try:
+            return render_bytes(self.picture(), "svg").decode("utf-8")
+        except graphviz.ExecutableNotFound:
+            return None
 
 
 def run(
@@ -97,6 +160,7 @@ def run(
         summary,
         interp.machine.engine.trace if interp is not None else None,
         races,
+        os.path.basename(filename),
     )
 
 

@@ -21,6 +21,7 @@ from gilsim.config import Config
 from gilsim.errors import GilsimError
 from gilsim.gil import WAKE_POLICIES
 from gilsim.machine import PRESETS
+from gilsim.render import command as render_command
 from gilsim.schedules import command as explore_command
 from gilsim.schedules import schedule
 from gilsim.trace import SUMMARY_FORMAT, run_summary, write_trace
@@ -55,6 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     races.set_defaults(races=True)
     races.add_argument("script", metavar="SCRIPT", help="the program to run")
     races.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="its arguments")
+    render = commands.add_parser(
+        "render",
+        help="run a program and draw its timeline, schedule graph or a race (.svg, .png, .dot)",
+    )
+    _add_running_options(render)
+    render_command.add_arguments(render)
+    render.add_argument("script", metavar="SCRIPT", help="the program to run")
+    render.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="its arguments")
     dis_ = commands.add_parser(
         "dis", help="show a program's bytecode with the places where threads can switch"
     )
@@ -107,6 +116,13 @@ def _add_running_options(parser: argparse.ArgumentParser, one_run: bool = True) 
         metavar="FILE",
         help="write every scheduling event as JSON lines" if one_run else argparse.SUPPRESS,
     )
+    parser.add_argument(
+        "--perfetto",
+        metavar="FILE",
+        help="write a Chrome / Perfetto trace (open it in ui.perfetto.dev)"
+        if one_run
+        else argparse.SUPPRESS,
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
@@ -114,12 +130,12 @@ def config_from_args(args: argparse.Namespace) -> Config:
         machine=args.machine,
         cores=args.cores,
         wake_policy=args.wake_policy,
-        trace=bool(args.trace),
+        trace=bool(args.trace or args.perfetto or args.command == "render"),
         switch_interval_ns=args.switch_interval,
         seed=args.seed,
         max_time_ns=args.max_time,
         max_instructions=args.max_instructions,
-        races=getattr(args, "races", False),
+        races=getattr(args, "races", False) or getattr(args, "kind", None) == "race",
         schedule=args.schedule,
     )
 
@@ -127,7 +143,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command in ("run", "races"):
+        if args.command in ("run", "races", "render"):
             return _run(args)
         if args.command == "dis":
             return _dis(args)
@@ -173,8 +189,18 @@ def _run(args: argparse.Namespace) -> int:
         _report_races(outcome.interp.recorder)
     if args.json:
         _write_json(args.json, args.script, outcome, wall_s)
-    if args.trace and outcome.interp is not None:
-        write_trace(args.trace, outcome.interp.machine.engine.trace or [])
+    interp = outcome.interp
+    trace = interp.machine.engine.trace if interp is not None else None
+    if args.trace and trace is not None:
+        write_trace(args.trace, trace)
+    if args.perfetto and trace is not None:
+        from gilsim.render.perfetto import write_perfetto
+
+        write_perfetto(args.perfetto, trace, process_name=f"python {args.script}")
+    if args.command == "render" and trace is not None:
+        drawn = render_command.draw(args, trace, interp.recorder if interp is not None else None)
+        if drawn != 0:
+            return drawn
     if outcome.exit_status == SIGINT_STATUS:
         # CPython ends by SIGINT after an uncaught KeyboardInterrupt (``_Py_HandleSystemExit``
         # / ``exit_sigint`` in ``Modules/main.c``), so the caller sees the same status.

@@ -134,7 +134,9 @@ class GIL:
         else:
             self.voluntary += 1
         if machine.engine.trace is not None:
-            machine.engine.record("gil_drop", thread=thread.ident, forced=forced, **position_fields(thread))
+            machine.engine.record(
+                "gil_drop", thread=thread.ident, forced=forced, **position_fields(thread)
+            )
         if self.watcher is not None:
             self.watcher.released(thread, forced)
         self._signal_one(thread)
@@ -217,4 +219,3 @@ class GIL:
         caller = self.machine.current
         at_ns = caller.clock.clock_ns if caller is not None else self.machine.now_ns()
         self.machine.engine.record_at(at_ns, "switch_interval", interval_us=interval_us)
-

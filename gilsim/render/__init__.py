@@ -8,17 +8,20 @@ Chrome / Perfetto trace format (``perfetto``).  Only this package imports ``grap
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import graphviz
 
-from gilsim.analysis import timeline_of
+from gilsim.analysis import Timeline, schedule_graph, timeline_of
 from gilsim.errors import ConfigurationError
+from gilsim.render.graph import graph_picture
 from gilsim.render.output import Written, render_bytes, write_picture
+from gilsim.render.race import race_picture
 from gilsim.render.timeline import Window, timeline_picture
+from gilsim.units import format_ns
 
-KINDS = ("timeline",)
+KINDS = ("timeline", "graph", "race")
 
 
 def picture(
@@ -26,14 +29,34 @@ def picture(
     *,
     kind: str = "timeline",
     window: Window | None = None,
-    races: Iterable[Any] = (),
+    races: Sequence[Any] = (),
+    race: int = 0,
     title: str = "",
 ) -> graphviz.Graph | graphviz.Digraph:
-    """The picture of a recorded run (``trace``: its events; ``races``: its race reports,
-    for ``kind="race"``)."""
+    """The picture of a recorded run: ``trace`` is its events (``trace=True``), ``races``
+    its race reports (``races=True``): race edges in the graph, and ``race`` is the index
+    of the report a ``kind="race"`` picture draws.  ``title`` heads it, followed by the
+    run's machine and length."""
+    timeline = timeline_of(trace)
+    heading = _heading(title, timeline)
     if kind == "timeline":
-        return timeline_picture(timeline_of(trace), window=window, title=title)
+        return timeline_picture(timeline, window=window, title=heading)
+    if kind == "graph":
+        return graph_picture(schedule_graph(trace, races), window=window, title=heading)
+    if kind == "race":
+        if not 0 <= race < len(races):
+            raise ConfigurationError(f"no race report number {race + 1} to draw")
+        return race_picture(races[race], timeline, title=heading)
     raise ConfigurationError(f"no picture of kind {kind!r} (kinds: {', '.join(KINDS)})")
+
+
+def _heading(title: str, timeline: Timeline) -> str:
+    interval = timeline.switch_interval_us
+    facts = [f"{timeline.cores} core{'s' if timeline.cores != 1 else ''}"]
+    if interval is not None:
+        facts.append(f"switch interval {format_ns(interval * 1000)}")
+    facts.append(f"{format_ns(timeline.end_ns)} simulated")
+    return f"{title}: {', '.join(facts)}" if title else ", ".join(facts)
 
 
 __all__ = ["KINDS", "Window", "Written", "picture", "render_bytes", "write_picture"]

@@ -59,6 +59,11 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
             "--trace records one run; replay a schedule with "
             "`gilsim run --schedule SCHEDULE --trace FILE SCRIPT`"
         )
+    if args.perfetto:
+        raise ConfigurationError(
+            "--perfetto records one run; replay a schedule with "
+            "`gilsim run --schedule SCHEDULE --perfetto FILE SCRIPT`"
+        )
     if config.schedule is not None:
         raise ConfigurationError("--schedule replays one run: use it with `gilsim run`")
     if compile_main(source, os.path.abspath(args.script)) is None:

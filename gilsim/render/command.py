@@ -1,0 +1,101 @@
+"""``gilsim render SCRIPT [ARGS...] -o FILE [--kind timeline|graph|race]``: run a program
+as ``gilsim run`` does (its output and exit status pass through), then draw the run."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from gilsim.errors import ConfigurationError
+from gilsim.render import KINDS, picture, write_picture
+from gilsim.render.timeline import Window
+from gilsim.units import format_ns, parse_duration_ns
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the picture to write: .svg, .png or .dot (DOT source, drawn anywhere)",
+    )
+    parser.add_argument(
+        "--kind",
+        default="timeline",
+        choices=KINDS,
+        help="timeline (lanes for the GIL, threads and cores; the default), graph (the "
+        "schedule graph) or race (the events that explain one race)",
+    )
+    parser.add_argument(
+        "--window",
+        metavar="START:END",
+        help="show only this span of virtual time, e.g. 10ms:60ms, 20ms: or :5ms",
+    )
+    parser.add_argument(
+        "--race",
+        type=int,
+        default=1,
+        metavar="N",
+        help="with --kind race: which race report to draw, in the order they are told (default 1)",
+    )
+
+
+def parse_window(text: str | None, end_ns: int) -> Window | None:
+    """``START:END`` (either may be left out) as a Window over a run that lasted
+    ``end_ns``; a ConfigurationError naming what is wrong."""
+    if text is None:
+        return None
+    if ":" not in text:
+        raise ConfigurationError(f"--window {text!r}: give START:END, e.g. 10ms:60ms")
+    first, _, last = text.partition(":")
+    start = parse_duration_ns(first) if first.strip() else 0
+    end = parse_duration_ns(last) if last.strip() else end_ns
+    if end <= start:
+        raise ConfigurationError(f"--window {text!r}: its end is not after its start")
+    if start >= end_ns:
+        raise ConfigurationError(
+            f"--window {text!r} starts after the run ended (it lasted {format_ns(end_ns)})"
+        )
+    return Window(start, min(end, end_ns))
+
+
+def draw(args: argparse.Namespace, trace: Sequence[Mapping[str, Any]], recorder: Any) -> int:
+    """Draw the recorded run as ``args`` ask; 0 if drawn, else a message and 1."""
+    end_ns = trace[-1]["time_ns"] if trace else 0
+    window = parse_window(args.window, end_ns)
+    races: list[Any] = []
+    if args.kind == "race":
+        from gilsim.races import race_reports
+
+        races = race_reports(recorder) if recorder is not None else []
+        if not races:
+            _say("render: no race found in this run, so there is no race to draw")
+            return 1
+        if not 1 <= args.race <= len(races):
+            _say(f"render: --race {args.race}: this run has races 1 to {len(races)}")
+            return 1
+    title = os.path.basename(args.script)
+    shown = picture(
+        trace,
+        kind=args.kind,
+        window=window,
+        races=races,
+        race=args.race - 1,
+        title=title,
+    )
+    written = write_picture(shown, args.output)
+    if written.note is not None:
+        _say(f"render: {written.note}")
+    else:
+        _say(f"render: wrote the {args.kind} to {written.path}")
+    return 0
+
+
+def _say(message: str) -> None:
+    sys.stdout.flush()
+    sys.__stderr__.write(f"gilsim: {message}\n")  # type: ignore[union-attr]
+    sys.__stderr__.flush()  # type: ignore[union-attr]
