@@ -18,17 +18,18 @@ run is laid out as:
   pass of the GIL from one thread to another, and instant events (``"i"``) for drop
   requests on the requester's track.
 
-Thread tracks are numbered (``tid``) from 1 across the whole file rather than by ident:
-Perfetto reads a tid as a 32-bit number and takes a tid met in two processes to be one
-thread that moved, so tids must be small and never shared between processes.
+Tracks are numbered (``tid``) from 1 across the whole file rather than by thread ident:
+Perfetto reads a tid as a 32-bit number, which an ident overflows, and tids are
+system-wide as on Linux (tid 1 of pid 1 is its main thread), so none is used in two
+processes.
 
 Slices are complete events (``"X"``) with ``ts`` and ``dur`` in microseconds.  A viewer
 turns them back into nanoseconds, and a track's slices must nest there exactly: one that
 starts a nanosecond before its neighbour ends is out of spec (Perfetto moves it to an
 overflow track).  So each value is the float whose product by 1000 is the right
-nanosecond whether the importer rounds it (Perfetto today) or truncates it (Perfetto
-before 2025): ``ns / 1000``, or the next float up in the few cases where that one's
-product falls just short.
+nanosecond whether the importer rounds it (Perfetto today) or truncates it (Perfetto's
+importer before its 2025 rewrite): ``ns / 1000``, or the next float up in the few cases
+(about 0.6 %) where that one's product falls just short.
 
 Flow events bind to the slice enclosing them on their track (the format's "binding
 point"), and Perfetto draws the arrow from the end of the start's slice to the beginning
@@ -80,11 +81,12 @@ _METADATA, _SLICE, _FLOW, _INSTANT, _COUNTER = range(5)
 
 @attrs.frozen
 class _Process:
-    """A simulated process as laid out: its ``pid``, ``name``, the ``tid`` of each of its
-    threads (by ident) and of its GIL track."""
+    """A simulated process as laid out: its ``pid``, ``name``, ``timeline`` (its threads
+    and its GIL), the ``tid`` of each of its threads (by ident) and of its GIL track."""
 
     pid: int
     name: str
+    timeline: Timeline
     threads: Mapping[int, int]
     gil_tid: int
 
@@ -94,6 +96,12 @@ class _Events:
     """The events of the file, each with the key that orders it."""
 
     keyed: list[tuple[int, int, int, dict[str, Any]]] = attrs.field(factory=list)
+    flows: int = 0
+
+    def flow_id(self) -> int:
+        """A new flow id, unique in the file."""
+        self.flows += 1
+        return self.flows
 
     def add(self, ts_ns: int, kind: int, event: dict[str, Any], dur_ns: int = 0) -> None:
         self.keyed.append((ts_ns, kind, -dur_ns, event))
@@ -114,7 +122,7 @@ def perfetto_trace(
     core_tids = _core_tids(timeline, processes)
     events = _Events()
     for index, process in enumerate(processes):
-        _process_events(events, process, index, timeline, positions)
+        _process_events(events, process, index, positions)
     _machine_events(events, timeline, processes, core_tids)
     return {
         "traceEvents": events.in_order(),
@@ -158,11 +166,12 @@ def micros(ns: int) -> float:
 
 def _processes(timeline: Timeline, process_name: str) -> list[_Process]:
     """The simulated processes of the run and their tracks' tids.  gilsim runs one process
-    (pid 1); when it simulates fork and spawn, this is where the trace's threads are split
-    between processes, each with its own pid, and everything else follows."""
+    (pid 1), so its timeline is the run's; when gilsim simulates fork and spawn, this is
+    where the trace is split between processes, each with its pid and the timeline of its
+    own events (each has its own GIL), tids numbered on from the last process's."""
     threads = {info.ident: 1 + number for number, info in enumerate(timeline.threads)}
     # tid 1 is pid 1's main thread, as on Linux, which Perfetto takes it to be.
-    return [_Process(1, process_name, threads, gil_tid=len(threads) + 1)]
+    return [_Process(1, process_name, timeline, threads, gil_tid=len(threads) + 1)]
 
 
 def _core_tids(timeline: Timeline, processes: Sequence[_Process]) -> list[int]:
@@ -175,10 +184,10 @@ def _process_events(
     events: _Events,
     process: _Process,
     index: int,
-    timeline: Timeline,
     positions: Mapping[tuple[int, int], Sequence[Position | None]],
 ) -> None:
     """A simulated process's names, thread and GIL tracks, flows, instants and counter."""
+    timeline = process.timeline
     pid, main_tid = process.pid, min(process.threads.values(), default=process.gil_tid)
     events.add(0, _METADATA, _metadata("process_name", pid, main_tid, process.name))
     events.add(0, _METADATA, _metadata("process_sort_index", pid, main_tid, index))
@@ -201,7 +210,7 @@ def _process_events(
         if interval.thread is not None:
             args |= _interval_args(interval, interval.thread, positions)
         _add_slice(events, pid, process.gil_tid, interval, holder, "gil", args)
-    _handoff_flows(events, process, timeline)
+    _handoff_flows(events, process)
     for request in timeline.drop_requests:
         if request.requester not in process.threads:
             continue
@@ -248,9 +257,10 @@ def _machine_events(
     _add_counter(events, pid, first_tid, "run queue", "length", queued)
 
 
-def _handoff_flows(events: _Events, process: _Process, timeline: Timeline) -> None:
-    """An arrow for each pass of the GIL between two threads of ``process``, from the
-    giver's slice that held it to the taker's that took it."""
+def _handoff_flows(events: _Events, process: _Process) -> None:
+    """An arrow for each pass of ``process``'s GIL from one of its threads to another,
+    from the giver's slice that held it to the taker's that took it."""
+    timeline = process.timeline
     slices = {ident: _drawn(timeline.thread_lanes[ident]) for ident in process.threads}
     starts = {ident: [i.start_ns for i in drawn] for ident, drawn in slices.items()}
 
@@ -259,7 +269,7 @@ def _handoff_flows(events: _Events, process: _Process, timeline: Timeline) -> No
         found = slices[ident][index] if index >= 0 else None
         return found if found is not None and time_ns < found.end_ns else None
 
-    for number, handoff in enumerate(timeline.handoffs, start=1):
+    for handoff in timeline.handoffs:
         giver, taker = handoff.giver, handoff.taker
         if giver not in process.threads or taker not in process.threads:
             continue
@@ -271,7 +281,7 @@ def _handoff_flows(events: _Events, process: _Process, timeline: Timeline) -> No
         end = _event(
             "f", handoff.cause, HANDOFF_CATEGORY, process.pid, tids[taker], handoff.time_ns
         )
-        begin["id"] = end["id"] = number
+        begin["id"] = end["id"] = events.flow_id()
         end["bp"] = "e"
         events.add(out_ns, _FLOW, begin)
         events.add(handoff.time_ns, _FLOW, end)
