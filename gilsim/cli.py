@@ -173,6 +173,8 @@ def _run(args: argparse.Namespace) -> int:
     from gilsim.program import SIGINT_STATUS, run_main
 
     config = config_from_args(args)
+    if args.command == "render":
+        render_command.check(args)
     source = _read_script(args.script)
     if source is None:
         return 2

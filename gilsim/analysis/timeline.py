@@ -171,6 +171,10 @@ class _Lanes:
         else:
             self.open[lane] = (state, time_ns, thread, what)
 
+    def occupant(self, lane: Any) -> int | None:
+        current = self.open.get(lane)
+        return current[2] if current is not None else None
+
     def close(self, end_ns: int) -> None:
         for lane in list(self.open):
             self.set(lane, end_ns, None)
@@ -194,6 +198,8 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
     seen_cores = 0
 
     def update(ident: int, time_ns: int) -> None:
+        if ident not in state:
+            return  # a trace cut short before the thread's first state
         lanes.set(("thread", ident), time_ns, *_thread_state(state[ident], holds.get(ident)))
 
     for event in trace:
@@ -206,10 +212,12 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
                 order.append(ident)
             new = event["state"]
             state[ident] = (new, event["wait"], event["what"])
-            if dropped is not None and dropped.giver == ident and dropped.then is None:
-                dropped.then = state[ident]
-            if ident in core_of and new != "running":
-                lanes.set(("core", core_of.pop(ident)), time_ns, None)
+            if dropped is not None and dropped.giver == ident and dropped.time_ns == time_ns:
+                dropped.then = dropped.then or state[ident]
+            if ident in core_of and (new != "running" or core_of[ident] != event["core"]):
+                core = ("core", core_of.pop(ident))
+                if lanes.occupant(core) == ident:  # not already taken by the next thread
+                    lanes.set(core, time_ns, None)
             if new == "running":
                 core_of[ident] = event["core"]
                 seen_cores = max(seen_cores, event["core"] + 1)
@@ -234,7 +242,7 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
         elif kind == "run_end":
             cores = event["cores"] if cores is None else cores
             interval_us = event["switch_interval_us"]
-        elif kind == "switch_interval" and interval_us is None:
+        elif kind == "switch_interval":
             interval_us = event["interval_us"]
     lanes.close(end_ns)
     cores = max(cores or 0, seen_cores)

@@ -9,8 +9,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from gilsim.engine.core import NEVER
 from gilsim.errors import ConfigurationError
 from gilsim.render import KINDS, picture, write_picture
+from gilsim.render.output import picture_format
 from gilsim.render.timeline import Window
 from gilsim.units import format_ns, parse_duration_ns
 
@@ -44,6 +46,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def check(args: argparse.Namespace) -> None:
+    """Refuse a file name or window that cannot work before the program runs."""
+    picture_format(args.output)
+    parse_window(args.window, NEVER)
+
+
 def parse_window(text: str | None, end_ns: int) -> Window | None:
     """``START:END`` (either may be left out) as a Window over a run that lasted
     ``end_ns``; a ConfigurationError naming what is wrong."""
@@ -54,12 +62,12 @@ def parse_window(text: str | None, end_ns: int) -> Window | None:
     first, _, last = text.partition(":")
     start = parse_duration_ns(first) if first.strip() else 0
     end = parse_duration_ns(last) if last.strip() else end_ns
-    if end <= start:
-        raise ConfigurationError(f"--window {text!r}: its end is not after its start")
     if start >= end_ns:
         raise ConfigurationError(
             f"--window {text!r} starts after the run ended (it lasted {format_ns(end_ns)})"
         )
+    if end <= start:
+        raise ConfigurationError(f"--window {text!r}: its end is not after its start")
     return Window(start, min(end, end_ns))
 
 
