@@ -2,7 +2,7 @@
 
     python3 examples/two_cpu_threads.py
     gilsim run examples/two_cpu_threads.py
-    gilsim render examples/two_cpu_threads.py -o two_cpu_threads.png
+    gilsim render -o two_cpu_threads.png examples/two_cpu_threads.py
 
 Each thread counts down and, every 1,000 steps, notes which thread it is.  Only the holder
 of the GIL runs Python code, so the notes come in runs, one run per turn: a thread keeps the

@@ -172,9 +172,9 @@ def _read_script(path: str) -> bytes | None:
 def _run(args: argparse.Namespace) -> int:
     from gilsim.program import SIGINT_STATUS, run_main
 
-    config = config_from_args(args)
     if args.command == "render":
         render_command.check(args)
+    config = config_from_args(args)
     source = _read_script(args.script)
     if source is None:
         return 2

@@ -21,7 +21,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o",
         "--output",
-        required=True,
         metavar="FILE",
         help="the picture to write: .svg, .png or .dot (DOT source, drawn anywhere)",
     )
@@ -46,8 +45,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+TRAILING = {
+    "-o": "output",
+    "--output": "output",
+    "--kind": "kind",
+    "--window": "window",
+    "--race": "race",
+}
+
+
+def take_trailing_options(args: argparse.Namespace) -> None:
+    """``gilsim render SCRIPT ARGS... -o FILE --kind K``: render's own options may also end
+    the line, after the program's arguments (as long as none was given before SCRIPT:
+    then everything after it is the program's).  Takes them off the program's ``args``."""
+    if args.output is not None:
+        return
+    words = args.args
+    start = len(words)
+    while start >= 2 and words[start - 2] in TRAILING:
+        start -= 2
+    for option, value in zip(words[start::2], words[start + 1 :: 2], strict=True):
+        if option == "--race":
+            try:
+                args.race = int(value)
+            except ValueError:
+                raise ConfigurationError(f"--race {value!r}: give a number") from None
+        elif option == "--kind" and value not in KINDS:
+            raise ConfigurationError(f"--kind {value!r}: choose from {', '.join(KINDS)}")
+        else:
+            setattr(args, TRAILING[option], value)
+    args.args = words[:start]
+
+
 def check(args: argparse.Namespace) -> None:
     """Refuse a file name or window that cannot work before the program runs."""
+    take_trailing_options(args)
+    if args.output is None:
+        raise ConfigurationError("render: say where to draw the run: -o FILE (.svg, .png or .dot)")
     picture_format(args.output)
     parse_window(args.window, NEVER)
 

@@ -113,7 +113,23 @@ def test_render_refusals_are_one_line(tmp_path, args, message):
 
 def test_render_needs_an_output():
     result = gilsim_cli("render", str(EXAMPLES / "bank_interest.py"))
-    assert result.returncode == 2 and "-o/--output" in result.stderr
+    assert result.returncode == 2 and "-o FILE" in result.stderr
+
+
+@needs_graphviz
+def test_render_options_may_follow_the_script_and_its_arguments(tmp_path):
+    """`gilsim render SCRIPT ARGS -o FILE --kind K` as the issue writes it; the program
+    gets only its own arguments."""
+    script = tmp_path / "args.py"
+    script.write_text("import sys\nprint(sys.argv[1:])\n")
+    out = tmp_path / "t.svg"
+    result = gilsim_cli("render", str(script), "a", "-b", "-o", str(out), "--kind", "graph")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "['a', '-b']\n"
+    assert "wrote the graph" in result.stderr and out.exists()
+    # Given before the script, render's options leave everything after it to the program.
+    result = gilsim_cli("render", "-o", str(out), str(script), "-o", "x.svg")
+    assert result.stdout == "['-o', 'x.svg']\n"
 
 
 def test_run_writes_a_perfetto_file(tmp_path):
