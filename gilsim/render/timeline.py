@@ -150,6 +150,7 @@ class _Canvas:
             width=f"{width / 72:.4f}",
             height=f"{LANE_PT / 72:.4f}",
             style="",
+            fixedsize="false",  # grows to its text, around its centre: no label is cut
             **attributes,
         )
         return name
