@@ -66,9 +66,10 @@ class _Builder:
     """Walks the trace once, keeping per thread whether it is on a core and holds the GIL,
     its open run segment and its last node."""
 
-    def __init__(self, names: Mapping[int, str]) -> None:
+    def __init__(self, names: Mapping[int, str], causes: Mapping[tuple[int, int], str]) -> None:
         self.graph = nx.MultiDiGraph()
         self.names = names
+        self.causes = causes  # (taker, take time) -> why the GIL was given up (the timeline's)
         self.core: dict[int, int | None] = {}
         self.holds: dict[int, bool] = {}
         self.segment: dict[int, int] = {}  # thread -> its open run segment
@@ -77,7 +78,6 @@ class _Builder:
         self.started: dict[int, int] = {}  # child -> the thread_start node that made it
         self.released: dict[int, int] = {}  # lock -> its latest release node
         self.segments: dict[int, list[int]] = {}  # thread -> its run segments, in order
-        self.cause: str | None = None  # why the last drop happened, once known
         self.numbers = 0
 
     def node(self, thread: int, kind: str, start_ns: int, **attributes: Any) -> int:
@@ -149,24 +149,17 @@ class _Builder:
             if self.dropped is not None and number is not None:
                 giver, segment = self.dropped
                 if giver != thread:
-                    self.handoff(segment, number, time_ns)
+                    self.handoff(segment, number, thread, time_ns)
             self.dropped = None
         elif kind == "gil_drop":
             self.holds[thread] = False
             ended = self.close(thread, time_ns, at)
             self.dropped = (thread, ended) if ended is not None else None
-            self.cause = "drop request" if event["forced"] else None
         elif kind in SYNC_EVENTS:
             self.on_sync(thread, kind, time_ns, at, event)
 
     def on_state(self, thread: int, time_ns: int, event: Mapping[str, Any]) -> None:
         state = event["state"]
-        if self.dropped is not None and self.dropped[0] == thread and self.cause is None:
-            # What the giver did in the instant it dropped the GIL says why it did.
-            if state == "exited":
-                self.cause = "exit"
-            elif state == "blocked" and event["wait"] != "gil":
-                self.cause = "blocking call"
         if state == "running":
             self.core[thread] = event["core"]
             self.open(thread, time_ns, None)
@@ -176,12 +169,12 @@ class _Builder:
         if state == "exited":
             self.node(thread, "thread_exit", time_ns, at=None)
 
-    def handoff(self, giver_segment: int, taker_segment: int, time_ns: int) -> None:
+    def handoff(self, giver_segment: int, taker_segment: int, taker: int, time_ns: int) -> None:
         self.graph.add_edge(
             giver_segment,
             taker_segment,
             kind="handoff",
-            cause=self.cause or "voluntary",
+            cause=self.causes[taker, time_ns],
             dropped_ns=self.graph.nodes[giver_segment]["end_ns"],
             taken_ns=time_ns,
         )
@@ -268,7 +261,8 @@ def schedule_graph(
     of start)."""
     timeline = timeline_of(trace)
     names = {info.ident: info.name for info in timeline.threads}
-    builder = _Builder(names)
+    causes = {(h.taker, h.time_ns): h.cause for h in timeline.handoffs}
+    builder = _Builder(names, causes)
     for event in trace:
         builder.feed(event)
     builder.race_edges(races)
