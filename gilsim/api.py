@@ -96,13 +96,12 @@ class RunResult:
         without Graphviz)."""
         if self.trace is None:
             return None
-        import graphviz
-
         from gilsim.render import render_bytes
+        from gilsim.render.output import GraphvizMissing
 
         try:
             return render_bytes(self.picture(), "svg").decode("utf-8")
-        except graphviz.ExecutableNotFound:
+        except GraphvizMissing:
             return None
 
 

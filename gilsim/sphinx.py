@@ -54,7 +54,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
-import graphviz
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
@@ -64,7 +63,7 @@ from sphinx.util.docutils import SphinxDirective
 import gilsim
 from gilsim.errors import GilsimError
 from gilsim.render import KINDS, render_bytes
-from gilsim.render.output import INSTALL_HINT
+from gilsim.render.output import INSTALL_HINT, GraphvizFailed, GraphvizMissing
 from gilsim.units import format_ns, parse_duration_ns
 
 logger = logging.getLogger(__name__)
@@ -157,7 +156,7 @@ class GilsimDirective(SphinxDirective):
         shown: list[nodes.Node] = []
         try:
             svg = render_bytes(graph, "svg").decode("utf-8")
-        except graphviz.ExecutableNotFound:
+        except GraphvizMissing:
             logger.warning(
                 f"gilsim: cannot draw the {kind} of {name}: Graphviz's {graph.engine} is not "
                 f"installed; {INSTALL_HINT} (showing the program's output instead)",
@@ -168,8 +167,8 @@ class GilsimDirective(SphinxDirective):
             shown.append(nodes.paragraph("", f"[{alt} Not drawn: Graphviz is not installed.]"))
             if "output" not in self.options:
                 shown.append(self._output(result.stdout))
-        except graphviz.CalledProcessError as error:
-            raise self.error(f"gilsim: Graphviz failed to draw the {kind} of {name}: {error}")
+        except GraphvizFailed as error:
+            raise self.error(f"gilsim: cannot draw the {kind} of {name}: {error}")
         else:
             digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:20]
             node = gilsim_picture(svg=svg, filename=f"gilsim-{digest}.svg", alt=alt)

@@ -12,7 +12,7 @@ import os
 import attrs
 import graphviz
 
-from gilsim.errors import ConfigurationError
+from gilsim.errors import ConfigurationError, GilsimError
 
 FORMATS = ("svg", "png", "dot")
 INSTALL_HINT = "install Graphviz (apt-get install graphviz, brew install graphviz) to draw it"
@@ -41,12 +41,27 @@ def _command(picture: graphviz.Graph | graphviz.Digraph, fmt: str, dot_path: str
     return f"{picture.engine}{no_op} -T{fmt} {dot_path} -o {os.path.splitext(dot_path)[0]}.{fmt}"
 
 
+class GraphvizMissing(GilsimError):
+    """Graphviz's programs are not installed: a picture can be written only as DOT."""
+
+
+class GraphvizFailed(GilsimError):
+    """A Graphviz program failed on a picture (a bug of gilsim's, or a broken install)."""
+
+
 def render_bytes(picture: graphviz.Graph | graphviz.Digraph, fmt: str) -> bytes:
-    """The picture as ``svg`` or ``png`` bytes (Graphviz must be installed)."""
-    if picture.engine == "neato":
-        # Pinned positions: take them as given (neato -n2), do not lay out.
-        return picture.pipe(format=fmt, neato_no_op=2)
-    return picture.pipe(format=fmt)
+    """The picture as ``svg`` or ``png`` bytes; GraphvizMissing without Graphviz."""
+    try:
+        if picture.engine == "neato":
+            # Pinned positions: take them as given (neato -n2), do not lay out.
+            return picture.pipe(format=fmt, neato_no_op=2)
+        return picture.pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        raise GraphvizMissing(
+            f"Graphviz's {picture.engine} is not installed: {INSTALL_HINT}"
+        ) from None
+    except graphviz.CalledProcessError as error:
+        raise GraphvizFailed(f"Graphviz's {picture.engine} failed: {error}") from None
 
 
 def write_picture(picture: graphviz.Graph | graphviz.Digraph, path: str) -> Written:
@@ -57,7 +72,7 @@ def write_picture(picture: graphviz.Graph | graphviz.Digraph, path: str) -> Writ
         return Written(path)
     try:
         data = render_bytes(picture, fmt)
-    except graphviz.ExecutableNotFound:
+    except GraphvizMissing:
         dot_path = os.path.splitext(path)[0] + ".dot"
         _write_text(dot_path, picture.source)
         return Written(
