@@ -23,6 +23,7 @@ LAYERS = [
     {"gil"},
     {"interpreter"},
     {"runtime"},
+    {"processes"},
     {"races"},  # recording hooks into the interpreter and the runtime's locks
     {"config"},
     {"program", "disassemble"},
