@@ -189,6 +189,7 @@ def run_main(
 
     main_thread.body = main_body
     error: GilsimError | None = None
+    host_pid = os.getpid()
     with program_world(interp, filename, argv, main):
         try:
             interp.machine.start(main_thread, delay_ns=0)
@@ -203,6 +204,12 @@ def run_main(
             interp.machine.kill_all()
         _flush()
         tracebacks.forget_all()
+    if os.getpid() != host_pid:
+        # The program called os.fork() (or multiprocessing forked), which processes are not
+        # simulated to do yet: the host process forked, and this is its child, at the end
+        # of its own copy of the run.  It ends here, as the child program would, without
+        # reports or files: those are the parent's (docs/gil.md, Differences from CPython).
+        os._exit(outcome["status"])
     virtual_ns = max(interp.clock_ns, interp.machine.engine.now_ns)
     return Outcome(outcome["status"], interp.instructions, virtual_ns, error, interp)
 

@@ -161,3 +161,26 @@ def test_unsupported_construct_is_one_line_naming_file_and_line(tmp_path, call, 
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "uses.py, line 3" in lines[0] and what in lines[0]
+
+
+def test_a_host_fork_child_leaves_reports_to_the_parent(tmp_path):
+    """Processes are not simulated yet: os.fork() forks gilsim itself.  The program prints
+    what CPython prints, and only the parent writes the summary (the child's exit status 4
+    is seen by the parent's waitpid, not written over the parent's 0)."""
+    script = tmp_path / "fork.py"
+    script.write_text(
+        "import os, sys\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    print('child')\n"
+        "    sys.exit(4)\n"
+        "_, status = os.waitpid(pid, 0)\n"
+        "print('parent saw', os.waitstatus_to_exitcode(status))\n"
+    )
+    summary = tmp_path / "run.json"
+    result = gilsim("run", "--json", str(summary), str(script))
+    cpython = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert result.returncode == cpython.returncode == 0
+    assert sorted(result.stdout.splitlines()) == sorted(cpython.stdout.splitlines())
+    assert json.loads(summary.read_text())["exit_status"] == 0
+    assert "gilsim" not in result.stderr
