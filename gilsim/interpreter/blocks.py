@@ -491,6 +491,7 @@ _FRAME_FIELDS = (
     ("resume_target", "None"),
     ("thread", "ts"),
     ("locals_snapshot", "None"),
+    ("init_self", "None"),
 )
 
 
@@ -527,9 +528,10 @@ def _t_yield_value(src: _Source, k: int, arg: Any) -> None:
 
 def _t_return_value(src: _Source, k: int, arg: Any) -> None:
     """``RETURN_VALUE`` from a plain function (``calls_opcodes.RETURN_VALUE``, written out);
-    a generator's return goes through the handler."""
+    a generator's return, and an ``__init__``'s for a call of its class, go through the
+    handler."""
     handler = src.bind(f"_h{k}", calls_opcodes.RETURN_VALUE)
-    src.emit("if frame.generator is not None:")
+    src.emit("if frame.generator is not None or frame.init_self is not None:")
     src.emit(f"    frame.pc = {k + 1}")
     src.emit(f"    return {handler}(frame, None)")
     src.emit("v = pop()")

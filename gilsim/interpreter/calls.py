@@ -66,6 +66,10 @@ def call(frame: Frame, function: Any, args: list[Any], kwargs: dict[str, Any] | 
         callee = function.__func__.new_frame(args, kwargs)
         return push_frame(frame.thread, frame, callee)
     interp = frame.thread.interp
+    if tp is type:
+        init = plain_init(function)
+        if init is not None:
+            return _call_class(frame, function, init, args, kwargs)
     if tp is FrameBuiltin:
         result = function.call_in(frame, args, kwargs)
         if isinstance(result, Frame):
@@ -86,6 +90,62 @@ def call(frame: Frame, function: Any, args: list[Any], kwargs: dict[str, Any] | 
     if interp.eval_breaker and checks_after(function, args):
         return PENDING
     return None
+
+
+_GENERATOR_FLAGS = 0x20 | 0x80 | 0x100 | 0x200  # CO_GENERATOR, CO_COROUTINE, ...
+_object_new = object.__new__
+
+
+def plain_init(cls: type) -> SimFunction | None:
+    """The simulated ``__init__`` that calling ``cls`` runs, if the call can be made without
+    native code in between: ``cls``'s metaclass is ``type``, it makes its instances with
+    ``object.__new__`` and its ``__init__`` is a plain simulated function (not a generator).
+    Read from the classes' own dicts, never through the program's descriptors."""
+    init = None
+    for klass in cls.__mro__:
+        namespace = klass.__dict__
+        if "__new__" in namespace and klass is not object:
+            return None
+        if init is None and "__init__" in namespace:
+            init = namespace["__init__"]
+    if type(init) is not SimFunction or init.__code__.co_flags & _GENERATOR_FLAGS:
+        return None
+    return init
+
+
+def _call_class(
+    frame: Frame, cls: type, init: SimFunction, args: list[Any], kwargs: dict[str, Any] | None
+) -> Frame:
+    """``type_call`` (``Objects/typeobject.c``) for a class with a simulated ``__init__``:
+    make the instance with ``object.__new__``, then push ``__init__``'s frame, as CPython
+    3.13 does (``CALL_ALLOC_AND_ENTER_INIT``).  In 3.11 ``type_call`` runs ``__init__`` from
+    C, in a new run of the eval loop; pushing its frame instead runs the same instructions
+    and keeps simulated calls off the host stack, so that a thread can be copied by fork
+    inside ``__init__``.  ``RETURN_VALUE`` hands the instance to the caller and makes the
+    check point that ends 3.11's ``CALL`` of a class (``checks_after``)."""
+    interp = frame.thread.interp
+    clock = interp.clock_ns + costs.native_call_cost(cls, args)
+    if clock > interp.deadline_ns:
+        spend(interp, frame.thread, clock - interp.clock_ns)
+    else:
+        interp.clock_ns = clock
+    ts = frame.thread
+    # The C call counts against the recursion limit, as does the frame it runs
+    # (``_Py_EnterRecursiveCallTstate`` in ``_PyObject_MakeTpCall``, then
+    # ``_Py_EnterRecursivePy``): a level of class calls costs two, and which of the two
+    # checks trips decides the message.
+    if ts.depth + 1 > interp.recursion_limit:
+        raise RecursionError("maximum recursion depth exceeded while calling a Python object")
+    instance: Any = _object_new(cls)
+    args.insert(0, instance)
+    callee = init.new_frame(args, kwargs)
+    callee.init_self = instance
+    ts.depth += 1
+    try:
+        return push_frame(ts, frame, callee)
+    except RecursionError:
+        ts.depth -= 1
+        raise
 
 
 def spend(interp: Any, ts: Any, cost_ns: int) -> None:

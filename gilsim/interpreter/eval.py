@@ -17,12 +17,19 @@ it (anything that can call native or Python code); "pure" instructions and block
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from gilsim.errors import GilsimError, LimitExceeded
 from gilsim.interpreter import blocks as blocks_
 from gilsim.interpreter import generators, state, tracebacks
-from gilsim.interpreter.frame import EXIT, LEFT_EARLY, PENDING, Frame
+from gilsim.interpreter.frame import (
+    EXIT,
+    LEFT_EARLY,
+    PENDING,
+    PENDING_IN_CALLER,
+    Frame,
+    RaiseInCaller,
+)
 from gilsim.units import format_ns
 
 
@@ -113,6 +120,16 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
                             clock = interp.clock_ns
                             deadline = interp.deadline_ns
                             continue
+                        if result is PENDING_IN_CALLER:
+                            # The same, in the caller a call returned to (``ts.frame``).
+                            frame = cast(Frame, ts.frame)
+                            code = frame.code
+                            blocks = code.blocks
+                            interp.clock_ns = clock
+                            interp.gil.eval_frame_handle_pending(ts.os_thread)
+                            clock = interp.clock_ns
+                            deadline = interp.deadline_ns
+                            continue
                         frame = result
                         code = frame.code
                         blocks = code.blocks
@@ -125,7 +142,13 @@ def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -
                     clock -= ts.refund_ns
                     count -= ts.refund_count
                     ts.refund_ns = ts.refund_count = 0
-                frame = unwind(ts, frame, raised)
+                if type(raised) is not RaiseInCaller:
+                    frame = unwind(ts, frame, raised)
+                    continue
+                in_caller = raised
+            # Unwound outside the ``except`` clause, so that the host does not chain the
+            # wrapper to the exception as its context.
+            frame = unwind(ts, in_caller.frame, in_caller.exc)
     finally:
         interp.clock_ns = clock
         interp.instructions += count
@@ -190,7 +213,7 @@ def unwind(ts: state.ThreadState, frame: Frame, exc: BaseException) -> Frame:
         # No handler here: the frame exits with the exception (``exit_unwind:``).
         previous = frame.previous
         ts.frame = previous
-        ts.depth -= 1
+        ts.depth -= 1 if frame.init_self is None else 2  # and a class call's C level
         frame.previous = None
         if frame.generator is not None:
             exc = generators.exit_with_exception(frame.generator, exc)

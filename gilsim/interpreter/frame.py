@@ -50,6 +50,7 @@ class Frame:
         "resume_target",
         "thread",
         "locals_snapshot",
+        "init_self",
     )
 
     def __init__(
@@ -85,6 +86,9 @@ class Frame:
         # The dict ``locals()`` returns in a function: one per frame, refreshed from the fast
         # locals at each call, as ``PyFrame_FastToLocalsWithError`` does in 3.11.
         self.locals_snapshot: dict[str, Any] | None = None
+        # For the frame of an ``__init__`` that a call of its class pushed (``calls.call``):
+        # the new instance, which the call returns once ``__init__`` has returned None.
+        self.init_self: Any = None
 
     @property
     def lasti(self) -> int:
@@ -163,6 +167,27 @@ class _Pending:
 
 
 PENDING: Any = _Pending()
+
+
+class _PendingInCaller:
+    """Returned when a frame returned to its caller (``ts.frame``) at the end of a call
+    that ends at a check point (an ``__init__`` run for a call of its class): the eval loop
+    goes on in the caller and handles the pending work there first."""
+
+    __slots__ = ()
+
+
+PENDING_IN_CALLER: Any = _PendingInCaller()
+
+
+class RaiseInCaller(BaseException):
+    """Raised by a handler whose frame has already returned: the exception ``exc`` belongs
+    to the caller, ``frame`` (``type_call``'s "__init__() should return None")."""
+
+    def __init__(self, frame: Frame, exc: BaseException) -> None:
+        super().__init__()
+        self.frame = frame
+        self.exc = exc
 
 
 def push_frame(ts: Any, caller: Frame | None, frame: Frame) -> Frame:

@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 from gilsim.interpreter import calls, generators
-from gilsim.interpreter.frame import EXIT, NULL, Frame
+from gilsim.interpreter.frame import EXIT, NULL, PENDING_IN_CALLER, Frame, RaiseInCaller
 from gilsim.interpreter.functions import SimFunction
 from gilsim.interpreter.opcodes import handles
 from gilsim.interpreter.opcodes.building import _function_desc
@@ -102,6 +102,18 @@ def RETURN_VALUE(frame: Frame, arg: Any) -> Any:
         # list releases its items last to first, so reverse it (observable through
         # ``__del__`` and generator finalizers).  Not when something still holds the frame.
         frame.fast.reverse()
+    instance = frame.init_self
+    if instance is not None:
+        # The end of ``type_call``: __init__ must return None; the call returns the
+        # instance and, as a call of a class in 3.11, ends at a check point.
+        ts.depth -= 1  # the C call's level (``calls._call_class``)
+        if value is not None:
+            raise RaiseInCaller(
+                previous,
+                TypeError(f"__init__() should return None, not '{type(value).__name__}'"),
+            )
+        previous.stack.append(instance)
+        return PENDING_IN_CALLER if ts.interp.eval_breaker else previous
     previous.stack.append(value)
     return previous
 
