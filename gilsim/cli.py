@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
         help="run a program and draw its timeline, schedule graph or a race (.svg, .png, .dot)",
     )
     _add_running_options(render)
+    render.add_argument(
+        "--races",
+        action="store_true",
+        help="record accesses: report races to stderr and draw race edges in the graph",
+    )
     render_command.add_arguments(render)
     render.add_argument("script", metavar="SCRIPT", help="the program to run")
     render.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="its arguments")

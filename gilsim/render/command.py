@@ -110,10 +110,11 @@ def draw(args: argparse.Namespace, trace: Sequence[Mapping[str, Any]], recorder:
     end_ns = trace[-1]["time_ns"] if trace else 0
     window = parse_window(args.window, end_ns)
     races: list[Any] = []
-    if args.kind == "race":
+    if recorder is not None:
         from gilsim.races import race_reports
 
-        races = race_reports(recorder) if recorder is not None else []
+        races = race_reports(recorder)
+    if args.kind == "race":
         if not races:
             _say("render: no race found in this run, so there is no race to draw")
             return 1

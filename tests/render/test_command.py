@@ -48,6 +48,17 @@ def test_render_writes_an_svg_and_passes_the_output_through(tmp_path, kind):
 
 
 @needs_graphviz
+def test_render_graph_with_races_draws_race_edges(tmp_path):
+    out = tmp_path / "graph.dot"
+    result = gilsim_cli(
+        "render", "--races", "-o", str(out), "--kind", "graph", str(EXAMPLES / "check_then_act.py")
+    )
+    assert result.returncode == 0, result.stderr
+    assert "gilsim: races:" in result.stderr
+    assert "race on " in out.read_text()
+
+
+@needs_graphviz
 def test_render_png_of_a_window(tmp_path):
     out = tmp_path / "two.png"
     result = gilsim_cli(
