@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from gilsim.analysis import Timeline, schedule_graph, timeline_of
+from gilsim.analysis import Timeline, timeline_of
 from gilsim.config import Config
 from gilsim.errors import ConfigurationError
 from gilsim.program import captured_stdio, run_main
@@ -62,6 +62,8 @@ class RunResult:
     def schedule_graph(self) -> Any:
         """The schedule graph, a ``networkx.MultiDiGraph`` (``gilsim.analysis.schedule_graph``
         documents its nodes and edges); with race edges when the run recorded races."""
+        from gilsim.analysis.graph import schedule_graph
+
         return schedule_graph(self._recorded(), self.races or ())
 
     def picture(self, kind: str = "timeline", window: str | None = None, race: int = 1) -> Any:

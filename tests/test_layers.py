@@ -100,3 +100,14 @@ def test_only_render_imports_graphviz(path: Path) -> None:
 def test_every_subpackage_has_a_layer() -> None:
     parts = {part(path) for path in FILES}
     assert parts <= set(LAYER)
+
+
+def test_starting_gilsim_does_not_import_networkx() -> None:
+    """networkx takes about a tenth of a second to import: only the schedule graph needs
+    it, so ``gilsim run`` (and every explored schedule's worker) does not pay for it."""
+    import subprocess
+    import sys
+
+    probe = "import sys, gilsim.cli; print(sorted({'networkx', 'sphinx'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -13,7 +13,7 @@ from typing import Any
 
 import graphviz
 
-from gilsim.analysis import Timeline, schedule_graph, timeline_of
+from gilsim.analysis import Timeline, timeline_of
 from gilsim.errors import ConfigurationError
 from gilsim.render.graph import graph_picture
 from gilsim.render.output import Written, render_bytes, write_picture
@@ -42,6 +42,8 @@ def picture(
     if kind == "timeline":
         return timeline_picture(timeline, window=window, title=heading)
     if kind == "graph":
+        from gilsim.analysis.graph import schedule_graph
+
         return graph_picture(schedule_graph(trace, races), window=window, title=heading)
     if kind == "race":
         if not 0 <= race < len(races):

@@ -11,13 +11,15 @@ they order something, and stops after ``NODE_LIMIT`` nodes with a note to pick a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import graphviz
-import networkx as nx
 
 from gilsim.render.timeline import HANDOFF_COLOURS, Window, thread_colour
 from gilsim.units import format_ns
+
+if TYPE_CHECKING:  # networkx takes a tenth of a second to import: not for every run
+    import networkx as nx
 
 FONT = "Helvetica"
 NODE_LIMIT = 60
