@@ -1,2 +1,49 @@
-"""Simulated processes (``../shared/spec/processes.md``).  So far: what a fork child gets,
-a copy of its parent's objects made without running program code (``copying``)."""
+"""Simulated processes (``../shared/spec/processes.md``): work in progress.
+
+So far this package has ``copying``: what a fork child gets, a copy of its parent's objects
+made without running program code.  It is not yet used: ``os.fork()`` and
+``multiprocessing`` still reach the host (``docs/gil.md``, Differences from CPython).
+
+The design the rest follows
+---------------------------
+*Processes run in parallel on the machine's cores.*  Today the machine runs one thread ahead
+at a time: a dispatched thread runs until the next event, then the engine's clock catches up
+with it (``gilsim.machine.cpu``: "at most one thread executes bytecode at a time").  That is
+right under one GIL, and wrong for two processes: the second would start where the first
+stopped.  The plan:
+
+- dispatch runnable threads in the order of the time each may resume from, not FIFO at the
+  queue's present time;
+- bound a thread's run-ahead by the next event *and* by the resume time of any runnable
+  thread of another process, plus a quantum no longer than the smallest wake-up latency.
+  Processes touch each other only through the kernel (pipes, semaphores), and every such
+  touch wakes the other side after a wake-up latency, so nothing can happen between them
+  inside one quantum;
+- sort the trace at the end of the run, since two processes record in their own time.
+
+A run with one process has no other process to bound it, so it runs exactly as before: every
+single-process trace, test and figure stays the same.
+
+*Each process has its own world.*  The program's own modules live in the host's
+``sys.modules`` (``gilsim.interpreter.importer``); when the machine switches to a thread of
+another process, its modules, ``__main__`` and ``sys.argv`` are put in place (an
+``InterpreterState.enter`` hook).  Simulated standard-library modules are already per
+interpreter (``sim_modules``).
+
+*Fork copies, spawn re-runs.*  ``os.fork()`` makes a child interpreter whose objects are
+``copying``'s copies of the parent's, whose one thread continues the forking thread's
+copied frames with ``fork()`` returning 0, and whose locks keep their state (a lock another
+thread held stays held: the deadlock report says "held by thread X of the parent when it
+forked").  The forking thread's frames must be simulated frames only, which is why a class
+call pushes ``__init__``'s frame instead of nesting an eval loop (``calls._call_class``):
+``multiprocessing`` forks inside ``Popen.__init__``.  Spawn is ``_posixsubprocess.fork_exec``
+of ``sys.executable``: a fresh interpreter on the same machine running the command line, with
+its start-up cost.
+
+*The C boundary multiprocessing needs*, all machine-wide, since processes share them: the
+kernel's pipes and descriptors (per-process descriptor tables over shared open files),
+``os.waitpid`` and exit statuses, ``_multiprocessing.SemLock``, ``select`` on descriptors, and
+``mmap`` for ``Value``/``Array``.  ``multiprocessing`` itself then runs as bytecode, from the
+host's own source, like ``threading``: its pickling errors, its "bootstrapping phase" error
+and its ``__mp_main__`` come from its own code.
+"""
