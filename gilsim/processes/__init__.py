@@ -21,6 +21,16 @@ stopped.  The plan:
   inside one quantum;
 - sort the trace at the end of the run, since two processes record in their own time.
 
+Two traps found while working this out.  A thread's deadline cannot simply be the next event
+of the whole queue: the other process's own continuation sits there at its own time, so two
+processes would each stop at the other's time and neither would go on.  The bound is the
+next event *of its own process* (and the machine's ticks), or another process's next event
+plus the quantum.  And "an event whose time has passed runs late, at the present time"
+(``Engine.step``) must become "late by its own process's progress": each process has its own
+progress time, and the engine's present is that of whatever it is processing, which may be
+up to a quantum behind another process's.  One event queue per process, plus one for the
+machine, gives both.
+
 A run with one process has no other process to bound it, so it runs exactly as before: every
 single-process trace, test and figure stays the same.
 
