@@ -51,7 +51,7 @@ from typing import Any
 
 import networkx as nx
 
-from gilsim.analysis.timeline import Position, timeline_of
+from gilsim.analysis.timeline import Position, Timeline, timeline_of
 
 RUN = "run"
 SYNC_EVENTS = {
@@ -253,13 +253,17 @@ class _Builder:
 
 
 def schedule_graph(
-    trace: Sequence[Mapping[str, Any]], races: Iterable[Any] = ()
+    trace: Sequence[Mapping[str, Any]],
+    races: Iterable[Any] = (),
+    timeline: Timeline | None = None,
 ) -> nx.MultiDiGraph:
     """The schedule graph of a run from its trace (``trace=True``); ``races`` are its race
-    reports (``gilsim.races.RaceReport``, from a run with ``races=True``) for race edges.
+    reports (``gilsim.races.RaceReport``, from a run with ``races=True``) for race edges;
+    ``timeline`` is the run's ``timeline_of(trace)``, if it has already been made.
     The graph's own attributes: ``end_ns``, ``cores``, ``threads`` (ident to name, in order
     of start)."""
-    timeline = timeline_of(trace)
+    if timeline is None:
+        timeline = timeline_of(trace)
     names = {info.ident: info.name for info in timeline.threads}
     causes = {(h.taker, h.time_ns): h.cause for h in timeline.handoffs}
     builder = _Builder(names, causes)

@@ -44,7 +44,8 @@ def picture(
     if kind == "graph":
         from gilsim.analysis.graph import schedule_graph
 
-        return graph_picture(schedule_graph(trace, races), window=window, title=heading)
+        graph = schedule_graph(trace, races, timeline)
+        return graph_picture(graph, window=window, title=heading)
     if kind == "race":
         if not 0 <= race < len(races):
             raise ConfigurationError(f"no race report number {race + 1} to draw")
