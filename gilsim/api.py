@@ -70,7 +70,7 @@ class RunResult:
         """A Graphviz picture of the run (``kind``: timeline, graph or race; ``window``:
         ``"10ms:60ms"``; ``race``: which race report, from 1)."""
         from gilsim.render import picture
-        from gilsim.render.command import parse_window
+        from gilsim.render.timeline import parse_window
 
         trace = self._recorded()
         span = parse_window(window, trace[-1]["time_ns"] if trace else 0)

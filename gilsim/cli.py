@@ -205,7 +205,11 @@ def _run(args: argparse.Namespace) -> int:
 
         write_perfetto(args.perfetto, trace, process_name=f"python {args.script}")
     if args.command == "render" and trace is not None:
-        drawn = render_command.draw(args, trace, interp.recorder if interp is not None else None)
+        drawn, message = render_command.draw(
+            args, trace, interp.recorder if interp is not None else None
+        )
+        sys.stdout.flush()  # the program's output first
+        _say(message)
         if drawn != 0:
             return drawn
     if outcome.exit_status == SIGINT_STATUS:

@@ -61,9 +61,11 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 import gilsim
+from gilsim.engine.core import NEVER
 from gilsim.errors import GilsimError
 from gilsim.render import KINDS, render_bytes
 from gilsim.render.output import INSTALL_HINT, GraphvizFailed, GraphvizMissing
+from gilsim.render.timeline import parse_window
 from gilsim.units import format_ns, parse_duration_ns
 
 logger = logging.getLogger(__name__)
@@ -86,15 +88,14 @@ def _duration(text: str) -> int:
 
 
 def _window(text: str) -> str:
-    """``START:END`` in durations (``0ms:20ms``), as ``gilsim render --window`` takes it: an
-    empty START is the run's start, an empty END its end."""
+    """``START:END`` in durations (``0ms:20ms``), as ``gilsim render --window`` takes it
+    (``render.timeline.parse_window``): an empty START is the run's start, an empty END its
+    end.  Checked now; applied to the run when it is drawn."""
     text = directives.unchanged_required(text).strip()
-    start, colon, end = text.partition(":")
-    if not colon:
-        raise ValueError(f"write the window as START:END, e.g. 0ms:20ms, not {text!r}")
-    start_ns = _duration(start) if start.strip() else 0
-    if end.strip() and _duration(end) <= start_ns:
-        raise ValueError(f"the window {text!r} ends before it starts")
+    try:
+        parse_window(text, NEVER)
+    except GilsimError as error:
+        raise ValueError(str(error)) from None
     return text
 
 

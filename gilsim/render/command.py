@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,8 +12,7 @@ from gilsim.engine.core import NEVER
 from gilsim.errors import ConfigurationError
 from gilsim.render import KINDS, picture, write_picture
 from gilsim.render.output import picture_format
-from gilsim.render.timeline import Window
-from gilsim.units import format_ns, parse_duration_ns
+from gilsim.render.timeline import parse_window
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,27 +84,10 @@ def check(args: argparse.Namespace) -> None:
     parse_window(args.window, NEVER)
 
 
-def parse_window(text: str | None, end_ns: int) -> Window | None:
-    """``START:END`` (either may be left out) as a Window over a run that lasted
-    ``end_ns``; a ConfigurationError naming what is wrong."""
-    if text is None:
-        return None
-    if ":" not in text:
-        raise ConfigurationError(f"--window {text!r}: give START:END, e.g. 10ms:60ms")
-    first, _, last = text.partition(":")
-    start = parse_duration_ns(first) if first.strip() else 0
-    end = parse_duration_ns(last) if last.strip() else end_ns
-    if start >= end_ns:
-        raise ConfigurationError(
-            f"--window {text!r} starts after the run ended (it lasted {format_ns(end_ns)})"
-        )
-    if end <= start:
-        raise ConfigurationError(f"--window {text!r}: its end is not after its start")
-    return Window(start, min(end, end_ns))
-
-
-def draw(args: argparse.Namespace, trace: Sequence[Mapping[str, Any]], recorder: Any) -> int:
-    """Draw the recorded run as ``args`` ask; 0 if drawn, else a message and 1."""
+def draw(
+    args: argparse.Namespace, trace: Sequence[Mapping[str, Any]], recorder: Any
+) -> tuple[int, str]:
+    """Draw the recorded run as ``args`` ask: 0 if drawn, else 1, and what to tell."""
     end_ns = trace[-1]["time_ns"] if trace else 0
     window = parse_window(args.window, end_ns)
     races: list[Any] = []
@@ -116,11 +97,9 @@ def draw(args: argparse.Namespace, trace: Sequence[Mapping[str, Any]], recorder:
         races = race_reports(recorder)
     if args.kind == "race":
         if not races:
-            _say("render: no race found in this run, so there is no race to draw")
-            return 1
+            return 1, "render: no race found in this run, so there is no race to draw"
         if not 1 <= args.race <= len(races):
-            _say(f"render: --race {args.race}: this run has races 1 to {len(races)}")
-            return 1
+            return 1, f"render: --race {args.race}: this run has races 1 to {len(races)}"
     title = os.path.basename(args.script)
     shown = picture(
         trace,
@@ -132,13 +111,5 @@ def draw(args: argparse.Namespace, trace: Sequence[Mapping[str, Any]], recorder:
     )
     written = write_picture(shown, args.output)
     if written.note is not None:
-        _say(f"render: {written.note}")
-    else:
-        _say(f"render: wrote the {args.kind} to {written.path}")
-    return 0
-
-
-def _say(message: str) -> None:
-    sys.stdout.flush()
-    sys.__stderr__.write(f"gilsim: {message}\n")  # type: ignore[union-attr]
-    sys.__stderr__.flush()  # type: ignore[union-attr]
+        return 0, f"render: {written.note}"
+    return 0, f"render: wrote the {args.kind} to {written.path}"

@@ -23,7 +23,8 @@ import attrs
 import graphviz
 
 from gilsim.analysis.timeline import Interval, Timeline
-from gilsim.units import format_ns
+from gilsim.errors import ConfigurationError
+from gilsim.units import format_ns, parse_duration_ns
 
 PLOT_WIDTH_PT = 960.0  # the time axis
 LABEL_WIDTH_PT = 150.0  # lane names, left of it
@@ -87,6 +88,27 @@ class Window:
         """The horizontal position of ``time_ns``, in points."""
         clipped = min(max(time_ns, self.start_ns), self.end_ns)
         return LABEL_WIDTH_PT + (clipped - self.start_ns) * PLOT_WIDTH_PT / self.span_ns
+
+
+def parse_window(text: str | None, end_ns: int) -> Window | None:
+    """``START:END`` (either may be left out), as ``gilsim render --window``, the API's
+    ``window=`` and the Sphinx directive's ``:window:`` take it, as a Window over a run that
+    lasted ``end_ns`` (``NEVER`` to check the syntax alone); a ConfigurationError naming
+    what is wrong."""
+    if text is None:
+        return None
+    if ":" not in text:
+        raise ConfigurationError(f"window {text!r}: give START:END, e.g. 10ms:60ms")
+    first, _, last = text.partition(":")
+    start = parse_duration_ns(first) if first.strip() else 0
+    end = parse_duration_ns(last) if last.strip() else end_ns
+    if start >= end_ns:
+        raise ConfigurationError(
+            f"window {text!r} starts after the run ended (it lasted {format_ns(end_ns)})"
+        )
+    if end <= start:
+        raise ConfigurationError(f"window {text!r}: its end is not after its start")
+    return Window(start, min(end, end_ns))
 
 
 def thread_colour(number: int) -> str:

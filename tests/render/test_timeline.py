@@ -16,8 +16,7 @@ import gilsim
 from gilsim.analysis import Interval, timeline_of
 from gilsim.errors import ConfigurationError
 from gilsim.render import picture
-from gilsim.render.command import parse_window
-from gilsim.render.timeline import PLOT_WIDTH_PT, Window, summarise
+from gilsim.render.timeline import PLOT_WIDTH_PT, Window, parse_window, summarise
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 INTERVAL_NS = 5_000_000
