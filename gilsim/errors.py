@@ -36,6 +36,17 @@ class DeadlockError(SimulationError):
     exit_status = 3
 
 
+class ProcessExit(GilsimError):
+    """``os._exit(n)`` or a fatal signal: the simulated process ends at once, running no
+    handler, ``finally`` block or exit function of its program on the way (being a
+    ``GilsimError``, the eval loop unwinds through it untouched).  ``status`` is the wait
+    status its parent's ``waitpid`` sees (``n << 8``, or the signal number)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"process exit with wait status {status}")
+        self.status = status
+
+
 class InternalError(GilsimError):
     """A bug in gilsim itself, not in the simulated program."""
 

@@ -19,31 +19,26 @@ from typing import Any
 
 import attrs
 
+from gilsim import processes
 from gilsim.config import Config
 from gilsim.engine import Engine
 from gilsim.errors import DeadlockError, GilsimError, UnsupportedError
 from gilsim.gil import GIL
-from gilsim.interpreter import eval as eval_
 from gilsim.interpreter import importer, state, tracebacks
 from gilsim.interpreter.builtins import make_builtins
 from gilsim.interpreter.costs import COSTS_311
-from gilsim.interpreter.frame import NULL, Frame
 from gilsim.interpreter.opcodes import shared_table
-from gilsim.interpreter.tracebacks import format_exception, write_unraisable
 from gilsim.machine import Machine
-from gilsim.runtime.atexitmodule import make_atexit, run_exit_handlers
+from gilsim.runtime import pymain
 from gilsim.runtime.deadlock import deadlock_report, thread_name
 from gilsim.runtime.fileio import io_builtins
-from gilsim.runtime.osmodule import make_os
-from gilsim.runtime.socketmodule import make_socket
-from gilsim.runtime.sysmodule import make_sys
-from gilsim.runtime.threadmodule import make_thread_module, new_thread
-from gilsim.runtime.timemodule import make_time
+from gilsim.runtime.shadows import make_shadow_modules
+from gilsim.runtime.threadmodule import new_thread
 
 SUPPORTED_VERSIONS = ((3, 11),)
 
 # Exit status of a process killed by SIGINT, as ``subprocess`` reports it.
-SIGINT_STATUS = -2
+SIGINT_STATUS = pymain.SIGINT_STATUS
 
 
 @attrs.frozen
@@ -90,14 +85,8 @@ def new_interpreter(config: Config, chooser: Any = None) -> state.InterpreterSta
         chooser.install(interp)
     interp.builtins = make_builtins()
     interp.builtins.update(io_builtins())
-    interp.shadow_modules = {
-        "sys": make_sys(interp),
-        "time": make_time(interp),
-        "atexit": make_atexit(interp),
-        "_thread": make_thread_module(interp),
-        "os": make_os(interp),
-        "socket": make_socket(interp),
-    }
+    interp.shadow_modules = make_shadow_modules(interp)
+    processes.install(interp, None)
     if config.races:
         from gilsim.races import install  # only when recording: nothing to import otherwise
 
@@ -179,13 +168,14 @@ def run_main(
         del main.__dict__["__file__"]
     ts, main_thread = new_thread(interp, "MainThread")
     ts.native_id = os.getpid()
-    outcome: dict[str, Any] = {"status": 0}
+    root = interp.process
+    root.main_thread = main_thread
 
     def main_body() -> None:
         interp.gil.take_gil(main_thread)  # Py_Initialize takes the GIL
-        outcome["status"] = _run_module(ts, code, main.__dict__)
-        _finalize(ts)
-        interp.machine.finish()
+        status = pymain.run_module(ts, code, main.__dict__)
+        pymain.finalize(ts)
+        processes.end_process(root, processes.exit_status(status), main_thread)
 
     main_thread.body = main_body
     error: GilsimError | None = None
@@ -197,119 +187,44 @@ def run_main(
                 raise DeadlockError(deadlock_report(interp))
         except GilsimError as exc:
             error = exc
-            outcome["status"] = exc.exit_status
         finally:
             interp.machine.settle()  # account every thread's time up to the end
             _record_names(interp)
             interp.machine.kill_all()
-        _flush()
+            processes.forget(interp)
+        pymain.flush()
         tracebacks.forget_all()
+    status = root.exit_code if error is None else error.exit_status
+    assert status is not None
     if os.getpid() != host_pid:
         # The program called os.fork() (or multiprocessing forked), which processes are not
         # simulated to do yet: the host process forked, and this is its child, at the end
         # of its own copy of the run.  It ends here, as the child program would, without
         # reports or files: those are the parent's (docs/gil.md, Differences from CPython).
-        os._exit(outcome["status"])
-    virtual_ns = max(interp.clock_ns, interp.machine.engine.now_ns)
-    return Outcome(outcome["status"], interp.instructions, virtual_ns, error, interp)
+        os._exit(status & 0xFF)
+    virtual_ns = max(interp.clock_ns, interp.machine.elapsed_ns())
+    return Outcome(status, interp.instructions, virtual_ns, error, interp)
 
 
 def _record_names(interp: state.InterpreterState) -> None:
     """End the trace with every thread's name (``threading`` names a thread only once it
     runs, so the names are known for certain only now) and the end of the run."""
-    engine = interp.machine.engine
+    machine = interp.machine
+    engine = machine.engine
     if engine.trace is None:
         return
-    for thread in interp.machine.threads:
-        engine.record("thread_name", thread=thread.ident, name=thread_name(interp, thread))
+    if machine.parallel:
+        # Processes recorded in their own time, up to a lookahead apart: put the trace in
+        # time order (stable: what one process recorded stays in its order).
+        engine.trace.sort(key=lambda event: event["time_ns"])
+        engine.now_ns = machine.elapsed_ns()
+    for thread in machine.threads:
+        own = thread.payload.interp
+        fields = {"pid": own.process.pid} if machine.parallel else {}
+        engine.record("thread_name", thread=thread.ident, name=thread_name(own, thread), **fields)
     engine.record(
         "run_end", cores=interp.machine.spec.cores, switch_interval_us=interp.gil.interval_us
     )
-
-
-def _finalize(ts: state.ThreadState) -> None:
-    """``Py_FinalizeEx``: wait for the non-daemon threads (``threading._shutdown``), then
-    run the ``atexit`` handlers."""
-    interp = ts.interp
-    threading = interp.sim_modules.get("threading")
-    if threading is not None:
-        try:
-            _run_guarded(ts, threading._shutdown)
-        except GilsimError:
-            raise
-        except BaseException as exc:
-            write_unraisable("on threading shutdown:", exc)
-    if interp.exit_handlers:
-        _run_guarded(ts, lambda: run_exit_handlers(interp))
-
-
-def _run_guarded(ts: state.ThreadState, function: Any) -> None:
-    """Run native ``function`` with ``ts`` as the current simulated thread."""
-    previous = state.current
-    state.current = ts
-    try:
-        function()
-    finally:
-        state.current = previous
-
-
-def _run_module(ts: state.ThreadState, code: types.CodeType, namespace: dict[str, Any]) -> int:
-    interp = ts.interp
-    decoded = interp.decoded(code)
-    frame = Frame(decoded, [NULL] * decoded.nlocalsplus, namespace, interp.builtins, namespace)
-    frame.thread = ts
-    ts.frame = frame
-    ts.depth = 1
-    try:
-        eval_.run(ts, frame)
-    except SystemExit as exc:
-        return _exit_status(exc)
-    except KeyboardInterrupt as exc:
-        _print_uncaught(exc)
-        return SIGINT_STATUS
-    except GilsimError:
-        raise
-    except BaseException as exc:
-        _print_uncaught(exc)
-        return 1
-    return 0
-
-
-def _exit_status(exc: SystemExit) -> int:
-    """``_Py_HandleSystemExit``: None is 0, an int is itself, anything else is printed and
-    gives 1."""
-    code = exc.code
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code & 0xFF  # what the OS keeps of it
-    _flush()
-    sys.stderr.write(f"{code}\n")
-    return 1
-
-
-def _print_uncaught(exc: BaseException) -> None:
-    _flush_stdout()
-    hook = sys.excepthook
-    if hook is not sys.__excepthook__:
-        try:
-            hook(type(exc), exc, exc.__traceback__)
-            return
-        except BaseException:
-            pass
-    sys.stderr.write(format_exception(exc))
-    sys.stderr.flush()
-
-
-def _flush_stdout() -> None:
-    with contextlib.suppress(Exception):
-        sys.stdout.flush()
-
-
-def _flush() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
 
 
 class _Named(io.BytesIO):

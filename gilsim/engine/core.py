@@ -6,6 +6,12 @@ that the same program, configuration and seed replay the same run, every time.  
 one event, moves the clock to it and calls its callback; the clock never goes back.
 
 Everything random in a simulation draws from ``Engine.random``, one generator seeded once.
+
+Domains.  With more than one simulated process the machine runs them side by side, each up
+to a small lookahead ahead of the others (``gilsim.machine.cpu``, "Processes side by side").
+Then every event belongs to a *domain* (the process it concerns, or the machine), and an
+event whose time has passed runs late by its own domain's progress, not by whatever another
+process has reached: ``step_in_domains``.  A run with one process never uses them.
 """
 
 from __future__ import annotations
@@ -29,13 +35,16 @@ class Event:
     """A callback scheduled at an instant.  ``cancel`` keeps it in the heap but makes it a
     no-op (removing from the middle of a heap is costly; popping a dead event is not)."""
 
-    __slots__ = ("time_ns", "callback", "args", "cancelled")
+    __slots__ = ("time_ns", "callback", "args", "cancelled", "domain")
 
-    def __init__(self, time_ns: int, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def __init__(
+        self, time_ns: int, callback: Callable[..., Any], args: tuple[Any, ...], domain: int = 0
+    ) -> None:
         self.time_ns = time_ns
         self.callback = callback
         self.args = args
         self.cancelled = False
+        self.domain = domain
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -58,13 +67,23 @@ class Engine:
         self.on_schedule: Callable[[int], None] | None = None
         # The trace: every scheduling event as a dict, when recording (``record``).
         self.trace: list[dict[str, Any]] | None = None
+        # The domain of whatever runs now (an event's, or a dispatched thread's process),
+        # and how far each domain has got (``step_in_domains``).
+        self.domain = 0
+        self.progress: dict[int, int] = {}
 
     def schedule(
-        self, time_ns: int, callback: Callable[..., Any], *args: Any, priority: int = NORMAL
+        self,
+        time_ns: int,
+        callback: Callable[..., Any],
+        *args: Any,
+        priority: int = NORMAL,
+        domain: int | None = None,
     ) -> Event:
-        """Call ``callback(*args)`` at ``time_ns`` (not before now)."""
+        """Call ``callback(*args)`` at ``time_ns`` (not before now), in ``domain`` (by
+        default the domain of whatever runs now)."""
         time_ns = max(time_ns, self.now_ns)
-        event = Event(time_ns, callback, args)
+        event = Event(time_ns, callback, args, self.domain if domain is None else domain)
         self._sequence += 1
         heapq.heappush(self._queue, (time_ns, priority, self._sequence, event))
         if self.on_schedule is not None:
@@ -82,9 +101,11 @@ class Engine:
         if self.trace is not None:
             self.trace.append({"time_ns": max(time_ns, self.now_ns), "event": event, **fields})
 
-    def after(self, delay_ns: int, callback: Callable[..., Any], *args: Any) -> Event:
+    def after(
+        self, delay_ns: int, callback: Callable[..., Any], *args: Any, domain: int | None = None
+    ) -> Event:
         """Call ``callback(*args)`` ``delay_ns`` from now."""
-        return self.schedule(self.now_ns + delay_ns, callback, *args)
+        return self.schedule(self.now_ns + delay_ns, callback, *args, domain=domain)
 
     def peek_ns(self) -> int:
         """The time of the next live event, or ``NEVER``."""
@@ -112,3 +133,26 @@ class Engine:
             event.callback(*event.args)
             return True
         return False
+
+    def step_in_domains(self) -> bool:
+        """``step`` with processes side by side: the next event runs at its own time, or,
+        if its domain has already gone past it, late by that domain's progress.  The
+        present (``now_ns``) is the event's, which may be behind another domain's."""
+        queue = self._queue
+        while queue:
+            time_ns, _, _, event = heapq.heappop(queue)
+            if event.cancelled:
+                continue
+            domain = event.domain
+            self.now_ns = max(time_ns, self.progress.get(domain, 0))
+            self.progress[domain] = self.now_ns
+            self.domain = domain
+            event.callback(*event.args)
+            self.reached(domain, self.now_ns)
+            return True
+        return False
+
+    def reached(self, domain: int, time_ns: int) -> None:
+        """``domain`` has got as far as ``time_ns``."""
+        if time_ns > self.progress.get(domain, 0):
+            self.progress[domain] = time_ns

@@ -33,12 +33,17 @@ from gilsim.interpreter.frame import (
 from gilsim.units import format_ns
 
 
-def run(ts: state.ThreadState, frame: Frame, exc: BaseException | None = None) -> Any:
+def run(
+    ts: state.ThreadState, frame: Frame, exc: BaseException | None = None, entry: bool = True
+) -> Any:
     """Run ``frame`` (already linked as ``ts.frame``) and whatever it calls, until it returns
     or yields; return that value.  If ``exc`` is given it is raised in ``frame`` first (how
     ``generator.throw`` resumes a frame).  An exception leaving ``frame`` propagates to the
-    caller of ``run``."""
-    frame.is_entry = True
+    caller of ``run``.  With ``entry`` false, ``frame`` is not where this run ends: it
+    goes on in its callers down to the frame already marked as the entry (a fork child
+    resuming its parent's frames)."""
+    if entry:
+        frame.is_entry = True
     previous_current = state.current
     state.current = ts
     interp = ts.interp

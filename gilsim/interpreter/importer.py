@@ -88,6 +88,16 @@ class SimulatedLoader(importlib.machinery.SourceFileLoader):
         code = self.get_code(module.__name__)
         if code is None:
             raise ImportError(f"cannot load {module.__name__!r}", name=module.__name__)
+        world = state.current_thread().interp.world
+        if world is not None and not is_simulated_stdlib(module.__name__):
+            # One process of several: the module is this process's (``processes.world``).
+            world.modules[module.__name__] = module
+            try:
+                run_module_code(code, module.__dict__)
+            except BaseException:
+                del world.modules[module.__name__]
+                raise
+            return
         run_module_code(code, module.__dict__)
 
 

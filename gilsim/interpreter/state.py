@@ -66,6 +66,11 @@ class InterpreterState:
         # The simulated kernel (``gilsim.runtime.kernel``: descriptors, pipes, sockets),
         # made on first use.
         self.kernel: Any = None
+        # The simulated process this interpreter is (``gilsim.processes.table.Process``),
+        # and, once there is more than one process, its share of the host's
+        # ``sys.modules`` (``gilsim.processes.world.World``).
+        self.process: Any = None
+        self.world: Any = None
         # ``os.register_at_fork`` hooks, in registration order.
         self.at_fork: dict[str, list[Any]] = {
             "before": [],
@@ -76,6 +81,9 @@ class InterpreterState:
     def enter(self, thread: Any, now_ns: int, next_event_ns: int) -> None:
         """The machine switches to ``thread`` (an ``OSThread`` of this interpreter)."""
         global current
+        world = self.world
+        if world is not None and world.machine_world[0] is not world:
+            world.enter()  # another process ran last: put this one's modules in place
         self.clock_ns = now_ns
         self.deadline_ns = min(next_event_ns, self.limit_ns)
         current = thread.payload

@@ -25,6 +25,27 @@ The OS scheduler (a model of Linux's, measured in ``spec/gil.md`` §8)
   if the tick has already accounted its slice as used (the kernel updates run times at ticks),
   which is why on one core switches fall on tick boundaries (§7 item 14).
 * Taking a core costs ``context_switch_ns``.
+
+Processes side by side
+----------------------
+Threads of one process need no finer interleaving than the above, since one GIL lets only one
+of them run bytecode.  Two processes have two GILs and run at once on two cores, so once a
+program forks the machine runs in *parallel mode* (``add_process``):
+
+* a runnable thread is dispatched in the order of the time it may resume from (its own
+  process's progress), not at one global present;
+* it may run ahead of a runnable thread of another process by at most ``lookahead_ns``, and
+  never past the next event: so the machine's decisions between processes (a freed core, a
+  preemption) are at most one lookahead out of order;
+* an operation another process can see (a fork, a ``waitpid``, a signal, a pipe or a
+  semaphore) waits first until every other process has caught up with it
+  (``sync_processes``), so such operations happen in exactly their time order;
+* an event that is late runs late by its own process's progress (``Engine.step_in_domains``),
+  and the trace is sorted at the end, since processes record in their own time.
+
+Every event's domain is the process it concerns (``OSThread.process``; 0 is the first
+process, ``MACHINE`` the scheduler tick).  Until a second process exists nothing of this is
+used, so a single-process run is exactly what it was.
 """
 
 from __future__ import annotations
@@ -39,7 +60,10 @@ from greenlet import greenlet
 
 from gilsim.engine import Engine
 from gilsim.engine.core import LATE, NEVER, URGENT
-from gilsim.errors import GilsimError
+from gilsim.errors import GilsimError, ProcessExit
+
+# The domain of the machine's own events (the scheduler tick); a process's is its number.
+MACHINE = -1
 
 # Thread states.  A blocked thread is counted under the kind of what it waits for.
 NEW = "new"
@@ -72,6 +96,10 @@ class MachineSpec:
     timer_slack_ns: int = attrs.field(default=60_000, validator=_not_negative)
     context_switch_ns: int = attrs.field(default=2_000, validator=_not_negative)
     thread_create_ns: int = attrs.field(default=25_000, validator=_not_negative)
+    # How far a thread may run ahead of a runnable thread of another process (parallel
+    # mode only): below the tick's 4 ms by far, above a wake-up latency, so that two
+    # CPU-bound processes cost one dispatch each per 50 µs of virtual time.
+    lookahead_ns: int = attrs.field(default=50_000, validator=_positive)
 
 
 class Clock(Protocol):
@@ -120,6 +148,12 @@ class OSThread:
     since: int = 0  # when it entered its state
     times: dict[str, int] = attrs.Factory(lambda: collections.defaultdict(int))
     greenlet: Any = None
+    # The process it belongs to (the domain of its events; 0 for the first process), the
+    # time it may resume from once resumable, and the ``pthread_t`` the program sees when
+    # it is not ``ident`` (a fork child's thread keeps the forking thread's).
+    process: int = 0
+    resume_ns: int = 0
+    pthread: int = 0
 
     @property
     def state_key(self) -> str:
@@ -148,6 +182,16 @@ class Machine:
         self._mu = math.log(max(spec.wake_median_ns, 1))
         # Time each core spent running a thread (ns), for utilisation.
         self.busy_ns = [0] * spec.cores
+        # Parallel mode (see "Processes side by side"): set when a second process starts.
+        self.parallel = False
+        self.processes = 1
+        self._core_free_ns = [0] * spec.cores
+        self._to_kill: list[OSThread] = []
+        # Told when a thread's body ends its process (``ProcessExit``: ``os._exit``, a
+        # signal): ``gilsim.processes`` ends the process.
+        self.on_process_exit: Callable[[OSThread, int], None] | None = None
+        # The processes running on it (``gilsim.processes.table.ProcessTable``).
+        self.process_table: Any = None
 
     # -- the event loop -------------------------------------------------------------------
 
@@ -158,6 +202,10 @@ class Machine:
         engine = self.engine
         engine.on_schedule = self._on_schedule
         while not self.finished:
+            if self.parallel:
+                if not self._step_parallel():
+                    return False
+                continue
             if engine.peek_ns() <= engine.now_ns:
                 engine.step()
             elif self._resumable:
@@ -165,6 +213,86 @@ class Machine:
             elif not engine.step():
                 return False
         return True
+
+    # -- parallel mode ----------------------------------------------------------------------
+
+    def add_process(self) -> None:
+        """A second (third...) process now runs on this machine: parallel mode from now."""
+        self.processes += 1
+        if not self.parallel:
+            self.parallel = True
+            self.engine.progress[0] = self.engine.now_ns
+
+    def _resume_time(self, thread: OSThread) -> int:
+        return max(thread.resume_ns, self.engine.progress.get(thread.process, 0))
+
+    def _step_parallel(self) -> bool:
+        """One step in parallel mode: the earliest of the next event and the runnable
+        threads (an event first at a tie, as in the serial loop)."""
+        engine = self.engine
+        if self._to_kill:
+            self._kill_doomed()
+        best: OSThread | None = None
+        best_ns = NEVER
+        for thread in self._resumable:
+            resume = self._resume_time(thread)
+            if resume < best_ns:
+                best, best_ns = thread, resume
+        if best is not None and best_ns < engine.peek_ns():
+            self._resumable.remove(best)
+            engine.now_ns = best_ns
+            engine.domain = best.process
+            self._dispatch(best)
+            engine.reached(best.process, engine.now_ns)
+            return True
+        return engine.step_in_domains()
+
+    def _others_ns(self, thread: OSThread) -> int:
+        """The earliest time a runnable thread of another process may resume from."""
+        earliest = NEVER
+        for other in self._resumable:
+            if other.process != thread.process:
+                earliest = min(earliest, self._resume_time(other))
+        return earliest
+
+    def sync_processes(self, thread: OSThread) -> None:
+        """Called by the running ``thread`` before an operation another process can see:
+        come back once every other process has got as far as its clock, so that such
+        operations happen in their time order.  Nothing to do in a single process."""
+        if not self.parallel:
+            return
+        while self._others_ns(thread) < thread.clock.clock_ns:
+            self.yield_to_events(thread)
+
+    def kill(self, threads: list[OSThread]) -> None:
+        """End ``threads`` (the other threads of a process that exits): they never run
+        again; their greenlets are ended from the hub, the only place a greenlet can be
+        thrown into and come back from."""
+        for thread in threads:
+            if thread.state == EXITED:
+                continue
+            if thread.pending is not None:
+                thread.pending.cancel()
+                thread.pending = None
+            if thread.timer is not None:
+                thread.timer.cancel()
+                thread.timer = None
+            if thread in self._resumable:
+                self._resumable.remove(thread)
+            if thread in self.run_queue:
+                self.run_queue.remove(thread)
+            self._set_state(thread, EXITED)
+            self._leave_core(thread)
+            self._to_kill.append(thread)
+        if greenlet.getcurrent() is self._hub:
+            self._kill_doomed()
+
+    def _kill_doomed(self) -> None:
+        doomed, self._to_kill = self._to_kill, []
+        for thread in doomed:
+            if thread.greenlet is not None and thread.greenlet:
+                thread.greenlet.throw(ThreadKilled(thread.name))
+            thread.greenlet = None
 
     def _on_schedule(self, time_ns: int) -> None:
         # A running thread's deadline is the next event: bring it forward.
@@ -183,6 +311,7 @@ class Machine:
         alive.  A killed thread may not wait again on its way out (re-taking the GIL after a
         ``sleep``, say): it would never end."""
         self._killing = True
+        self._kill_doomed()  # threads of processes that ended just before the run did
         for thread in self.threads:
             if thread.state != EXITED and thread.greenlet is not None and thread.greenlet:
                 thread.greenlet.throw(ThreadKilled(thread.name))
@@ -192,7 +321,10 @@ class Machine:
     def _dispatch(self, thread: OSThread) -> None:
         self.current = thread
         clock = thread.clock
-        clock.enter(thread, self.engine.now_ns, self.engine.peek_ns())
+        deadline = self.engine.peek_ns()
+        if self.parallel:
+            deadline = min(deadline, self._others_ns(thread) + self.spec.lookahead_ns)
+        clock.enter(thread, self.engine.now_ns, deadline)
         if thread.greenlet is None:
             thread.greenlet = greenlet(lambda: self._body(thread), parent=self._hub)
         started = self.engine.now_ns
@@ -213,6 +345,12 @@ class Machine:
             thread.body()
         except ThreadKilled:
             return
+        except ProcessExit as exc:
+            if self.on_process_exit is None:
+                raise
+            self.on_process_exit(thread, exc.status)
+        if thread.state == EXITED:
+            return  # killed while it ended (its process exited)
         self.engine.advance(thread.clock.clock_ns)
         self._set_state(thread, EXITED)
         self._leave_core(thread)
@@ -229,7 +367,9 @@ class Machine:
             raise ThreadKilled(thread.name)
         self._set_state(thread, BLOCKED)
         if timeout_ns is not None:
-            thread.timer = self.engine.after(max(timeout_ns, 0), self._on_timeout, thread)
+            thread.timer = self.engine.after(
+                max(timeout_ns, 0), self._on_timeout, thread, domain=thread.process
+            )
         self._leave_core(thread)
         self._hub.switch()
         return thread.timed_out
@@ -242,7 +382,7 @@ class Machine:
         self.engine.advance(thread.clock.clock_ns)
         # It goes on after the events due now, and after threads they make resumable.
         thread.pending = self.engine.schedule(
-            self.engine.now_ns, self._make_resumable, thread, priority=LATE
+            self.engine.now_ns, self._make_resumable, thread, priority=LATE, domain=thread.process
         )
         self._hub.switch()
 
@@ -253,7 +393,7 @@ class Machine:
         thread.since = self.engine.now_ns
         if delay_ns is None:
             delay_ns = self.spec.thread_create_ns
-        self.engine.after(delay_ns, self._ready, thread)
+        self.engine.after(delay_ns, self._ready, thread, domain=thread.process)
 
     # -- called by anyone -----------------------------------------------------------------
 
@@ -270,11 +410,15 @@ class Machine:
             thread.timer = None
         thread.timed_out = False
         self._set_state(thread, WAKING)
-        self.engine.after(self._wake_latency(), self._ready, thread)
+        self.engine.after(self._wake_latency(), self._ready, thread, domain=thread.process)
         return True
 
     def now_ns(self) -> int:
         return self.engine.now_ns
+
+    def elapsed_ns(self) -> int:
+        """How far the run has got: in parallel mode, the furthest any process got."""
+        return max(self.engine.now_ns, *self.engine.progress.values(), 0)
 
     # -- the scheduler --------------------------------------------------------------------
 
@@ -285,7 +429,7 @@ class Machine:
         thread.timed_out = True
         self._set_state(thread, WAKING)
         delay = self.spec.timer_slack_ns + self._wake_latency()
-        self.engine.after(delay, self._ready, thread)
+        self.engine.after(delay, self._ready, thread, domain=thread.process)
 
     def _wake_latency(self) -> int:
         if self.spec.wake_median_ns == 0:
@@ -308,17 +452,23 @@ class Machine:
         self._arm_tick()
 
     def _assign(self, core: int, thread: OSThread, delay_ns: int) -> None:
+        if self.parallel:
+            # A process ahead of this one may have left the core later than now.
+            delay_ns += max(0, self._core_free_ns[core] - self.engine.now_ns)
         self.cores[core] = thread
         thread.core = core
         thread.picked_at = self.engine.now_ns
         self._set_state(thread, RUNNING)
         if delay_ns:
-            thread.pending = self.engine.after(delay_ns, self._make_resumable, thread)
+            thread.pending = self.engine.after(
+                delay_ns, self._make_resumable, thread, domain=thread.process
+            )
         else:
             self._make_resumable(thread)
 
     def _make_resumable(self, thread: OSThread) -> None:
         thread.pending = None
+        thread.resume_ns = self.engine.now_ns
         self._resumable.append(thread)
 
     def _leave_core(self, thread: OSThread) -> None:
@@ -328,6 +478,7 @@ class Machine:
         thread.core = None
         thread.last_core = core
         self.cores[core] = None
+        self._core_free_ns[core] = self.engine.now_ns
         if self.run_queue:
             self._assign(core, self.run_queue.popleft(), self.spec.context_switch_ns)
 
@@ -363,7 +514,9 @@ class Machine:
         if self._tick is None and self.run_queue:
             tick = self.spec.tick_ns
             at = (self.engine.now_ns // tick + 1) * tick
-            self._tick = self.engine.schedule(at, self._on_tick, at, priority=URGENT)
+            self._tick = self.engine.schedule(
+                at, self._on_tick, at, priority=URGENT, domain=MACHINE
+            )
 
     def _on_tick(self, tick_ns: int) -> None:
         self._tick = None
@@ -380,7 +533,9 @@ class Machine:
 
     def _set_state(self, thread: OSThread, state: str) -> None:
         now = self.engine.now_ns
-        spent = now - thread.since
+        # Never negative, though in parallel mode another process's event may come up to
+        # a lookahead behind this thread's own time.
+        spent = max(0, now - thread.since)
         thread.times[thread.state_key] += spent
         if thread.state == RUNNING and thread.core is not None:
             self.busy_ns[thread.core] += spent

@@ -57,3 +57,23 @@ kernel's pipes and descriptors (per-process descriptor tables over shared open f
 host's own source, like ``threading``: its pickling errors, its "bootstrapping phase" error
 and its ``__mp_main__`` come from its own code.
 """
+
+from gilsim.processes.fork import install
+from gilsim.processes.table import Process, ProcessTable, exit_status, table_of
+
+
+def end_process(process: Process, status: int, thread: object) -> None:
+    """``process`` has ended with wait ``status`` (its ``thread`` is the one ending it)."""
+    table_of(process.interp.machine).end(process, status, thread)  # type: ignore[arg-type]
+
+
+def forget(interp: object) -> None:
+    """The run is over: let go of the process table (its processes reach every interpreter
+    of the run) and of the worlds."""
+    table = interp.machine.process_table  # type: ignore[attr-defined]
+    if table is not None:
+        for process in table.processes:
+            process.interp.world = None
+
+
+__all__ = ["Process", "ProcessTable", "end_process", "exit_status", "forget", "install"]

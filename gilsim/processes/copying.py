@@ -162,6 +162,10 @@ class Copier:
             return self._remember(obj, made)
         return self._object(obj, kind)
 
+    def copy_into(self, original: dict[str, Any], target: dict[str, Any]) -> None:
+        """Make ``target`` (an empty dict, a new module's) the copy of ``original``."""
+        self._shell(original, target)
+
     def finish(self) -> None:
         """Fill every shell made so far, and what filling them makes."""
         while self.pending:

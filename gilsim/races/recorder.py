@@ -63,6 +63,12 @@ class Recorder:
         # Iterators of containers by id, with the container (``containers``, ``FOR_ITER``).
         self.iterated: dict[int, tuple[Any, Any]] = {}
 
+    def for_fork_child(self, child: state.InterpreterState) -> Recorder:
+        """The recorder of a fork child of this interpreter: its own, since the child's
+        objects are its own and its threads never race with the parent's.  (Its races are
+        not reported yet: the report is the first process's.)"""
+        return install(child, segments=self.keep_segments)
+
     def table_for(self, code: types.CodeType) -> dict[Any, Any]:
         """The handler table to decode ``code`` with (decided once per code object)."""
         return self.table if is_program_code(code.co_filename) else self.interp.table

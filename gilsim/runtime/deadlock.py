@@ -10,6 +10,14 @@ from gilsim.machine.cpu import EXITED, OSThread
 from gilsim.runtime.threadmodule import lock
 
 
+class HeldAcrossFork:
+    """The holder of a lock in a fork child that a thread of the parent held when it forked:
+    a thread the child does not have, so nobody will ever release the lock."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
 def thread_name(interp: state.InterpreterState, thread: OSThread) -> str:
     """The name ``threading`` gave the thread, else the OS thread's own.  Read from the
     ``Thread`` object's ``_name`` attribute, not its ``name`` property: a property would run
@@ -46,6 +54,12 @@ def _waits_for(interp: state.InterpreterState, thread: OSThread) -> str:
             return f"the end of {thread_name(interp, obj._sentinel_of)} (join)"
         if owner is thread:
             return "a notification (Condition.wait, Event.wait, a queue) that never comes"
+        if isinstance(owner, HeldAcrossFork):
+            return (
+                f"{wait.what}, held by thread {owner.name} of the parent when it forked "
+                "(a fork child has only the thread that called fork(), so nobody will "
+                "release it)"
+            )
         if owner is not None:
             return f"{wait.what}, held by {thread_name(interp, owner)}"
     return wait.what
@@ -53,10 +67,15 @@ def _waits_for(interp: state.InterpreterState, thread: OSThread) -> str:
 
 def deadlock_report(interp: state.InterpreterState) -> str:
     lines = ["deadlock: every thread waits for something that no thread will ever do"]
+    several = interp.machine.processes > 1
     for thread in interp.machine.threads:
         if thread.state == EXITED:
             continue
-        lines.append(f"  {thread_name(interp, thread)} waits for {_waits_for(interp, thread)}")
+        own = thread.payload.interp  # the thread's own process's interpreter
+        who = thread_name(own, thread)
+        if several:
+            who += f" of process {own.process.pid}"
+        lines.append(f"  {who} waits for {_waits_for(own, thread)}")
         where = _where(thread.payload)
         if where:
             lines.append(f"    {where}")

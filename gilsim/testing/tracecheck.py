@@ -132,6 +132,12 @@ class TraceChecker:
             self.fail("events", f"unknown event {event['event']!r}")
         handler(event)
 
+    def on_process_start(self, event: Mapping[str, Any]) -> None:
+        """A fork (``gilsim.processes.fork``): the child's thread starts as any thread."""
+
+    def on_process_exit(self, event: Mapping[str, Any]) -> None:
+        """A process ended; its threads' own events say how."""
+
     def on_thread_state(self, event: Mapping[str, Any]) -> None:
         ident, new = event["thread"], event["state"]
         old = self.state.get(ident, "new")

@@ -22,14 +22,15 @@ _NOT_BLOCKED = frozenset({"running", "runnable", "new", "exited", "gil"})
 def run_summary(interp: state.InterpreterState) -> dict[str, Any]:
     """Per thread, per core and GIL figures of a finished run (the machine settled)."""
     machine, gil = interp.machine, interp.gil
-    elapsed = max(interp.clock_ns, machine.engine.now_ns)
+    elapsed = max(interp.clock_ns, machine.elapsed_ns())
     threads = []
     for thread in machine.threads:
         times = thread.times
         threads.append(
             {
                 "ident": thread.ident,
-                "name": thread_name(interp, thread),
+                "pid": thread.payload.interp.process.pid,
+                "name": thread_name(thread.payload.interp, thread),
                 "cpu_ns": times.get("running", 0),
                 "gil_wait_ns": sum(times.get(kind, 0) for kind in _GIL_KINDS),
                 "blocked_ns": sum(t for k, t in times.items() if k not in _NOT_BLOCKED),
@@ -64,6 +65,15 @@ def run_summary(interp: state.InterpreterState) -> dict[str, Any]:
             "drop_requests": gil.drop_requests,
         },
         "cores": cores,
+        "processes": [
+            {
+                "pid": process.pid,
+                "ppid": process.parent.pid if process.parent is not None else process.ppid,
+                "exit_code": process.exit_code,
+                "instructions": process.interp.instructions,
+            }
+            for process in machine.process_table.processes
+        ],
     }
 
 

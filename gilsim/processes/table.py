@@ -1,0 +1,252 @@
+"""The machine's processes: who is whose child, how each ended, and ``waitpid``.
+
+A process ends in one of three ways (``../shared/spec/processes.md`` §1.1, §6 item 12), and
+its parent's ``waitpid`` reads the way from the *wait status*, as ``<sys/wait.h>`` packs it:
+
+- its main thread finished the program (``Py_FinalizeEx`` ran): status ``code << 8``, with
+  the code CPython gives (0, the ``sys.exit`` code, 1 after a traceback);
+- ``os._exit(code)``: at once, nothing run on the way, ``code << 8`` too;
+- a signal whose default action ends it (``SIGTERM``, ``SIGKILL``): the signal number,
+  which ``multiprocessing`` reports as ``exitcode == -N``.
+
+The run ends when the last process has ended, not the first: an orphan goes on printing
+after its parent has gone, as on a real machine.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+from typing import Any
+
+import attrs
+
+from gilsim.errors import ProcessExit, UnsupportedError
+from gilsim.interpreter import state
+from gilsim.machine import Machine, OSThread, Wait
+from gilsim.runtime.kernel import allow_threads, os_error
+
+
+@attrs.define(eq=False)
+class Process:
+    """One simulated process: its interpreter, its family and its end."""
+
+    pid: int
+    ppid: int
+    number: int  # its threads' domain on the machine (``OSThread.process``); 0 is the first
+    interp: Any
+    parent: Process | None = None
+    children: list[Process] = attrs.Factory(list)
+    status: int | None = None  # the wait status, once it has ended
+    reaped: bool = False
+    # Threads of this process asleep in waitpid() until a child ends.
+    child_waiters: list[OSThread] = attrs.Factory(list)
+    # The name of the parent's thread that forked it, for reports.
+    forked_by: str | None = None
+    main_thread: OSThread | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.status is None
+
+    @property
+    def exit_code(self) -> int | None:
+        """What ``subprocess`` and ``multiprocessing`` report: the code, or ``-signal``."""
+        if self.status is None:
+            return None
+        return os.waitstatus_to_exitcode(self.status)
+
+
+class ProcessTable:
+    """Every process the machine has run.  The first process has the host's pid, so that a
+    run of one process shows the pid it always did; its children count up from there."""
+
+    def __init__(self, machine: Machine) -> None:
+        self.machine = machine
+        self.processes: list[Process] = []
+        self.by_pid: dict[int, Process] = {}
+        self._next_pid = os.getpid() + 1
+
+    @property
+    def root(self) -> Process:
+        return self.processes[0]
+
+    def add(self, interp: Any, parent: Process | None) -> Process:
+        if parent is None:
+            pid, ppid = os.getpid(), os.getppid()
+        else:
+            pid, ppid = self._next_pid, parent.pid
+            self._next_pid += 1
+        process = Process(pid, ppid, len(self.processes), interp, parent)
+        self.processes.append(process)
+        self.by_pid[pid] = process
+        if parent is not None:
+            parent.children.append(process)
+            self.machine.add_process()
+        interp.process = process
+        return process
+
+    def live(self) -> list[Process]:
+        return [process for process in self.processes if process.alive]
+
+    def end(self, process: Process, status: int, ending: OSThread | None) -> None:
+        """``process`` has ended with wait ``status``: its other threads end with it, its
+        parent's ``waitpid`` wakes, and the run ends with the last process."""
+        if not process.alive:
+            return
+        process.status = status
+        machine = self.machine
+        if not self.live():
+            # The last process: whatever is still alive ends with the run (``kill_all``),
+            # as a run of one process always ended.
+            if len(self.processes) > 1 and machine.engine.trace is not None:
+                machine.engine.record("process_exit", pid=process.pid, status=status)
+            machine.finish()
+            return
+        machine.kill(
+            [
+                thread
+                for thread in machine.threads
+                if thread.process == process.number and thread is not ending
+            ]
+        )
+        if machine.engine.trace is not None:
+            machine.engine.record("process_exit", pid=process.pid, status=status)
+        for child in process.children:
+            child.ppid = 1  # an orphan is re-parented to init
+        parent = process.parent
+        if parent is not None and parent.alive:
+            waiters, parent.child_waiters = parent.child_waiters, []
+            for waiter in waiters:
+                machine.wake(waiter)
+
+    def on_thread_exit(self, thread: OSThread, status: int) -> None:
+        """The machine's hook: a thread's body ended its process (``ProcessExit``)."""
+        self.end(self.processes[thread.process], status, thread)
+
+
+def table_of(machine: Machine) -> ProcessTable:
+    table: ProcessTable | None = machine.process_table
+    if table is None:
+        table = ProcessTable(machine)
+        machine.process_table = table
+        machine.on_process_exit = table.on_thread_exit
+    return table
+
+
+def exit_status(code: int) -> int:
+    """The wait status of a process that exited with ``code`` (a negative code: killed by
+    that signal, as a ``KeyboardInterrupt`` that ends a program reports SIGINT)."""
+    return -code if code < 0 else (code & 0xFF) << 8
+
+
+# -- the system calls ---------------------------------------------------------------------
+
+
+def _running() -> tuple[Any, OSThread]:
+    ts = state.current_thread()
+    return ts.interp, ts.os_thread
+
+
+def getpid() -> int:
+    interp, _ = _running()
+    return int(interp.process.pid)
+
+
+def getppid() -> int:
+    interp, _ = _running()
+    return int(interp.process.ppid)
+
+
+def _exit(code: Any) -> None:
+    """``os._exit``: the process ends now; nothing of its program runs on the way."""
+    if not isinstance(code, int):
+        raise TypeError(f"'{type(code).__name__}' object cannot be interpreted as an integer")
+    raise ProcessExit(exit_status(code))
+
+
+def waitpid(pid: Any, options: Any) -> tuple[int, int]:
+    """``os.waitpid``: reap a child that has ended, waiting (without the GIL) unless
+    ``WNOHANG``; ``ChildProcessError`` if there is no such child."""
+    for value in (pid, options):
+        if not isinstance(value, int):
+            raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+    interp, thread = _running()
+    machine = interp.machine
+    process: Process = interp.process
+    machine.sync_processes(thread)
+
+    def candidates() -> list[Process]:
+        if pid > 0:
+            return [c for c in process.children if c.pid == pid and not c.reaped]
+        if pid in (0, -1):
+            return [c for c in process.children if not c.reaped]
+        return [c for c in process.children if c.pid == -pid and not c.reaped]
+
+    found = candidates()
+    if not found:
+        raise os_error(errno.ECHILD)
+    ended = [c for c in found if not c.alive]
+    if ended:
+        return _reap(process, ended[0])
+    if options & os.WNOHANG:
+        return 0, 0
+    with allow_threads():  # os_waitpid_impl: Py_BEGIN_ALLOW_THREADS around waitpid(2)
+        while True:
+            found = candidates()
+            ended = [c for c in found if not c.alive]
+            if ended or not found:
+                break
+            process.child_waiters.append(thread)
+            what = f"process {found[0].pid} to end" if len(found) == 1 else "a child to end"
+            machine.block(thread, Wait("process", what, found))
+            if thread in process.child_waiters:
+                process.child_waiters.remove(thread)
+            machine.sync_processes(thread)
+    if not ended:
+        raise os_error(errno.ECHILD)
+    return _reap(process, ended[0])
+
+
+def wait() -> tuple[int, int]:
+    return waitpid(-1, 0)
+
+
+def _reap(parent: Process, child: Process) -> tuple[int, int]:
+    child.reaped = True
+    assert child.status is not None
+    return child.pid, child.status
+
+
+# Signals whose default action ends a process (signal(7): "Term" and "Core").  SIGINT is
+# not one here: CPython's own handler turns it into KeyboardInterrupt, not modelled across
+# processes yet.
+_FATAL = frozenset(
+    {signal.SIGTERM, signal.SIGKILL, signal.SIGHUP, signal.SIGQUIT, signal.SIGABRT, signal.SIGUSR1}
+)
+
+
+def kill(pid: Any, sig: Any) -> None:
+    """``os.kill`` of a simulated process: signal 0 asks whether it exists; a signal whose
+    default action ends a process ends it.  Any other pid is the host's."""
+    interp, thread = _running()
+    table = table_of(interp.machine)
+    target = table.by_pid.get(pid) if isinstance(pid, int) else None
+    if target is None:
+        os.kill(pid, sig)
+        return
+    machine = interp.machine
+    machine.sync_processes(thread)
+    if not target.alive and target.reaped:
+        raise os_error(errno.ESRCH)
+    if sig == 0 or not target.alive:
+        return  # a zombie still exists until it is reaped
+    if sig not in _FATAL:
+        raise UnsupportedError(
+            f"os.kill() with signal {signal.Signals(sig).name}: gilsim delivers only signals "
+            "that end a process (SIGTERM, SIGKILL, ...) between simulated processes"
+        )
+    if target is interp.process:
+        raise ProcessExit(int(sig))
+    table.end(target, int(sig), None)

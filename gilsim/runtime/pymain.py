@@ -1,0 +1,118 @@
+"""The end of a main program: ``pymain_run_python``'s ending and ``Py_FinalizeEx``
+(``Modules/main.c``, ``Python/pylifecycle.c``, ``Python/pythonrun.c``).
+
+How the main module ended gives the exit code exactly as CPython gives it: 0, the
+``SystemExit`` code, or 1 with a traceback; ``KeyboardInterrupt`` ends by SIGINT.  Then the
+interpreter is finalised: ``threading._shutdown`` waits for the non-daemon threads and the
+``atexit`` handlers run.  The first process of a run and a fork child forked by its main
+thread both end this way (``gilsim.program``, ``gilsim.processes.fork``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import types
+from collections.abc import Callable
+from typing import Any
+
+from gilsim.errors import GilsimError
+from gilsim.interpreter import eval as eval_
+from gilsim.interpreter import state
+from gilsim.interpreter.frame import NULL, Frame
+from gilsim.interpreter.tracebacks import format_exception, write_unraisable
+from gilsim.runtime.atexitmodule import run_exit_handlers
+
+# Exit code of a process killed by SIGINT, as ``subprocess`` reports it.
+SIGINT_STATUS = -2
+
+
+def finalize(ts: state.ThreadState) -> None:
+    """``Py_FinalizeEx``: wait for the non-daemon threads (``threading._shutdown``), then
+    run the ``atexit`` handlers."""
+    interp = ts.interp
+    threading = interp.sim_modules.get("threading")
+    if threading is not None:
+        try:
+            run_guarded(ts, threading._shutdown)
+        except GilsimError:
+            raise
+        except BaseException as exc:
+            write_unraisable("on threading shutdown:", exc)
+    if interp.exit_handlers:
+        run_guarded(ts, lambda: run_exit_handlers(interp))
+
+
+def run_guarded(ts: state.ThreadState, function: Any) -> None:
+    """Run native ``function`` with ``ts`` as the current simulated thread."""
+    previous = state.current
+    state.current = ts
+    try:
+        function()
+    finally:
+        state.current = previous
+
+
+def run_module(ts: state.ThreadState, code: types.CodeType, namespace: dict[str, Any]) -> int:
+    """Run a main module's ``code`` in ``namespace`` on ``ts``; return its exit code."""
+    interp = ts.interp
+    decoded = interp.decoded(code)
+    frame = Frame(decoded, [NULL] * decoded.nlocalsplus, namespace, interp.builtins, namespace)
+    frame.thread = ts
+    ts.frame = frame
+    ts.depth = 1
+    return exit_code(lambda: eval_.run(ts, frame))
+
+
+def exit_code(run: Callable[[], Any]) -> int:
+    """Call ``run`` (the main module running) and return the exit code its end gives."""
+    try:
+        run()
+    except SystemExit as exc:
+        return exit_code_of(exc)
+    except KeyboardInterrupt as exc:
+        print_uncaught(exc)
+        return SIGINT_STATUS
+    except GilsimError:
+        raise
+    except BaseException as exc:
+        print_uncaught(exc)
+        return 1
+    return 0
+
+
+def exit_code_of(exc: SystemExit) -> int:
+    """``_Py_HandleSystemExit``: None is 0, an int is itself, anything else is printed and
+    gives 1."""
+    code = exc.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF  # what the OS keeps of it
+    flush()
+    sys.stderr.write(f"{code}\n")
+    return 1
+
+
+def print_uncaught(exc: BaseException) -> None:
+    flush_stdout()
+    hook = sys.excepthook
+    if hook is not sys.__excepthook__:
+        try:
+            hook(type(exc), exc, exc.__traceback__)
+            return
+        except BaseException:
+            pass
+    sys.stderr.write(format_exception(exc))
+    sys.stderr.flush()
+
+
+def flush_stdout() -> None:
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+
+
+def flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
