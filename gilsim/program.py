@@ -191,9 +191,10 @@ def run_main(
             interp.machine.settle()  # account every thread's time up to the end
             _record_names(interp)
             interp.machine.kill_all()
-            processes.forget(interp)
+            processes.restore_first_world(interp)
         pymain.flush()
         tracebacks.forget_all()
+    processes.forget(interp)
     status = root.exit_code if error is None else error.exit_status
     assert status is not None
     if os.getpid() != host_pid:

@@ -79,6 +79,8 @@ class SimFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Called from native code: ``eval.call_from_native``, with the common case (as many
         positional arguments as parameters) bound here, since callbacks are frequent."""
+        if state.refused(self.__globals__):
+            return None  # an object of a process that has ended: it runs nothing any more
         ts = state.current
         if ts is None or kwargs or len(args) != self.fast_call_arity:
             return eval_.call_from_native(self, args, kwargs)

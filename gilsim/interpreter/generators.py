@@ -62,15 +62,20 @@ class Resumable:
 
     def __del__(self) -> None:
         # CPython closes a suspended generator when its last reference goes
-        # (``_PyGen_Finalize``), running its ``finally`` blocks there and then.
-        if self.status == SUSPENDED and state.current is not None:
-            try:
-                self.close()
-            except BaseException as exc:  # printed as "Exception ignored in", like CPython
-                import sys
+        # (``_PyGen_Finalize``), running its ``finally`` blocks there and then.  Not a fork
+        # copy that was never finished (it has no status), nor a generator of a process
+        # that has ended.
+        if getattr(self, "status", None) != SUSPENDED or state.current is None:
+            return
+        if state.refused(self.frame.globals):
+            return
+        try:
+            self.close()
+        except BaseException as exc:  # printed as "Exception ignored in", like CPython
+            import sys
 
-                print(f"Exception ignored in: {self!r}", file=sys.stderr)
-                print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+            print(f"Exception ignored in: {self!r}", file=sys.stderr)
+            print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
 
     # -- introspection ---------------------------------------------------------------------
 

@@ -117,9 +117,20 @@ def run_module_code(code: types.CodeType, namespace: dict[str, Any]) -> Any:
 # the program's own imports, because they reach into the interpreter state or are where
 # threads switch: the traceback module reads tracebacks and ``sys.exc_info()``, ``warnings``
 # finds the warning's frame, and ``threading``, ``queue`` and ``concurrent.futures`` are the
-# Python level of threads, whose check points and lock waits must be simulated.
+# Python level of threads, whose check points and lock waits must be simulated;
+# ``multiprocessing`` is the Python level of processes (it forks inside ``Popen``), and
+# ``selectors`` must find the simulated ``select``.
 SIMULATED_STDLIB = frozenset(
-    {"traceback", "warnings", "threading", "queue", "_threading_local", "concurrent"}
+    {
+        "traceback",
+        "warnings",
+        "threading",
+        "queue",
+        "_threading_local",
+        "concurrent",
+        "multiprocessing",
+        "selectors",
+    }
 )
 
 # C accelerators the simulated program must not see, so that the pure-Python fallback of

@@ -71,6 +71,9 @@ class InterpreterState:
         # ``sys.modules`` (``gilsim.processes.world.World``).
         self.process: Any = None
         self.world: Any = None
+        # A fork child: every object copied from its parent, kept alive as a real child
+        # keeps its copy of the parent's memory (``gilsim.processes.fork``).
+        self.inherited: list[Any] = []
         # ``os.register_at_fork`` hooks, in registration order.
         self.at_fork: dict[str, list[Any]] = {
             "before": [],
@@ -87,6 +90,19 @@ class InterpreterState:
         self.clock_ns = now_ns
         self.deadline_ns = min(next_event_ns, self.limit_ns)
         current = thread.payload
+
+    def release(self) -> None:
+        """The run is over and this interpreter's process ended before it: let go of
+        everything that reaches the program's objects (its accounts stay)."""
+        self.sim_modules = {}
+        self.shadow_modules = {}
+        self.builtins = {}
+        self.inherited = []
+        self.exit_handlers = []
+        self.at_fork = {"before": [], "after_in_child": [], "after_in_parent": []}
+        self.world = None
+        self.recorder = None
+        self._decoded = {}
 
     def decoded(self, code: types.CodeType) -> DecodedCode:
         """The decoded form of ``code``, decoding it on first use."""
@@ -124,6 +140,20 @@ class ThreadState:
 
 
 current: ThreadState | None = None
+
+# The objects of a simulated process that has ended run no code any more: a ``__del__``, a
+# weakref callback or a suspended generator's ``finally`` of theirs, collected later, would
+# run in whichever process is current, and none runs in a process that ended with
+# ``os._exit``.  ``gilsim.processes`` lists the module namespaces of ended processes here
+# (kept alive, so that their ids stay theirs), and sets ``REFUSED`` while it lets go of
+# their objects at the end of the run.
+DEAD_GLOBALS: dict[int, dict[str, Any]] = {}
+REFUSED = [False]
+
+
+def refused(namespace: dict[str, Any]) -> bool:
+    """Whether code with these globals may not run: its process has ended."""
+    return REFUSED[0] or (bool(DEAD_GLOBALS) and id(namespace) in DEAD_GLOBALS)
 
 
 def current_thread() -> ThreadState:

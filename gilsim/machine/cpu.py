@@ -94,6 +94,11 @@ class MachineSpec:
     wake_median_ns: int = attrs.field(default=20_000, validator=_not_negative)
     wake_sigma: float = 0.5
     timer_slack_ns: int = attrs.field(default=60_000, validator=_not_negative)
+    # A core that went idle less than ``halt_poll_ns`` ago is still polling before it halts
+    # (Linux's cpuidle-haltpoll on a KVM guest: ``guest_halt_poll_ns``, 200 µs by default),
+    # so a thread woken there runs after ``polling_wake_median_ns`` instead.
+    halt_poll_ns: int = attrs.field(default=200_000, validator=_not_negative)
+    polling_wake_median_ns: int = attrs.field(default=2_000, validator=_positive)
     context_switch_ns: int = attrs.field(default=2_000, validator=_not_negative)
     thread_create_ns: int = attrs.field(default=25_000, validator=_not_negative)
     # How far a thread may run ahead of a runnable thread of another process (parallel
@@ -180,6 +185,7 @@ class Machine:
         self._hub: Any = None
         self._killing = False
         self._mu = math.log(max(spec.wake_median_ns, 1))
+        self._poll_mu = math.log(max(spec.polling_wake_median_ns, 1))
         # Time each core spent running a thread (ns), for utilisation.
         self.busy_ns = [0] * spec.cores
         # Parallel mode (see "Processes side by side"): set when a second process starts.
@@ -190,8 +196,10 @@ class Machine:
         # Told when a thread's body ends its process (``ProcessExit``: ``os._exit``, a
         # signal): ``gilsim.processes`` ends the process.
         self.on_process_exit: Callable[[OSThread, int], None] | None = None
-        # The processes running on it (``gilsim.processes.table.ProcessTable``).
+        # The processes running on it (``gilsim.processes.table.ProcessTable``), and the
+        # kernel objects they all share, by kind (named semaphores...).
         self.process_table: Any = None
+        self.shared: dict[str, Any] = {}
 
     # -- the event loop -------------------------------------------------------------------
 
@@ -410,7 +418,7 @@ class Machine:
             thread.timer = None
         thread.timed_out = False
         self._set_state(thread, WAKING)
-        self.engine.after(self._wake_latency(), self._ready, thread, domain=thread.process)
+        self.engine.after(self._wake_latency(thread), self._ready, thread, domain=thread.process)
         return True
 
     def now_ns(self) -> int:
@@ -431,10 +439,20 @@ class Machine:
         delay = self.spec.timer_slack_ns + self._wake_latency()
         self.engine.after(delay, self._ready, thread, domain=thread.process)
 
-    def _wake_latency(self) -> int:
+    def _wake_latency(self, thread: OSThread | None = None) -> int:
         if self.spec.wake_median_ns == 0:
             return 0
-        return round(self.engine.random.lognormvariate(self._mu, self.spec.wake_sigma))
+        mu = self._mu
+        if thread is not None and self.spec.halt_poll_ns:
+            core = thread.last_core
+            now = self.engine.now_ns
+            if (
+                core is not None
+                and self.cores[core] is None
+                and now - self._core_free_ns[core] < self.spec.halt_poll_ns
+            ):
+                mu = self._poll_mu  # its core is still polling: it answers at once
+        return round(self.engine.random.lognormvariate(mu, self.spec.wake_sigma))
 
     def _ready(self, thread: OSThread) -> None:
         """``thread`` can run: give it a free core or queue it."""

@@ -58,8 +58,11 @@ host's own source, like ``threading``: its pickling errors, its "bootstrapping p
 and its ``__mp_main__`` come from its own code.
 """
 
+import gc
+
 from gilsim.processes.fork import install
 from gilsim.processes.table import Process, ProcessTable, exit_status, table_of
+from gilsim.runtime.deadlock import thread_name
 
 
 def end_process(process: Process, status: int, thread: object) -> None:
@@ -67,13 +70,51 @@ def end_process(process: Process, status: int, thread: object) -> None:
     table_of(process.interp.machine).end(process, status, thread)  # type: ignore[arg-type]
 
 
-def forget(interp: object) -> None:
-    """The run is over: let go of the process table (its processes reach every interpreter
-    of the run) and of the worlds."""
+def restore_first_world(interp: object) -> None:
+    """The run is over: the first process's modules and streams, as the run began."""
     table = interp.machine.process_table  # type: ignore[attr-defined]
-    if table is not None:
-        for process in table.processes:
-            process.interp.world = None
+    if table is not None and table.root.interp.world is not None:
+        table.root.interp.world.enter()
 
 
-__all__ = ["Process", "ProcessTable", "end_process", "exit_status", "forget", "install"]
+def forget(interp: object) -> None:
+    """The run is over (its traceback records forgotten too): let go of the other
+    processes' objects without running any of their code (``functions.REFUSED``): they
+    ended, and their ``__del__`` methods would run in whichever process is current."""
+    machine = interp.machine  # type: ignore[attr-defined]
+    table = machine.process_table
+    if table is None:
+        return
+    for process in table.processes:
+        process.interp.world = None
+    children = table.processes[1:]
+    if not children:
+        return
+    # (Imported here: importing it before the eval loop is a cycle.)
+    from gilsim.interpreter.state import DEAD_GLOBALS, REFUSED
+
+    REFUSED[0] = True
+    try:
+        for thread in machine.threads:
+            if thread.process != 0:  # a thread of another process: its name stays
+                thread.name = thread_name(thread.payload.interp, thread)
+                thread.payload.frame = None
+                thread.payload.exc_info = [None]
+                thread.owner = thread.body = None
+        for process in children:
+            process.interp.release()
+        DEAD_GLOBALS.clear()
+        gc.collect()
+    finally:
+        REFUSED[0] = False
+
+
+__all__ = [
+    "Process",
+    "ProcessTable",
+    "end_process",
+    "exit_status",
+    "forget",
+    "install",
+    "restore_first_world",
+]

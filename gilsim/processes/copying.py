@@ -26,15 +26,25 @@ the child's are made here, by walking what the parent can reach.  The rules:
   and are copied the same way; ``replace`` maps the ones that must not be copied (the
   parent's interpreter, thread states, shadow modules) to what stands for them in the child.
 - **Other host objects** are copied by their own ``__reduce_ex__`` (library code, as C code
-  would copy them; their contents by these rules), and shared when they cannot be reduced:
-  open files and sockets, which a fork child shares with its parent anyway.
+  would copy them; their contents by these rules), and shared when they cannot be reduced
+  or made again from what they reduce to: open files and sockets, which a fork child shares
+  with its parent anyway, and the runtime's own constants (``sys.version_info``).
+- **Weak references** point to the copy of their target; weak containers are made anew over
+  the copies (their removal callbacks must be the copy's).
+- **The kernel's objects** (pipes, sockets, semaphores, memory mappings, and ctypes objects
+  that lie in a mapping, a ``multiprocessing.Value``) are shared, as a fork shares them.
 """
 
 from __future__ import annotations
 
 import collections
 import copyreg
+import ctypes
+import functools
+import itertools
+import mmap
 import types
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -42,11 +52,15 @@ from gilsim.engine import Engine
 from gilsim.errors import UnsupportedError
 from gilsim.gil import GIL
 from gilsim.interpreter.decode import DecodedCode
-from gilsim.interpreter.frame import Frame
+from gilsim.interpreter.frame import EXIT, NULL, PENDING, Frame
 from gilsim.interpreter.functions import SimFunction
 from gilsim.interpreter.generators import Resumable
 from gilsim.interpreter.state import InterpreterState, ThreadState
 from gilsim.machine import Machine, OSThread
+from gilsim.runtime.pipes import PipeEnd
+from gilsim.runtime.semaphores import KernelSemaphore, SemLock
+from gilsim.runtime.sockets import SocketFile
+from gilsim.runtime.streams import Stream
 from gilsim.runtime.threadmodule import RLock, lock
 
 _ATOMIC = frozenset(
@@ -74,6 +88,9 @@ _ATOMIC = frozenset(
         types.MemberDescriptorType,
         type(len),
         DecodedCode,  # decoded once per code object, shared by every process
+        type(NULL),  # the eval loop's markers: one of each, for every process
+        type(EXIT),
+        type(PENDING),
     }
 )
 # Threads of the parent other than the one that forks: the child has none of them.
@@ -82,9 +99,55 @@ _OUTSIDE = frozenset({ThreadState, OSThread})
 _REPLACED = frozenset({InterpreterState, Machine, GIL, Engine})
 _MUTABLE_BUILTINS = (list, dict, set, bytearray, collections.deque)
 # gilsim's own objects that belong to a process: plain data, copied slot by slot.
-INTERNAL = (SimFunction, Frame, Resumable, lock, RLock)
+INTERNAL = (SimFunction, Frame, Resumable, lock, RLock, SemLock)
+# What the kernel keeps for every process that has it open, shared by parent and child as
+# a real fork shares it: open pipes and sockets, semaphores, shared memory mappings.
+_SHARED = frozenset({PipeEnd, SocketFile, Stream, KernelSemaphore, mmap.mmap})
 _MISSING = object()
 _IN_PROGRESS = object()
+
+
+_CData = ctypes.c_int.__mro__[-2]  # ``_ctypes._CData``, the base of every ctypes object
+
+
+def _in_shared_memory(obj: Any) -> bool:
+    """Whether a ctypes object lies in a memory mapping (made by ``from_buffer`` over a
+    view of an ``mmap``), whose pages a fork child shares instead of copying."""
+    while getattr(obj, "_b_base_", None) is not None:
+        obj = obj._b_base_
+    objects = getattr(obj, "_objects", None)
+    values = objects.values() if isinstance(objects, dict) else (objects,)
+    return any(isinstance(v, memoryview) and isinstance(v.obj, mmap.mmap) for v in values)
+
+
+# Iterators that only hold what they are made from, and so may be made from copies not
+# filled yet (a generator whose frame holds the very ``zip`` that iterates over it).
+_HOLDERS = frozenset(
+    {
+        zip,
+        map,
+        filter,
+        enumerate,
+        reversed,
+        itertools.islice,
+        itertools.chain,
+        itertools.starmap,
+        itertools.zip_longest,
+        itertools.compress,
+        itertools.dropwhile,
+        itertools.takewhile,
+        itertools.filterfalse,
+        itertools.cycle,
+        itertools.accumulate,
+    }
+)
+_WEAK_CONTAINERS = frozenset(
+    {weakref.WeakSet, weakref.WeakKeyDictionary, weakref.WeakValueDictionary}
+)
+
+
+class _Gone:
+    """An object that dies at once: the target of a weak reference that was dead."""
 
 
 class ForkCopyError(UnsupportedError):
@@ -137,8 +200,10 @@ class Copier:
         if made is not _MISSING:
             return made
         kind = type(obj)
-        if kind in _ATOMIC:
+        if kind in _ATOMIC or kind in _SHARED:
             return obj
+        if issubclass(kind, _CData) and _in_shared_memory(obj):
+            return obj  # a ctypes object in a MAP_SHARED mapping (a multiprocessing.Value)
         self.originals.append(obj)
         if kind is tuple or kind is frozenset:
             items = [self.copy(item) for item in obj]
@@ -148,6 +213,18 @@ class Copier:
             return None  # a thread of the parent: none in the child but the one that forked
         if kind in _REPLACED:
             raise ForkCopyError(f"os.fork(): gilsim's {kind.__name__} was not given a copy")
+        if issubclass(kind, weakref.ReferenceType):
+            return self._weakref(obj, kind)
+        if kind in _WEAK_CONTAINERS:
+            return self._weak_container(obj, kind)
+        if kind is functools.partial:
+            # Made first and filled after: its function may reach it back (an executor's
+            # bound method that holds the partial), which arguments to a constructor cannot.
+            made = self._remember(obj, functools.partial(_Gone))
+            state = self.copy(obj.__reduce__()[2])
+            self.finish()
+            made.__setstate__(state)
+            return made
         if kind is types.MethodType:
             made = types.MethodType(self.copy(obj.__func__), self.copy(obj.__self__))
             return self._remember(obj, made)
@@ -182,6 +259,35 @@ class Copier:
         self.memo[id(original)] = shell
         self.pending.append((original, shell))
         return shell
+
+    def _weakref(self, ref: Any, kind: type) -> Any:
+        """A weak reference to the copy of its target, with the copy of its callback (a
+        reference already dead stays dead)."""
+        target = ref()
+        if target is None:
+            return self._remember(ref, weakref.ref(_Gone()))
+        callback = self.copy(ref.__callback__)
+        if kind is weakref.KeyedRef:
+            made = weakref.KeyedRef(self.copy(target), callback, self.copy(ref.key))
+        else:
+            made = kind(self.copy(target), callback)
+        return self._remember(ref, made)
+
+    def _weak_container(self, obj: Any, kind: type) -> Any:
+        """A ``WeakSet``, ``WeakKeyDictionary`` or ``WeakValueDictionary`` made anew over
+        the copies of what it holds: its removal callbacks must be the copy's own."""
+        made = self._remember(obj, kind())
+        if kind is weakref.WeakSet:
+            items = [self.copy(item) for item in list(obj)]
+            self.finish()  # hashed at once: they must be whole
+            for item in items:
+                made.add(item)
+        else:
+            pairs = [(self.copy(key), self.copy(value)) for key, value in list(obj.items())]
+            self.finish()
+            for key, value in pairs:
+                made[key] = value
+        return made
 
     def _class(self, cls: type) -> type:
         if not self.simulated(cls):
@@ -247,11 +353,18 @@ class Copier:
         function, args, *rest = (*reduced, None, None, None)[:5]
         self.memo[id(obj)] = _IN_PROGRESS
         arguments = [self.copy(a) for a in args]
-        self.finish()  # the arguments are used at once: they must be whole
-        if function is copyreg.__newobj__:  # type: ignore[attr-defined]
-            made = arguments[0].__new__(arguments[0], *arguments[1:])
-        else:
-            made = function(*arguments)
+        if type(obj) not in _HOLDERS:
+            self.finish()  # the arguments are used at once: they must be whole
+        try:
+            if function is copyreg.__newobj__:  # type: ignore[attr-defined]
+                made = arguments[0].__new__(arguments[0], *arguments[1:])
+            else:
+                made = function(*arguments)
+        except TypeError:
+            # It reduces, but cannot be made again (``sys.version_info``, a struct
+            # sequence of the interpreter's): a constant of the runtime, shared.
+            self.memo[id(obj)] = obj
+            return obj
         self.memo[id(obj)] = made
         state, items, pairs = rest[0], rest[1], rest[2]
         if items is not None:
@@ -262,6 +375,7 @@ class Copier:
                 made[self.copy(key)] = self.copy(value)
         if state is not None:
             state = self.copy(state)
+            self.finish()  # the state is used at once: it must be whole
             if hasattr(made, "__setstate__"):
                 made.__setstate__(state)
             else:
@@ -279,10 +393,14 @@ class Copier:
         if kind is list:
             shell.extend(copy(item) for item in original)
         elif kind is dict:
-            for key, value in original.items():
-                shell[copy(key)] = copy(value)
+            pairs = [(copy(key), copy(value)) for key, value in original.items()]
+            self.finish()  # keys are hashed: they must be whole (a lock hashes its number)
+            for key, value in pairs:
+                shell[key] = value
         elif kind is set:
-            shell.update(copy(item) for item in original)
+            items = [copy(item) for item in original]
+            self.finish()
+            shell.update(items)
         elif kind is bytearray:
             shell.extend(original)
         elif kind is collections.deque:
@@ -313,10 +431,14 @@ class Copier:
         if solid is list:
             list.extend(shell, (self.copy(item) for item in original))
         elif solid is dict:
-            for key, value in dict.items(original):
-                dict.__setitem__(shell, self.copy(key), self.copy(value))
+            pairs = [(self.copy(key), self.copy(value)) for key, value in dict.items(original)]
+            self.finish()
+            for key, value in pairs:
+                dict.__setitem__(shell, key, value)
         elif solid is set:
-            set.update(shell, (self.copy(item) for item in original))
+            items = [self.copy(item) for item in original]
+            self.finish()
+            set.update(shell, items)
         elif solid is bytearray:
             bytearray.extend(shell, original)
         elif solid is collections.deque:

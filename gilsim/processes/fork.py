@@ -151,11 +151,11 @@ def fork() -> int:
     child_interp.world = World(
         {name: module for name, module in modules.items() if name not in interp.sim_modules},
         interp.world.machine_world,
+        interp.world.child_streams(),
     )
     child_interp.sim_modules = {name: modules[name] for name in interp.sim_modules}
     if interp.kernel is not None:
-        # The descriptors stay open in the child, naming the same open files.
-        child_interp.kernel.files = dict(interp.kernel.files)
+        child_interp.kernel.inherit(interp.kernel)  # the descriptors stay open in the child
     memory = sum(_size(obj) for obj in copier.originals)
     busy(interp, thread, COSTS.fork_ns + COSTS.fork_ns_per_gib * memory // GIB)
     sync(interp)
@@ -194,6 +194,9 @@ def fork() -> int:
     child_thread.body = child_body
     child_thread.owner = copier.copy(thread.owner)
     copier.finish()
+    # Whatever the parent had is in the child's memory, reachable or not (held only by a
+    # thread that the child does not have, say): none of it dies at fork.
+    child_interp.inherited = list(copier.memo.values())
     machine.start(child_thread, delay_ns=COSTS.child_start_ns)
     if machine.engine.trace is not None:
         machine.engine.record_at(
@@ -227,7 +230,14 @@ def _copy(
         id(interp.builtins): child_interp.builtins,
     }
     for name, module in interp.shadow_modules.items():
-        replace[id(module)] = child_interp.shadow_modules[name]
+        child_module = child_interp.shadow_modules[name]
+        replace[id(module)] = child_module
+        # Its functions are closures over the parent's interpreter: what the program took
+        # from them (``threading``'s ``_start_new_thread = _thread.start_new_thread``) is
+        # the child's function of the same name.
+        for attribute, value in vars(module).items():
+            if not attribute.startswith("__"):
+                replace.setdefault(id(value), vars(child_module).get(attribute, value))
     if interp.kernel is not None:
         child_interp.kernel = Kernel(child_interp)
         replace[id(interp.kernel)] = child_interp.kernel

@@ -104,6 +104,12 @@ class ProcessTable:
                 machine.engine.record("process_exit", pid=process.pid, status=status)
             machine.finish()
             return
+        _bury(process.interp)
+        if process.interp.kernel is not None:
+            # Its descriptors close (the ends of its pipes: a reader elsewhere sees the end).
+            # Not for the last process: nobody is left to see it, and its objects' __del__
+            # still close theirs when the run is over, as at CPython's finalisation.
+            process.interp.kernel.close_all()
         machine.kill(
             [
                 thread
@@ -124,6 +130,17 @@ class ProcessTable:
     def on_thread_exit(self, thread: OSThread, status: int) -> None:
         """The machine's hook: a thread's body ended its process (``ProcessExit``)."""
         self.end(self.processes[thread.process], status, thread)
+
+
+def _bury(interp: Any) -> None:
+    """The process of ``interp`` has ended: none of its functions runs again."""
+    from gilsim.interpreter.state import DEAD_GLOBALS
+
+    modules = list(interp.sim_modules.values())
+    if interp.world is not None:
+        modules += interp.world.modules.values()
+    for module in modules:
+        DEAD_GLOBALS[id(module.__dict__)] = module.__dict__
 
 
 def table_of(machine: Machine) -> ProcessTable:

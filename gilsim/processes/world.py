@@ -8,6 +8,12 @@ a second process, each interpreter has a ``World``: its program modules and its
 ``__main__``, put in place whenever the machine switches to one of its threads
 (``InterpreterState.enter``), after taking out those of the process that ran before.
 
+The standard streams are per process too: native code (``print``) writes to the host's
+``sys.stdout``, and a process may replace or close its own (``multiprocessing`` closes a
+child's ``sys.stdin`` and opens ``os.devnull`` instead).  A fork child starts with its
+parent's streams behind an ``InheritedStream``: the same open file, which it may close for
+itself only, as a child closing its copy of a descriptor leaves the parent's open.
+
 Simulated standard-library modules (``threading``...) need none of this: they are per
 interpreter already (``InterpreterState.sim_modules``).
 """
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import sys
 import types
+from typing import Any
 
 from gilsim.interpreter.importer import SimulatedLoader
 
@@ -24,9 +31,15 @@ class World:
     """The program modules of one process, by name.  ``machine_world`` is shared by every
     world of a machine: its one item is the world now in place."""
 
-    def __init__(self, modules: dict[str, types.ModuleType], machine_world: list[World]) -> None:
+    def __init__(
+        self,
+        modules: dict[str, types.ModuleType],
+        machine_world: list[World],
+        streams: tuple[Any, Any, Any] | None = None,
+    ) -> None:
         self.modules = modules
         self.machine_world = machine_world
+        self.streams = streams if streams is not None else _STREAMS.get()
 
     def enter(self) -> None:
         outgoing = self.machine_world[0]
@@ -37,7 +50,63 @@ class World:
             if modules.get(name) is module:
                 del modules[name]
         modules.update(self.modules)
+        outgoing.streams = _STREAMS.get()
+        _STREAMS.put(self.streams)
         self.machine_world[0] = self
+
+    def child_streams(self) -> tuple[Any, Any, Any]:
+        """A fork child's standard streams: this process's, inherited."""
+        return tuple(  # type: ignore[return-value]
+            InheritedStream(stream) if stream is not None else None for stream in _STREAMS.get()
+        )
+
+
+class _Streams:
+    """The host's ``sys.stdin``, ``sys.stdout`` and ``sys.stderr``, read and put together."""
+
+    @staticmethod
+    def get() -> tuple[Any, Any, Any]:
+        return sys.stdin, sys.stdout, sys.stderr
+
+    @staticmethod
+    def put(streams: tuple[Any, Any, Any]) -> None:
+        sys.stdin, sys.stdout, sys.stderr = streams
+
+
+_STREAMS = _Streams()
+
+
+class InheritedStream:
+    """A standard stream a fork child shares with its parent: everything goes to the
+    parent's stream object, but ``close`` closes it for the child alone."""
+
+    def __init__(self, stream: Any) -> None:
+        object.__setattr__(self, "_stream", stream)
+        object.__setattr__(self, "_closed", False)
+
+    def __getattr__(self, name: str) -> Any:
+        if object.__getattribute__(self, "_closed") and name in ("write", "read", "readline"):
+            raise ValueError("I/O operation on closed file.")
+        return getattr(object.__getattribute__(self, "_stream"), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(object.__getattribute__(self, "_stream"), name, value)
+
+    @property
+    def closed(self) -> bool:
+        return bool(object.__getattribute__(self, "_closed") or self._stream.closed)
+
+    def close(self) -> None:
+        object.__setattr__(self, "_closed", True)
+
+    def __iter__(self) -> Any:
+        return iter(object.__getattribute__(self, "_stream"))
+
+    def __enter__(self) -> InheritedStream:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
 
 def program_modules() -> dict[str, types.ModuleType]:

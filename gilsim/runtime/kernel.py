@@ -102,6 +102,9 @@ def allow_threads() -> Iterator[tuple[state.InterpreterState, OSThread]]:
     ts = state.current_thread()
     interp, thread = ts.interp, ts.os_thread
     interp.gil.drop_gil(thread)
+    # A system call may touch what another process shares (a pipe, a socket): it happens
+    # once every other process has got as far (``Machine.sync_processes``).
+    interp.machine.sync_processes(thread)
     try:
         yield interp, thread
     except GilsimError:
@@ -182,7 +185,11 @@ class WaitQueue:
 
 
 class Kernel:
-    """The simulated kernel of one interpreter: its descriptor table and its network."""
+    """The simulated kernel's side of one process: its descriptor table and its network.
+
+    A descriptor names an *open file description* (a pipe end, a socket), which several
+    descriptors may name: a fork child's table is a copy of its parent's.  The description
+    counts them (``descriptors``) and is closed when the last one is (close(2))."""
 
     def __init__(self, interp: state.InterpreterState) -> None:
         self.interp = interp
@@ -197,8 +204,21 @@ class Kernel:
         while fd in self.files or _is_host_fd(fd):
             fd += 1
         self.files[fd] = file
+        file.descriptors = getattr(file, "descriptors", 0) + 1
         self._next_fd = fd + 1
         return fd
+
+    def inherit(self, parent: Kernel) -> None:
+        """fork(2): every descriptor of ``parent`` is open here too, naming the same file."""
+        self.files = dict(parent.files)
+        self._next_fd = parent._next_fd
+        for file in self.files.values():
+            file.descriptors += 1
+
+    def close_all(self) -> None:
+        """The process ends: every descriptor it has is closed."""
+        for fd in sorted(self.files):
+            self.close(fd)
 
     def lookup(self, fd: Any) -> Any:
         """The file a simulated descriptor names, or None for any other value."""
@@ -214,7 +234,9 @@ class Kernel:
             return False
         del self.files[fd]
         self._next_fd = min(self._next_fd, fd)
-        current.close(self.interp)
+        current.descriptors -= 1
+        if current.descriptors == 0:
+            current.close(self.interp)
         return True
 
 

@@ -8,6 +8,9 @@ import types
 from gilsim.interpreter import state
 from gilsim.runtime.atexitmodule import make_atexit
 from gilsim.runtime.osmodule import make_os
+from gilsim.runtime.picklemodule import make_pickle
+from gilsim.runtime.selectmodule import make_select
+from gilsim.runtime.semaphores import make_multiprocessing
 from gilsim.runtime.socketmodule import make_socket
 from gilsim.runtime.sysmodule import make_sys
 from gilsim.runtime.threadmodule import make_thread_module
@@ -22,4 +25,7 @@ def make_shadow_modules(interp: state.InterpreterState) -> dict[str, types.Modul
         "_thread": make_thread_module(interp),
         "os": make_os(interp),
         "socket": make_socket(interp),
+        "select": make_select(interp),
+        "_multiprocessing": make_multiprocessing(interp),
+        "pickle": make_pickle(interp),
     }

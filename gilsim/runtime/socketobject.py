@@ -275,6 +275,16 @@ class socket:  # noqa: N801 - CPython's name
             busy(interp, thread, kernel.costs.syscall_ns)
             kernel.close(self._fd, file)
 
+    def detach(self) -> int:
+        """``socket.detach``: the object is closed, its descriptor is not and is returned
+        (``multiprocessing.Pipe`` keeps the descriptors of a ``socketpair``)."""
+        file = self._file
+        if file is None:
+            return -1
+        self._file = None
+        self._closed = True
+        return self._fd
+
     def _decref_socketios(self, quiet: bool = False) -> None:
         if self._io_refs > 0:
             self._io_refs -= 1
@@ -352,7 +362,7 @@ class socket:  # noqa: N801 - CPython's name
 socket.__module__ = "socket"
 _REFUSED = frozenset(
     {"sendto", "recvfrom", "recvfrom_into", "sendmsg", "recvmsg", "recvmsg_into", "sendfile",
-     "dup", "detach", "ioctl", "share"}
+     "dup", "ioctl", "share"}
 )  # fmt: skip
 
 

@@ -34,6 +34,12 @@ def IMPORT_FROM(frame: Frame, arg: str) -> None:
     package = getattr(module, "__name__", None)
     if isinstance(package, str):
         full = f"{package}.{arg}"
+        # The program's copies of simulated standard-library modules are the interpreter's
+        # own ``sys.modules`` (a circular ``from . import context`` finds it there).
+        own = frame.thread.interp.sim_modules
+        if full in own:
+            frame.stack.append(own[full])
+            return
         if full in sys.modules:
             frame.stack.append(sys.modules[full])
             return

@@ -1,6 +1,6 @@
-"""How a fork child ends, as its parent's waitpid() sees it: 0, the sys.exit() code, 1 after
-a traceback, and -15 when SIGTERM ends it.  A raw fork child that ends through the end of
-the program (not os._exit) runs the exit handlers it inherited."""
+# How a fork child ends, as its parent's waitpid() sees it: 0, the sys.exit() code, 1 after
+# a traceback, and -15 when SIGTERM ends it.  A raw fork child that ends through the end of
+# the program (not os._exit) runs the exit handlers it inherited.
 import atexit
 import os
 import signal

@@ -1,5 +1,5 @@
-"""A fork child is a copy of its parent at the instant of fork(): what the parent changed
-before is there, what either changes after is not seen by the other."""
+# A fork child is a copy of its parent at the instant of fork(): what the parent changed
+# before is there, what either changes after is not seen by the other.
 import os
 import sys
 

@@ -1,6 +1,6 @@
-"""Only the thread that forks is in the child: another thread's lock stays held there for
-ever, while in the parent it is released as usual.  The at-fork hooks run in CPython's
-order: before (last registered first), then after_in_child or after_in_parent."""
+# Only the thread that forks is in the child: another thread's lock stays held there for
+# ever, while in the parent it is released as usual.  The at-fork hooks run in CPython's
+# order: before (last registered first), then after_in_child or after_in_parent.
 import os
 import sys
 import threading
