@@ -194,7 +194,7 @@ def run_main(
             processes.restore_first_world(interp)
         pymain.flush()
         tracebacks.forget_all()
-    processes.forget(interp)
+    processes.forget(interp, stopped=error is not None)
     status = root.exit_code if error is None else error.exit_status
     assert status is not None
     if os.getpid() != host_pid:

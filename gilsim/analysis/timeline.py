@@ -105,6 +105,8 @@ class ThreadInfo:
     ident: int
     name: str
     number: int
+    # Its process, in a run of several (``None`` in a run of one).
+    pid: int | None = None
 
 
 @attrs.frozen
@@ -121,6 +123,9 @@ class Timeline:
     gil_lane: tuple[Interval, ...]
     handoffs: tuple[Handoff, ...]
     drop_requests: tuple[DropRequest, ...]
+    # A run of several processes has a GIL each: (pid, lane) for each, the first process's
+    # first (``gil_lane`` is that one); empty in a run of one.
+    process_gil_lanes: tuple[tuple[int, tuple[Interval, ...]], ...] = ()
 
     def name(self, ident: int | None) -> str:
         for info in self.threads:
@@ -183,6 +188,15 @@ class _Lanes:
 def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) -> Timeline:
     """The lanes of a recorded run.  ``cores`` is needed only for a trace that does not end
     with ``run_end`` (a trace of an older gilsim, or of a machine driven by hand)."""
+    trace = list(trace)
+    # In a run of several processes each thread's process is named at the end: each
+    # process has its own GIL lane, and a hand-off is between threads of one process.
+    pid_of = {e["thread"]: e["pid"] for e in trace if e["event"] == "thread_name" and "pid" in e}
+    pids = list(dict.fromkeys(pid_of.values()))
+
+    def gil_of(ident: int) -> Any:
+        return ("gil", pid_of[ident]) if ident in pid_of else "gil"
+
     lanes = _Lanes()
     state: dict[int, tuple[str, str | None, str | None]] = {}  # ident -> (state, wait, what)
     holds: dict[int, bool] = {}
@@ -191,8 +205,8 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
     core_of: dict[int, int] = {}
     handoffs: list[Handoff] = []
     requests: list[DropRequest] = []
-    # The last drop: giver, time, forced, where, and what the giver did in that instant.
-    dropped: _Drop | None = None
+    # The last drop of each GIL: giver, time, forced, where, and what the giver did then.
+    drops: dict[Any, _Drop | None] = {}
     interval_us: int | None = None
     end_ns = 0
     seen_cores = 0
@@ -212,6 +226,7 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
                 order.append(ident)
             new = event["state"]
             state[ident] = (new, event["wait"], event["what"])
+            dropped = drops.get(gil_of(ident))
             if dropped is not None and dropped.giver == ident and dropped.time_ns == time_ns:
                 dropped.then = dropped.then or state[ident]
             if ident in core_of and (new != "running" or core_of[ident] != event["core"]):
@@ -225,16 +240,21 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
             update(ident, time_ns)
         elif kind == "gil_take":
             holds[ident] = True
-            lanes.set("gil", time_ns, "held", ident)
+            gil = gil_of(ident)
+            lanes.set(gil, time_ns, "held", ident)
+            dropped = drops.get(gil)
             if dropped is not None and dropped.giver != ident:
                 handoffs.append(dropped.handoff(time_ns, ident, Position.of(event)))
-            dropped = None
+            drops[gil] = None
             update(ident, time_ns)
         elif kind == "gil_drop":
             holds[ident] = False
-            lanes.set("gil", time_ns, None)
-            dropped = _Drop(ident, time_ns, event["forced"], Position.of(event))
+            gil = gil_of(ident)
+            lanes.set(gil, time_ns, None)
+            drops[gil] = _Drop(ident, time_ns, event["forced"], Position.of(event))
             update(ident, time_ns)
+        elif kind == "process_exit" and ("gil", event["pid"]) in lanes.open:
+            lanes.set(("gil", event["pid"]), time_ns, None)  # its GIL ends with it
         elif kind == "drop_request":
             requests.append(DropRequest(time_ns, ident, event["holder"]))
         elif kind == "thread_name":
@@ -247,9 +267,10 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
     lanes.close(end_ns)
     cores = max(cores or 0, seen_cores)
     threads = tuple(
-        ThreadInfo(ident, names.get(ident, f"thread {number}"), number)
+        ThreadInfo(ident, names.get(ident, f"thread {number}"), number, pid_of.get(ident))
         for number, ident in enumerate(order)
     )
+    process_gil_lanes = tuple((pid, tuple(lanes.done.get(("gil", pid), ()))) for pid in pids)
     return Timeline(
         end_ns=end_ns,
         cores=cores,
@@ -257,9 +278,10 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
         threads=threads,
         thread_lanes={t: tuple(lanes.done.get(("thread", t), ())) for t in order},
         core_lanes=tuple(tuple(lanes.done.get(("core", c), ())) for c in range(cores)),
-        gil_lane=tuple(lanes.done.get("gil", ())),
+        gil_lane=process_gil_lanes[0][1] if pids else tuple(lanes.done.get("gil", ())),
         handoffs=tuple(handoffs),
         drop_requests=tuple(requests),
+        process_gil_lanes=process_gil_lanes,
     )
 
 

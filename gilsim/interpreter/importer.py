@@ -12,6 +12,7 @@ versions.
 
 from __future__ import annotations
 
+import _imp
 import builtins
 import functools
 import importlib.abc
@@ -84,6 +85,15 @@ class ProgramFinder(importlib.abc.MetaPathFinder):
 class SimulatedLoader(importlib.machinery.SourceFileLoader):
     """Loads a module of the program from source and runs its body in the simulation."""
 
+    def get_code(self, fullname: str) -> Any:
+        if _imp.is_frozen(fullname):
+            # A module CPython runs frozen (``runpy`` in 3.11): its frames are named
+            # ``<frozen runpy>`` in tracebacks, with no source line, as CPython shows them.
+            source = self.get_source(fullname)
+            if source is not None:
+                return compile(source, f"<frozen {fullname}>", "exec", dont_inherit=True)
+        return super().get_code(fullname)
+
     def exec_module(self, module: types.ModuleType) -> None:
         code = self.get_code(module.__name__)
         if code is None:
@@ -118,8 +128,9 @@ def run_module_code(code: types.CodeType, namespace: dict[str, Any]) -> Any:
 # threads switch: the traceback module reads tracebacks and ``sys.exc_info()``, ``warnings``
 # finds the warning's frame, and ``threading``, ``queue`` and ``concurrent.futures`` are the
 # Python level of threads, whose check points and lock waits must be simulated;
-# ``multiprocessing`` is the Python level of processes (it forks inside ``Popen``), and
-# ``selectors`` must find the simulated ``select``.
+# ``multiprocessing`` is the Python level of processes (it forks inside ``Popen``),
+# ``selectors`` must find the simulated ``select``, and ``runpy`` (a spawn child runs the
+# parent's main module with it) must execute code with the simulated ``exec``.
 SIMULATED_STDLIB = frozenset(
     {
         "traceback",
@@ -130,6 +141,7 @@ SIMULATED_STDLIB = frozenset(
         "concurrent",
         "multiprocessing",
         "selectors",
+        "runpy",
     }
 )
 

@@ -71,6 +71,8 @@ class InterpreterState:
         # ``sys.modules`` (``gilsim.processes.world.World``).
         self.process: Any = None
         self.world: Any = None
+        # Signal dispositions, by number (``gilsim.runtime.signalmodule``).
+        self.signals: dict[int, Any] = {}
         # A fork child: every object copied from its parent, kept alive as a real child
         # keeps its copy of the parent's memory (``gilsim.processes.fork``).
         self.inherited: list[Any] = []

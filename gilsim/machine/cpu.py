@@ -356,7 +356,10 @@ class Machine:
         except ProcessExit as exc:
             if self.on_process_exit is None:
                 raise
-            self.on_process_exit(thread, exc.status)
+            try:
+                self.on_process_exit(thread, exc.status)
+            except ThreadKilled:
+                return  # a signal ended the process while it was exiting anyway
         if thread.state == EXITED:
             return  # killed while it ended (its process exited)
         self.engine.advance(thread.clock.clock_ns)

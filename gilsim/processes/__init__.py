@@ -66,7 +66,8 @@ from gilsim.runtime.deadlock import thread_name
 
 
 def end_process(process: Process, status: int, thread: object) -> None:
-    """``process`` has ended with wait ``status`` (its ``thread`` is the one ending it)."""
+    """``process`` has ended through ``Py_FinalizeEx`` with wait ``status`` (its ``thread``
+    is the one ending it)."""
     table_of(process.interp.machine).end(process, status, thread)  # type: ignore[arg-type]
 
 
@@ -77,14 +78,19 @@ def restore_first_world(interp: object) -> None:
         table.root.interp.world.enter()
 
 
-def forget(interp: object) -> None:
+def forget(interp: object, stopped: bool = False) -> None:
     """The run is over (its traceback records forgotten too): let go of the other
-    processes' objects without running any of their code (``functions.REFUSED``): they
-    ended, and their ``__del__`` methods would run in whichever process is current."""
+    processes' objects without running any of their code (``state.REFUSED``): they
+    ended, and their ``__del__`` methods would run in whichever process is current.  The
+    first process's too if it ended before others, or if the run ``stopped`` on an error
+    (a deadlock, a limit) with other processes in it: its threads are gone mid-call."""
     machine = interp.machine  # type: ignore[attr-defined]
     table = machine.process_table
     if table is None:
         return
+    root = table.root
+    several = len(table.processes) > 1
+    buried_root = root.modules() if root.buried or (stopped and several) else []
     for process in table.processes:
         process.interp.world = None
     children = table.processes[1:]
@@ -103,6 +109,14 @@ def forget(interp: object) -> None:
                 thread.owner = thread.body = None
         for process in children:
             process.interp.release()
+        # The first process, if it ended before others did: what its modules hold goes
+        # now, unrun, as its children's does (its descriptors are closed).
+        for module in buried_root:
+            if module.__name__ != "__main__":
+                module.__dict__.clear()
+            else:
+                for name in [name for name in module.__dict__ if not name.startswith("__")]:
+                    del module.__dict__[name]
         DEAD_GLOBALS.clear()
         gc.collect()
     finally:

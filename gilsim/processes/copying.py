@@ -43,6 +43,7 @@ import ctypes
 import functools
 import itertools
 import mmap
+import sys
 import types
 import weakref
 from collections.abc import Callable, Iterable
@@ -107,6 +108,17 @@ _MISSING = object()
 _IN_PROGRESS = object()
 
 
+# Values whose memory is data (numbers, strings, buffers), counted in the parent's size.
+_DATA = frozenset({int, float, complex, str, bytes})
+
+
+def _size(obj: Any) -> int:
+    try:
+        return sys.getsizeof(obj)
+    except TypeError:
+        return 0
+
+
 _CData = ctypes.c_int.__mro__[-2]  # ``_ctypes._CData``, the base of every ctypes object
 
 
@@ -139,6 +151,14 @@ _HOLDERS = frozenset(
         itertools.filterfalse,
         itertools.cycle,
         itertools.accumulate,
+        type(iter(())),  # the built-in iterators: ``iter(sequence)`` and a position
+        type(iter([])),
+        type(iter(range(0))),
+        type(iter(range(1 << 64))),
+        type(iter("")),
+        type(iter(b"")),
+        type(iter(bytearray())),
+        type(reversed([])),
     }
 )
 _WEAK_CONTAINERS = frozenset(
@@ -188,6 +208,14 @@ class Copier:
         self.originals: list[Any] = []
         self.pending: collections.deque[tuple[Any, Any]] = collections.deque()
         self.shared_classes: list[type] = []
+        # The values shared with the child, and their size (bytes).
+        self.data_seen: set[int] = set()
+        self.data_bytes = 0
+
+    def memory(self) -> int:
+        """The parent's memory that the copy went through (bytes): what it copied and
+        what it shared."""
+        return self.data_bytes + sum(_size(obj) for obj in self.originals)
 
     def copy(self, obj: Any) -> Any:
         """The child's version of ``obj`` (with everything it reaches, once ``finish`` ran)."""
@@ -201,6 +229,11 @@ class Copier:
             return made
         kind = type(obj)
         if kind in _ATOMIC or kind in _SHARED:
+            if kind in _DATA and id(obj) not in self.data_seen:
+                # Shared, not copied, but in the parent's memory all the same: what fork
+                # costs grows with it (``fork.ProcessCosts.fork_ns_per_gib``).
+                self.data_seen.add(id(obj))
+                self.data_bytes += sys.getsizeof(obj)
             return obj
         if issubclass(kind, _CData) and _in_shared_memory(obj):
             return obj  # a ctypes object in a MAP_SHARED mapping (a multiprocessing.Value)

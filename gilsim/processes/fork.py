@@ -24,7 +24,6 @@ function, a ``__del__``) is refused by name.
 
 from __future__ import annotations
 
-import sys
 import types
 from typing import Any
 
@@ -36,11 +35,11 @@ from gilsim.interpreter import eval as eval_
 from gilsim.interpreter import state
 from gilsim.interpreter.tracebacks import write_unraisable
 from gilsim.processes.copying import Copier
-from gilsim.processes.table import Process, exit_status, table_of
+from gilsim.processes.table import EXIT_NS, Process, exit_status, table_of
 from gilsim.processes.world import World, first_world
 from gilsim.runtime import pymain
 from gilsim.runtime.deadlock import HeldAcrossFork, thread_name
-from gilsim.runtime.kernel import Kernel, busy, sync
+from gilsim.runtime.kernel import busy, kernel_of, sync
 from gilsim.runtime.shadows import make_shadow_modules
 from gilsim.runtime.threadmodule import lock, new_thread
 
@@ -60,8 +59,18 @@ class ProcessCosts:
     fork_ns_per_gib: int = 27_000_000
     # From fork(2) until the child's thread runs (scheduling it, its first page faults).
     child_start_ns: int = 350_000
+    # ``fork_exec`` of a new Python: vfork and exec in the parent (``start()`` of a spawn
+    # child returned after 0.56 ms, its pickling included)...
+    spawn_ns: int = 300_000
+    # ... and the new interpreter's start-up until its main program runs.  Measured: a
+    # bare ``python -S -c pass`` 7.4 ms, ``site`` 5 to 27 ms by what it imports, and the
+    # native modules a spawn child imports (socket, pickle, tempfile...) about 26 ms, which
+    # gilsim imports natively, in no virtual time; spawn's start and join took 38 ms with
+    # ``-S``, 49.8 ms without.  The simulated modules (``multiprocessing`` itself) and the
+    # main module the child runs again cost their own time on top.
+    interpreter_start_ns: int = 42_000_000
     # ``_exit``/``exit``: tearing down the address space before the parent can reap it.
-    exit_ns: int = 350_000
+    exit_ns: int = EXIT_NS
 
 
 COSTS = ProcessCosts()
@@ -84,6 +93,9 @@ def install(interp: state.InterpreterState, parent: Process | None) -> Process:
     }
     for name, function in functions.items():
         object.__setattr__(os_module, name, function)
+    from gilsim.processes.spawn import make_posixsubprocess  # (it needs this module)
+
+    interp.shadow_modules["_posixsubprocess"] = make_posixsubprocess(interp)
     return process
 
 
@@ -151,12 +163,12 @@ def fork() -> int:
     child_interp.world = World(
         {name: module for name, module in modules.items() if name not in interp.sim_modules},
         interp.world.machine_world,
-        interp.world.child_streams(),
+        interp.world.inherited(),
     )
     child_interp.sim_modules = {name: modules[name] for name in interp.sim_modules}
     if interp.kernel is not None:
         child_interp.kernel.inherit(interp.kernel)  # the descriptors stay open in the child
-    memory = sum(_size(obj) for obj in copier.originals)
+    memory = copier.memory()
     busy(interp, thread, COSTS.fork_ns + COSTS.fork_ns_per_gib * memory // GIB)
     sync(interp)
 
@@ -239,8 +251,7 @@ def _copy(
             if not attribute.startswith("__"):
                 replace.setdefault(id(value), vars(child_module).get(attribute, value))
     if interp.kernel is not None:
-        child_interp.kernel = Kernel(child_interp)
-        replace[id(interp.kernel)] = child_interp.kernel
+        replace[id(interp.kernel)] = kernel_of(child_interp)  # (made with its os module)
     originals = {**interp.world.modules, **interp.sim_modules}
     modules: dict[str, types.ModuleType] = {}
     for name, module in originals.items():
@@ -276,10 +287,3 @@ def _fix_locks(interp: state.InterpreterState, copier: Copier, thread: Any, chil
             made._owner = HeldAcrossFork(thread_name(interp, owner))
         if original._sentinel_of is not None:
             made._sentinel_of = None
-
-
-def _size(obj: Any) -> int:
-    try:
-        return sys.getsizeof(obj)
-    except TypeError:
-        return 0

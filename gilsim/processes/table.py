@@ -25,7 +25,10 @@ import attrs
 from gilsim.errors import ProcessExit, UnsupportedError
 from gilsim.interpreter import state
 from gilsim.machine import Machine, OSThread, Wait
-from gilsim.runtime.kernel import allow_threads, os_error
+from gilsim.runtime.kernel import allow_threads, busy, os_error, sync
+
+# Tearing down a process's address space at exit (ns): ``fork.ProcessCosts.exit_ns``.
+EXIT_NS = 350_000
 
 
 @attrs.define(eq=False)
@@ -45,6 +48,16 @@ class Process:
     # The name of the parent's thread that forked it, for reports.
     forked_by: str | None = None
     main_thread: OSThread | None = None
+    # It ended while others ran on: its objects are let go at the end of the run, unrun.
+    buried: bool = False
+
+    def modules(self) -> list[Any]:
+        """Its modules: the program's and the simulated standard library's."""
+        interp = self.interp
+        modules = list(interp.sim_modules.values())
+        if interp.world is not None:
+            modules += interp.world.modules.values()
+        return modules
 
     @property
     def alive(self) -> bool:
@@ -104,7 +117,10 @@ class ProcessTable:
                 machine.engine.record("process_exit", pid=process.pid, status=status)
             machine.finish()
             return
-        _bury(process.interp)
+        # Its objects run nothing any more: in CPython what its modules held went at its
+        # finalisation, in it; here they go when the run is over (``processes.forget``),
+        # and their ``__del__`` would run in another process, its descriptors closed.
+        _bury(process)
         if process.interp.kernel is not None:
             # Its descriptors close (the ends of its pipes: a reader elsewhere sees the end).
             # Not for the last process: nobody is left to see it, and its objects' __del__
@@ -128,18 +144,21 @@ class ProcessTable:
                 machine.wake(waiter)
 
     def on_thread_exit(self, thread: OSThread, status: int) -> None:
-        """The machine's hook: a thread's body ended its process (``ProcessExit``)."""
-        self.end(self.processes[thread.process], status, thread)
+        """The machine's hook: a thread's body ended its process (``ProcessExit``), and
+        the kernel tears its address space down before its parent can reap it."""
+        process = self.processes[thread.process]
+        if len(self.live()) > 1:
+            busy(process.interp, thread, EXIT_NS)
+            sync(process.interp)
+        self.end(process, status, thread)
 
 
-def _bury(interp: Any) -> None:
-    """The process of ``interp`` has ended: none of its functions runs again."""
+def _bury(process: Process) -> None:
+    """``process`` has ended before the run: none of its functions runs again."""
     from gilsim.interpreter.state import DEAD_GLOBALS
 
-    modules = list(interp.sim_modules.values())
-    if interp.world is not None:
-        modules += interp.world.modules.values()
-    for module in modules:
+    process.buried = True
+    for module in process.modules():
         DEAD_GLOBALS[id(module.__dict__)] = module.__dict__
 
 
@@ -244,6 +263,17 @@ _FATAL = frozenset(
 )
 
 
+# signal(7): the default action of these is to do nothing.
+_IGNORED_BY_DEFAULT = frozenset({signal.SIGCHLD, signal.SIGURG, signal.SIGWINCH, signal.SIGCONT})
+
+
+def _name(sig: int) -> str:
+    try:
+        return signal.Signals(sig).name
+    except ValueError:
+        return f"signal {sig}"
+
+
 def kill(pid: Any, sig: Any) -> None:
     """``os.kill`` of a simulated process: signal 0 asks whether it exists; a signal whose
     default action ends a process ends it.  Any other pid is the host's."""
@@ -259,10 +289,20 @@ def kill(pid: Any, sig: Any) -> None:
         raise os_error(errno.ESRCH)
     if sig == 0 or not target.alive:
         return  # a zombie still exists until it is reaped
-    if sig not in _FATAL:
+    handler = target.interp.signals.get(sig, signal.SIG_DFL)
+    if sig != signal.SIGKILL and handler is signal.SIG_IGN:
+        return
+    if sig != signal.SIGKILL and handler is not signal.SIG_DFL:
         raise UnsupportedError(
-            f"os.kill() with signal {signal.Signals(sig).name}: gilsim delivers only signals "
-            "that end a process (SIGTERM, SIGKILL, ...) between simulated processes"
+            f"os.kill() of process {pid} with {_name(sig)}, for which it set a Python "
+            "handler: gilsim does not run signal handlers yet"
+        )
+    if sig not in _FATAL:
+        if sig in _IGNORED_BY_DEFAULT:
+            return
+        raise UnsupportedError(
+            f"os.kill() with {_name(sig)}: gilsim delivers only signals that end a process "
+            "(SIGTERM, SIGKILL, ...) between simulated processes"
         )
     if target is interp.process:
         raise ProcessExit(int(sig))

@@ -28,18 +28,19 @@ from gilsim.interpreter.importer import SimulatedLoader
 
 
 class World:
-    """The program modules of one process, by name.  ``machine_world`` is shared by every
-    world of a machine: its one item is the world now in place."""
+    """The program modules of one process, by name, and its share of the host's ``sys``:
+    standard streams, ``argv`` and ``path`` (``HostState``).  ``machine_world`` is shared
+    by every world of a machine: its one item is the world now in place."""
 
     def __init__(
         self,
         modules: dict[str, types.ModuleType],
         machine_world: list[World],
-        streams: tuple[Any, Any, Any] | None = None,
+        host: HostState | None = None,
     ) -> None:
         self.modules = modules
         self.machine_world = machine_world
-        self.streams = streams if streams is not None else _STREAMS.get()
+        self.host = host if host is not None else HostState.now()
 
     def enter(self) -> None:
         outgoing = self.machine_world[0]
@@ -50,30 +51,34 @@ class World:
             if modules.get(name) is module:
                 del modules[name]
         modules.update(self.modules)
-        outgoing.streams = _STREAMS.get()
-        _STREAMS.put(self.streams)
+        outgoing.host = HostState.now()
+        self.host.put()
         self.machine_world[0] = self
 
-    def child_streams(self) -> tuple[Any, Any, Any]:
-        """A fork child's standard streams: this process's, inherited."""
-        return tuple(  # type: ignore[return-value]
-            InheritedStream(stream) if stream is not None else None for stream in _STREAMS.get()
-        )
+    def inherited(self) -> HostState:
+        """What a child process starts with: this process's streams, inherited, and copies
+        of its ``argv`` and ``path`` (``HostState.now`` must be this world's)."""
+        now = HostState.now()
+        streams = tuple(InheritedStream(s) if s is not None else None for s in now.streams)
+        return HostState(streams, list(now.argv), list(now.path))  # type: ignore[arg-type]
 
 
-class _Streams:
-    """The host's ``sys.stdin``, ``sys.stdout`` and ``sys.stderr``, read and put together."""
+class HostState:
+    """What of the host's ``sys`` each process has its own of."""
+
+    def __init__(self, streams: tuple[Any, Any, Any], argv: list[str], path: list[str]) -> None:
+        self.streams = streams
+        self.argv = argv
+        self.path = path
 
     @staticmethod
-    def get() -> tuple[Any, Any, Any]:
-        return sys.stdin, sys.stdout, sys.stderr
+    def now() -> HostState:
+        return HostState((sys.stdin, sys.stdout, sys.stderr), sys.argv, sys.path)
 
-    @staticmethod
-    def put(streams: tuple[Any, Any, Any]) -> None:
-        sys.stdin, sys.stdout, sys.stderr = streams
-
-
-_STREAMS = _Streams()
+    def put(self) -> None:
+        sys.stdin, sys.stdout, sys.stderr = self.streams
+        sys.argv = self.argv
+        sys.path = self.path
 
 
 class InheritedStream:

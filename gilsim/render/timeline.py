@@ -276,9 +276,17 @@ def timeline_picture(
     lanes: list[tuple[str, str, Sequence[Interval], str, int | str]] = [
         ("GIL", "gil", timeline.gil_lane, "black", "gil")
     ]
-    for info in timeline.threads:
-        own = timeline.thread_lanes[info.ident]
-        lanes.append((info.name, "thread", own, colour_of[info.ident], info.ident))
+    if timeline.process_gil_lanes:  # a GIL per process, each above its threads
+        lanes = []
+    for pid, gil_lane in timeline.process_gil_lanes or ((None, ()),):
+        if pid is not None:
+            lanes.append((f"GIL of {pid}", "gil", gil_lane, "black", f"gil {pid}"))
+        for info in timeline.threads:
+            if info.pid != pid:
+                continue
+            own = timeline.thread_lanes[info.ident]
+            name = info.name if pid is None else f"{info.name} ({pid})"
+            lanes.append((name, "thread", own, colour_of[info.ident], info.ident))
     for core, occupied in enumerate(timeline.core_lanes):
         lanes.append((f"core {core}", "core", occupied, "black", f"core {core}"))
     lane_y: dict[int | str, float] = {}

@@ -14,6 +14,13 @@ class ShadowModule(types.ModuleType):
     in ``forward`` are written through to ``host`` too (``sys.stdout = ...`` must reach the
     real ``sys``, where native code such as ``print`` looks for it)."""
 
+    def __new__(cls, host: Any, *args: Any, **kwargs: Any) -> Any:
+        # ``type(sys)`` is this class, and a program makes modules with it (``runpy``:
+        # ``ModuleType = type(sys)``; ``ModuleType(name)``): that is a plain module.
+        if isinstance(host, str):
+            return types.ModuleType(host, *args, **kwargs)
+        return super().__new__(cls)
+
     def __init__(self, host: types.ModuleType, overrides: dict[str, Any], forward: frozenset[str]):
         super().__init__(host.__name__, host.__doc__)
         object.__setattr__(self, "_host", host)

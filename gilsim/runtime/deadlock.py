@@ -79,4 +79,13 @@ def deadlock_report(interp: state.InterpreterState) -> str:
         where = _where(thread.payload)
         if where:
             lines.append(f"    {where}")
+    if any(
+        t.state != EXITED and t.wait is not None and t.wait.what.startswith("room in the pipe")
+        for t in interp.machine.threads
+    ):
+        lines.append(
+            "  (a pipe holds 64 KiB: what is written past that waits for a reader; a process "
+            "that put more into a multiprocessing.Queue cannot end before someone reads it, "
+            "so joining it first waits for ever)"
+        )
     return "\n".join(lines)

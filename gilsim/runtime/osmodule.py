@@ -55,6 +55,15 @@ def make_os(interp: state.InterpreterState) -> ShadowModule:
         else:
             file.inheritable = bool(inheritable)
 
+    def dup(fd: Any) -> int:
+        """``os.dup``: a new descriptor naming the same open file (the lowest free)."""
+        file = kernel.lookup(fd)
+        if file is None:
+            return os.dup(fd)
+        with allow_threads() as (_, thread):
+            busy(interp, thread, kernel.costs.syscall_ns)
+            return kernel.allocate(file)
+
     def register_at_fork(**hooks: Any) -> None:
         """``os.register_at_fork``: the hooks belong to the simulated process (its fork runs
         them), never to the host, which would keep them, and the whole run they reach,
@@ -97,7 +106,8 @@ def make_os(interp: state.InterpreterState) -> ShadowModule:
         "get_inheritable": get_inheritable,
         "set_inheritable": set_inheritable,
         "register_at_fork": register_at_fork,
+        "dup": dup,
     }
-    for name in ("fstat", "dup", "dup2", "lseek", "readv", "writev", "pread", "pwrite"):
+    for name in ("fstat", "dup2", "lseek", "readv", "writev", "pread", "pwrite"):
         overrides[name] = refused_on_simulated(name)
     return ShadowModule(os, overrides, frozenset())

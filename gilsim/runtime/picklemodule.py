@@ -18,14 +18,15 @@ import pickle
 import types
 from typing import Any
 
-from gilsim.interpreter import state
+from gilsim.interpreter import importer, state
 from gilsim.interpreter.functions import SimFunction
 from gilsim.runtime import ShadowModule
 
 
 def simulated_global(module: str, qualname: str) -> Any:
-    """What ``module.qualname`` names in the running process's own copy of ``module``."""
-    found: Any = state.current_thread().interp.sim_modules[module]
+    """What ``module.qualname`` names in the running process's own copy of ``module``
+    (imported now if this process has not imported it yet, as ``find_class`` would)."""
+    found: Any = importer.simulated_stdlib_module(state.current_thread().interp, module)
     for part in qualname.split("."):
         found = getattr(found, part)
     return found

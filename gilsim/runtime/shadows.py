@@ -11,6 +11,7 @@ from gilsim.runtime.osmodule import make_os
 from gilsim.runtime.picklemodule import make_pickle
 from gilsim.runtime.selectmodule import make_select
 from gilsim.runtime.semaphores import make_multiprocessing
+from gilsim.runtime.signalmodule import make_signal
 from gilsim.runtime.socketmodule import make_socket
 from gilsim.runtime.sysmodule import make_sys
 from gilsim.runtime.threadmodule import make_thread_module
@@ -28,4 +29,5 @@ def make_shadow_modules(interp: state.InterpreterState) -> dict[str, types.Modul
         "select": make_select(interp),
         "_multiprocessing": make_multiprocessing(interp),
         "pickle": make_pickle(interp),
+        "signal": make_signal(interp),
     }

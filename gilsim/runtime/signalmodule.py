@@ -1,0 +1,86 @@
+"""The simulated ``signal`` (``Modules/signalmodule.c``): each simulated process's own signal
+dispositions and mask.
+
+The host's ``signal.signal`` sets the disposition of gilsim's own process, so a simulated
+program must never reach it: ``multiprocessing``'s resource tracker ignores SIGINT, which
+would make gilsim itself deaf to Ctrl-C.  Here each process keeps its handlers
+(``InterpreterState.signals``): ``signal``, ``getsignal`` and ``pthread_sigmask`` work on
+them, with CPython's checks, and ``os.kill`` of a simulated process reads them
+(``gilsim.processes.table.kill``): an ignored signal does nothing, a default one that ends
+a process ends it.  Running a Python handler on delivery is not simulated yet.
+"""
+
+from __future__ import annotations
+
+import signal
+from typing import Any
+
+from gilsim.interpreter import state
+from gilsim.runtime import ShadowModule
+from gilsim.runtime.sysmodule import unsupported
+
+_VALID = frozenset(signal.valid_signals())
+_UNCATCHABLE = frozenset({signal.SIGKILL, signal.SIGSTOP})
+
+
+def _number(signalnum: Any) -> int:
+    if not isinstance(signalnum, int):
+        raise TypeError(f"'{type(signalnum).__name__}' object cannot be interpreted as an integer")
+    if signalnum not in _VALID:
+        raise ValueError("signal number out of range")
+    return int(signalnum)
+
+
+def make_signal(interp: state.InterpreterState) -> ShadowModule:
+    """The program's ``signal``."""
+    handlers: dict[int, Any] = {signal.SIGINT: signal.default_int_handler}
+    interp.signals = handlers
+    mask: set[int] = set()
+
+    def getsignal(signalnum: Any) -> Any:
+        return handlers.get(_number(signalnum), signal.SIG_DFL)
+
+    def signal_(signalnum: Any, handler: Any) -> Any:
+        number = _number(signalnum)
+        if handler not in (signal.SIG_DFL, signal.SIG_IGN) and not callable(handler):
+            raise TypeError(
+                "signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object"
+            )
+        ts = state.current_thread()
+        if ts.os_thread is not interp.process.main_thread:
+            raise ValueError("signal only works in main thread of the main interpreter")
+        if number in _UNCATCHABLE:
+            raise OSError(22, "Invalid argument")
+        previous = handlers.get(number, signal.SIG_DFL)
+        handlers[number] = handler
+        return previous
+
+    def pthread_sigmask(how: Any, signals: Any) -> set[signal.Signals]:
+        numbers = {_number(s) for s in signals}
+        previous = {signal.Signals(s) for s in mask}
+        if how == signal.SIG_BLOCK:
+            mask.update(numbers)
+        elif how == signal.SIG_UNBLOCK:
+            mask.difference_update(numbers)
+        elif how == signal.SIG_SETMASK:
+            mask.clear()
+            mask.update(numbers)
+        else:
+            raise OSError(22, "Invalid argument")
+        return previous
+
+    def refused(name: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            raise unsupported(f"signal.{name}()")
+
+        call.__name__ = name
+        return call
+
+    overrides: dict[str, Any] = {
+        "signal": signal_,
+        "getsignal": getsignal,
+        "pthread_sigmask": pthread_sigmask,
+    }
+    for name in ("alarm", "setitimer", "set_wakeup_fd", "siginterrupt", "pause", "raise_signal"):
+        overrides[name] = refused(name)
+    return ShadowModule(signal, overrides, frozenset())
