@@ -198,10 +198,10 @@ def run_main(
     status = root.exit_code if error is None else error.exit_status
     assert status is not None
     if os.getpid() != host_pid:
-        # The program called os.fork() (or multiprocessing forked), which processes are not
-        # simulated to do yet: the host process forked, and this is its child, at the end
-        # of its own copy of the run.  It ends here, as the child program would, without
-        # reports or files: those are the parent's (docs/gil.md, Differences from CPython).
+        # Native code forked the host (the program's own os.fork() is simulated:
+        # gilsim.processes), and this is the host's child at the end of its own copy of the
+        # run.  It ends here, as the child program would, without reports or files: those
+        # are the parent's.
         os._exit(status & 0xFF)
     virtual_ns = max(interp.clock_ns, interp.machine.elapsed_ns())
     return Outcome(status, interp.instructions, virtual_ns, error, interp)

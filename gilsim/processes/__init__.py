@@ -1,61 +1,42 @@
-"""Simulated processes (``../shared/spec/processes.md``): work in progress.
+"""Simulated processes (``../shared/spec/processes.md``; ``docs/processes.md``).
 
-So far this package has ``copying``: what a fork child gets, a copy of its parent's objects
-made without running program code.  It is not yet used: ``os.fork()`` and
-``multiprocessing`` still reach the host (``docs/gil.md``, Differences from CPython).
+A process is an interpreter of its own (``InterpreterState``: its GIL, modules, threads and
+descriptors) on the machine every process of a run shares.  The modules:
 
-The design the rest follows
----------------------------
-*Processes run in parallel on the machine's cores.*  Today the machine runs one thread ahead
-at a time: a dispatched thread runs until the next event, then the engine's clock catches up
-with it (``gilsim.machine.cpu``: "at most one thread executes bytecode at a time").  That is
-right under one GIL, and wrong for two processes: the second would start where the first
-stopped.  The plan:
+- ``table``: the processes, who is whose child, how each ended (the wait status), and the
+  system calls about them: ``getpid``, ``getppid``, ``waitpid``, ``_exit``, ``kill``;
+- ``fork``: ``os.fork()``, a child whose objects are ``copying``'s copies of the parent's and
+  whose one thread goes on in the forking thread's copied frames;
+- ``spawn``: ``_posixsubprocess.fork_exec`` of Python, a fresh interpreter that runs a
+  command line (``multiprocessing``'s spawn start method and its resource tracker);
+- ``world``: each process's share of the host's ``sys`` (``sys.modules`` entries of the
+  program's modules, ``__main__``, ``argv``, ``path``, the standard streams), put in place
+  when the machine switches to one of its threads.
 
-- dispatch runnable threads in the order of the time each may resume from, not FIFO at the
-  queue's present time;
-- bound a thread's run-ahead by the next event *and* by the resume time of any runnable
-  thread of another process, plus a quantum no longer than the smallest wake-up latency.
-  Processes touch each other only through the kernel (pipes, semaphores), and every such
-  touch wakes the other side after a wake-up latency, so nothing can happen between them
-  inside one quantum;
-- sort the trace at the end of the run, since two processes record in their own time.
+How the pieces fit
+------------------
+*Processes run side by side.*  The machine runs one thread at a time ahead of the others, up
+to the next event; with several processes it dispatches threads by the time each may resume
+from, lets one run at most a lookahead (50 µs) ahead of another process's, and makes any
+operation another process can see (a pipe, a semaphore, ``waitpid``) wait until the others
+have caught up (``gilsim.machine.cpu``, "Processes side by side").  A run of one process
+takes none of these paths.
 
-Two traps found while working this out.  A thread's deadline cannot simply be the next event
-of the whole queue: the other process's own continuation sits there at its own time, so two
-processes would each stop at the other's time and neither would go on.  The bound is the
-next event *of its own process* (and the machine's ticks), or another process's next event
-plus the quantum.  And "an event whose time has passed runs late, at the present time"
-(``Engine.step``) must become "late by its own process's progress": each process has its own
-progress time, and the engine's present is that of whatever it is processing, which may be
-up to a quantum behind another process's.  One event queue per process, plus one for the
-machine, gives both.
+*Fork copies, spawn re-runs.*  The forking thread's frames must all be simulated frames,
+which is why a class call pushes ``__init__``'s frame instead of nesting an eval loop
+(``calls._call_class``): ``multiprocessing`` forks inside ``Popen.__init__``.  What a fork
+child gets that a real fork would share (pipes, semaphores, memory mappings) is shared.
 
-A run with one process has no other process to bound it, so it runs exactly as before: every
-single-process trace, test and figure stays the same.
+*The C boundary.*  ``multiprocessing`` itself runs as bytecode, from the host's own source,
+like ``threading``, over simulated ``_multiprocessing.SemLock``, ``select``, ``pickle``,
+``signal``, ``_posixsubprocess`` and the kernel's pipes and sockets (``gilsim.runtime``): its
+pickling errors, its "bootstrapping phase" error and its ``__mp_main__`` come from its own
+code.
 
-*Each process has its own world.*  The program's own modules live in the host's
-``sys.modules`` (``gilsim.interpreter.importer``); when the machine switches to a thread of
-another process, its modules, ``__main__`` and ``sys.argv`` are put in place (an
-``InterpreterState.enter`` hook).  Simulated standard-library modules are already per
-interpreter (``sim_modules``).
-
-*Fork copies, spawn re-runs.*  ``os.fork()`` makes a child interpreter whose objects are
-``copying``'s copies of the parent's, whose one thread continues the forking thread's
-copied frames with ``fork()`` returning 0, and whose locks keep their state (a lock another
-thread held stays held: the deadlock report says "held by thread X of the parent when it
-forked").  The forking thread's frames must be simulated frames only, which is why a class
-call pushes ``__init__``'s frame instead of nesting an eval loop (``calls._call_class``):
-``multiprocessing`` forks inside ``Popen.__init__``.  Spawn is ``_posixsubprocess.fork_exec``
-of ``sys.executable``: a fresh interpreter on the same machine running the command line, with
-its start-up cost.
-
-*The C boundary multiprocessing needs*, all machine-wide, since processes share them: the
-kernel's pipes and descriptors (per-process descriptor tables over shared open files),
-``os.waitpid`` and exit statuses, ``_multiprocessing.SemLock``, ``select`` on descriptors, and
-``mmap`` for ``Value``/``Array``.  ``multiprocessing`` itself then runs as bytecode, from the
-host's own source, like ``threading``: its pickling errors, its "bootstrapping phase" error
-and its ``__mp_main__`` come from its own code.
+*The end of a process.*  Its descriptors close (a reader elsewhere sees the end of a pipe),
+its other threads end, its parent's ``waitpid`` wakes; its objects run no code afterwards
+(``state.DEAD_GLOBALS``), and they are let go when the run is over (``forget``).  The run
+ends with its last process.
 """
 
 import gc

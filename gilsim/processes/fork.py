@@ -99,6 +99,23 @@ def install(interp: state.InterpreterState, parent: Process | None) -> Process:
     return process
 
 
+def start_process(
+    interp: state.InterpreterState, thread: Any, child: Process, child_thread: Any, delay_ns: int
+) -> None:
+    """``child``'s first thread becomes runnable after ``delay_ns`` (its start-up)."""
+    machine = interp.machine
+    machine.start(child_thread, delay_ns=delay_ns)
+    if machine.engine.trace is not None:
+        machine.engine.record_at(
+            interp.clock_ns,
+            "process_start",
+            pid=child.pid,
+            ppid=interp.process.pid,
+            thread=thread.ident,
+            child=child_thread.ident,
+        )
+
+
 def _check_frames(ts: state.ThreadState) -> None:
     frame = ts.frame
     while frame is not None:
@@ -209,16 +226,7 @@ def fork() -> int:
     # Whatever the parent had is in the child's memory, reachable or not (held only by a
     # thread that the child does not have, say): none of it dies at fork.
     child_interp.inherited = list(copier.memo.values())
-    machine.start(child_thread, delay_ns=COSTS.child_start_ns)
-    if machine.engine.trace is not None:
-        machine.engine.record_at(
-            interp.clock_ns,
-            "process_start",
-            pid=child.pid,
-            ppid=parent.pid,
-            thread=thread.ident,
-            child=child_thread.ident,
-        )
+    start_process(interp, thread, child, child_thread, COSTS.child_start_ns)
     _run_hooks(list(interp.at_fork["after_in_parent"]))
     return child.pid
 

@@ -24,7 +24,7 @@ from gilsim.errors import UnsupportedError
 from gilsim.gil import GIL
 from gilsim.interpreter import state
 from gilsim.interpreter.builtins import make_builtins
-from gilsim.processes.fork import COSTS, install
+from gilsim.processes.fork import COSTS, install, start_process
 from gilsim.processes.table import exit_status, table_of
 from gilsim.processes.world import World, first_world
 from gilsim.runtime import ShadowModule, pymain
@@ -120,16 +120,7 @@ def fork_exec(args: Any, executable_list: Any, close_fds: Any, fds_to_keep: Any,
     child_thread.body = child_body
     busy(interp, thread, COSTS.spawn_ns)  # vfork and exec, in the parent
     sync(interp)
-    machine.start(child_thread, delay_ns=COSTS.interpreter_start_ns)
-    if machine.engine.trace is not None:
-        machine.engine.record_at(
-            interp.clock_ns,
-            "process_start",
-            pid=child.pid,
-            ppid=interp.process.pid,
-            thread=thread.ident,
-            child=child_thread.ident,
-        )
+    start_process(interp, thread, child, child_thread, COSTS.interpreter_start_ns)
     return child.pid
 
 

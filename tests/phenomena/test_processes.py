@@ -1,0 +1,139 @@
+"""gilsim reproduces what real CPython 3.11 measurably does with processes
+(``../shared/spec/processes.md`` §6, the items named in each test).
+
+What children see is compared with CPython itself: a program that prints what its children
+see prints the same lines under gilsim as under ``python`` (none of them prints a process
+id).  What things cost is compared with the spec's figures, within stated tolerances; real
+CPython's timings on a shared test machine are too noisy to be a reference in a test.
+
+Not reproduced (so not tested): copy-on-write pages (items 14 and 17) and the forkserver
+start method (items 3, 9 and 18 in part), listed under Differences in ``docs/processes.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+PROGRAMS = HERE / "programs"
+DIFFERENTIAL = HERE.parent / "differential" / "programs"
+REPO = HERE.parents[1]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def run(
+    program: Path, *args: str, simulated: bool, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    gilsim = ["-m", "gilsim", "run"] if simulated else []
+    return subprocess.run(
+        [sys.executable, *gilsim, program.name, *args],
+        cwd=program.parent,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=timeout,
+    )
+
+
+# Each program, and the items of spec §6 it shows.
+SEEN_BY_CHILDREN = {
+    "proc_mp_fork_inherit.py": "1, 2, 3, 6 under fork",
+    "proc_mp_spawn_inherit.py": "1, 2, 3, 6 under spawn",
+    "proc_fork_inherit.py": "1, 2 with os.fork()",
+    "proc_fork_threads.py": "6 with os.fork(), and the at-fork hooks",
+    "proc_mp_spawn_no_guard.py": "4",
+    "proc_mp_spawn_pickling.py": "5",
+    "proc_fork_exit_codes.py": "12 with os.fork()",
+    "processes_exit_codes.py": "12 under fork and spawn",
+    "processes_queue.py": "22",
+    "processes_value.py": "24",
+}
+
+
+def _path(name: str) -> Path:
+    return DIFFERENTIAL / name if name.startswith("proc_") else PROGRAMS / name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SEEN_BY_CHILDREN, ids=lambda n: Path(n).stem)
+def test_children_see_what_cpython_children_see(name):
+    """Items as listed: the same standard output, standard error and exit status."""
+    program = _path(name)
+    native = run(program, simulated=False)
+    simulated = run(program, simulated=True)
+    assert simulated.returncode == native.returncode, simulated.stderr
+    assert simulated.stdout == native.stdout
+    if name != "processes_value.py":  # its standard error is the count it lost
+        assert simulated.stderr == native.stderr
+
+
+def test_value_without_its_lock_loses_what_cpython_loses():
+    """Item 24: 2 processes x 20,000 `v.value += 1`; CPython lost 27-35% (65-73k of 100k),
+    gilsim must lose between 15% and 45%, and none under get_lock()."""
+    simulated = run(PROGRAMS / "processes_value.py", simulated=True)
+    assert simulated.returncode == 0, simulated.stderr
+    lost_unlocked, lost_locked = (int(line) for line in simulated.stderr.split())
+    assert 0.15 * 40_000 <= lost_unlocked <= 0.45 * 40_000
+    assert lost_locked == 0
+
+
+def test_a_queue_joined_before_it_is_read_waits_for_ever():
+    """Item 23: CPython never ends (still running after 5 s); gilsim reports the deadlock
+    and says why."""
+    program = PROGRAMS / "processes_queue_join.py"
+    with pytest.raises(subprocess.TimeoutExpired):
+        run(program, simulated=False, timeout=5)
+    simulated = run(program, simulated=True)
+    assert simulated.returncode == 3
+    assert "deadlock" in simulated.stderr
+    assert "waits for room in the pipe" in simulated.stderr
+    assert "joining it first waits for ever" in simulated.stderr
+    assert simulated.stdout == ""
+
+
+@pytest.fixture(scope="module")
+def costs() -> dict:
+    simulated = run(PROGRAMS / "processes_costs.py", simulated=True)
+    assert simulated.returncode == 0, simulated.stderr
+    return json.loads(simulated.stdout)
+
+
+def test_creation_costs_fork_below_spawn(costs):
+    """Item 18: fork about 1.7 ms, spawn 40-50 ms, start() under 1 ms for both (spec
+    §3.1: 1.72 and 49.8 ms; 0.46 and 0.56 ms)."""
+    assert costs["fork"]["start_ms"] < 1 and costs["spawn"]["start_ms"] < 1
+    assert 0.8 <= costs["fork"]["join_ms"] <= 2.5
+    assert 38 <= costs["spawn"]["join_ms"] <= 55
+    assert costs["spawn"]["join_ms"] > 10 * costs["fork"]["join_ms"]
+
+
+def test_fork_cost_grows_with_the_parent(costs):
+    """Item 19: about 27 ms per GiB of the parent (spec: 2.1 ms small, 9.4 ms at 256 MiB)."""
+    small, big = costs["raw_fork_ms"]["small"], costs["raw_fork_ms"]["256MiB"]
+    assert 0.7 <= small <= 2.5
+    assert 5.0 <= big - small <= 8.5  # 27 ms/GiB x 0.25 GiB = 6.75 ms
+
+
+@pytest.mark.slow
+def test_processes_speed_up_cpu_work_and_threads_do_not():
+    """Item 20: 2 threads as fast as sequential (+-5%), 2 fork processes 1.86-1.88x (here
+    1.75-1.95x on a 38 ms job, whose fork overhead is a larger share than on 0.25 s), spawn
+    slower than fork by its start-up (about 43 ms, within 35-55 ms)."""
+    simulated = run(PROGRAMS / "processes_speedup.py", "1000000", simulated=True)
+    assert simulated.returncode == 0, simulated.stderr
+    figures = json.loads(simulated.stdout)
+    sequential = figures["sequential"]
+    assert 0.95 <= figures["threads"] / sequential <= 1.05
+    assert 1.75 <= sequential / figures["fork"] <= 1.95
+    assert 0.035 <= figures["spawn"] - figures["fork"] <= 0.055
