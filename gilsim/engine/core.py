@@ -71,6 +71,9 @@ class Engine:
         # and how far each domain has got (``step_in_domains``).
         self.domain = 0
         self.progress: dict[int, int] = {}
+        # In parallel mode, each domain's events in a heap of their own too
+        # (``peek_domain``); None until ``split_domains``.
+        self._by_domain: dict[int, list[tuple[int, int, int, Event]]] | None = None
 
     def schedule(
         self,
@@ -85,7 +88,10 @@ class Engine:
         time_ns = max(time_ns, self.now_ns)
         event = Event(time_ns, callback, args, self.domain if domain is None else domain)
         self._sequence += 1
-        heapq.heappush(self._queue, (time_ns, priority, self._sequence, event))
+        entry = (time_ns, priority, self._sequence, event)
+        heapq.heappush(self._queue, entry)
+        if self._by_domain is not None:
+            heapq.heappush(self._by_domain.setdefault(event.domain, []), entry)
         if self.on_schedule is not None:
             self.on_schedule(time_ns)
         return event
@@ -134,6 +140,26 @@ class Engine:
             return True
         return False
 
+    def split_domains(self) -> None:
+        """From now on keep each domain's events in a heap of its own as well."""
+        if self._by_domain is None:
+            self._by_domain = {}
+            for entry in self._queue:
+                if not entry[3].cancelled:
+                    heapq.heappush(self._by_domain.setdefault(entry[3].domain, []), entry)
+
+    def peek_domain(self, domain: int) -> int:
+        """The time of ``domain``'s next live event, or ``NEVER`` (parallel mode)."""
+        assert self._by_domain is not None
+        queue = self._by_domain.get(domain)
+        while queue and queue[0][3].cancelled:
+            heapq.heappop(queue)
+        return queue[0][0] if queue else NEVER
+
+    def domains(self) -> list[int]:
+        """The domains that have had events (parallel mode)."""
+        return list(self._by_domain or ())
+
     def step_in_domains(self) -> bool:
         """``step`` with processes side by side: the next event runs at its own time, or,
         if its domain has already gone past it, late by that domain's progress.  The
@@ -147,6 +173,7 @@ class Engine:
             self.now_ns = max(time_ns, self.progress.get(domain, 0))
             self.progress[domain] = self.now_ns
             self.domain = domain
+            event.cancelled = True  # done: its domain's heap lets go of it
             event.callback(*event.args)
             self.reached(domain, self.now_ns)
             return True

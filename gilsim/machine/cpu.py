@@ -230,6 +230,7 @@ class Machine:
         if not self.parallel:
             self.parallel = True
             self.engine.progress[0] = self.engine.now_ns
+            self.engine.split_domains()
 
     def _resume_time(self, thread: OSThread) -> int:
         return max(thread.resume_ns, self.engine.progress.get(thread.process, 0))
@@ -256,12 +257,26 @@ class Machine:
         return engine.step_in_domains()
 
     def _others_ns(self, thread: OSThread) -> int:
-        """The earliest time a runnable thread of another process may resume from."""
+        """The earliest time another process may act from: one of its runnable threads
+        resume, or one of its events (a thread of it going on, a timer) come due."""
         earliest = NEVER
         for other in self._resumable:
             if other.process != thread.process:
                 earliest = min(earliest, self._resume_time(other))
+        engine = self.engine
+        for domain in engine.domains():
+            if domain not in (thread.process, MACHINE):
+                earliest = min(earliest, engine.peek_domain(domain))
         return earliest
+
+    def _parallel_deadline(self, thread: OSThread) -> int:
+        """How far ``thread`` may run: to the next event of its own process or of the
+        machine, and at most a lookahead past where another process may act from.  (Not
+        to another process's next event itself: that process's own continuation is one,
+        and two processes would stop each other a step apart.)"""
+        engine = self.engine
+        own = min(engine.peek_domain(thread.process), engine.peek_domain(MACHINE))
+        return min(own, self._others_ns(thread) + self.spec.lookahead_ns)
 
     def sync_processes(self, thread: OSThread) -> None:
         """Called by the running ``thread`` before an operation another process can see:
@@ -329,9 +344,9 @@ class Machine:
     def _dispatch(self, thread: OSThread) -> None:
         self.current = thread
         clock = thread.clock
-        deadline = self.engine.peek_ns()
-        if self.parallel:
-            deadline = min(deadline, self._others_ns(thread) + self.spec.lookahead_ns)
+        # One process: the next event.  Several: see ``_parallel_deadline``.
+        parallel = self.parallel
+        deadline = self._parallel_deadline(thread) if parallel else self.engine.peek_ns()
         clock.enter(thread, self.engine.now_ns, deadline)
         if thread.greenlet is None:
             thread.greenlet = greenlet(lambda: self._body(thread), parent=self._hub)
