@@ -18,6 +18,11 @@ from gilsim.interpreter import eval as eval_
 from gilsim.interpreter.decode import CO_VARARGS, CO_VARKEYWORDS, DecodedCode
 from gilsim.interpreter.frame import NULL, Frame
 
+# ``state.refused``, written out: this is on the path of every callback from native code.
+# (The list and the dict are changed in place, never rebound.)
+_REFUSED = state.REFUSED
+_DEAD_GLOBALS = state.DEAD_GLOBALS
+
 
 class SimFunction:
     """A function whose body is executed by gilsim (``PyFunctionObject``)."""
@@ -79,7 +84,7 @@ class SimFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Called from native code: ``eval.call_from_native``, with the common case (as many
         positional arguments as parameters) bound here, since callbacks are frequent."""
-        if state.refused(self.__globals__):
+        if _REFUSED[0] or (_DEAD_GLOBALS and id(self.__globals__) in _DEAD_GLOBALS):
             return None  # an object of a process that has ended: it runs nothing any more
         ts = state.current
         if ts is None or kwargs or len(args) != self.fast_call_arity:

@@ -166,7 +166,6 @@ def fork() -> int:
         interp.recorder.for_fork_child(child_interp)
     child_interp.shadow_modules = make_shadow_modules(child_interp)
     child = install(child_interp, parent)
-    child.forked_by = thread_name(interp, thread)
     for name in ("recursion_limit", "program_roots", "host_path", "locks_made", "clock_ns"):
         setattr(child_interp, name, getattr(interp, name))
     child_ts, child_thread = new_thread(child_interp, thread.name)

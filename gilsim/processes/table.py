@@ -45,8 +45,6 @@ class Process:
     reaped: bool = False
     # Threads of this process asleep in waitpid() until a child ends.
     child_waiters: list[OSThread] = attrs.Factory(list)
-    # The name of the parent's thread that forked it, for reports.
-    forked_by: str | None = None
     main_thread: OSThread | None = None
     # It ended while others ran on: its objects are let go at the end of the run, unrun.
     buried: bool = False
@@ -225,7 +223,7 @@ def waitpid(pid: Any, options: Any) -> tuple[int, int]:
         raise os_error(errno.ECHILD)
     ended = [c for c in found if not c.alive]
     if ended:
-        return _reap(process, ended[0])
+        return _reap(ended[0])
     if options & os.WNOHANG:
         return 0, 0
     with allow_threads():  # os_waitpid_impl: Py_BEGIN_ALLOW_THREADS around waitpid(2)
@@ -242,14 +240,14 @@ def waitpid(pid: Any, options: Any) -> tuple[int, int]:
             machine.sync_processes(thread)
     if not ended:
         raise os_error(errno.ECHILD)
-    return _reap(process, ended[0])
+    return _reap(ended[0])
 
 
 def wait() -> tuple[int, int]:
     return waitpid(-1, 0)
 
 
-def _reap(parent: Process, child: Process) -> tuple[int, int]:
+def _reap(child: Process) -> tuple[int, int]:
     child.reaped = True
     assert child.status is not None
     return child.pid, child.status
