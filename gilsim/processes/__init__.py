@@ -83,7 +83,9 @@ def forget(interp: object, stopped: bool = False) -> None:
     REFUSED[0] = True
     try:
         for thread in machine.threads:
-            if thread.process != 0:  # a thread of another process: its name stays
+            # A thread of another process (or of the first, if it is let go too): its
+            # frames go, its name stays.
+            if thread.process != 0 or buried_root:
                 thread.name = thread_name(thread.payload.interp, thread)
                 thread.payload.frame = None
                 thread.payload.exc_info = [None]

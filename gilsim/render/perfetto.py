@@ -165,13 +165,27 @@ def micros(ns: int) -> float:
 
 
 def _processes(timeline: Timeline, process_name: str) -> list[_Process]:
-    """The simulated processes of the run and their tracks' tids.  gilsim runs one process
-    (pid 1), so its timeline is the run's; when gilsim simulates fork and spawn, this is
-    where the trace is split between processes, each with its pid and the timeline of its
-    own events (each has its own GIL), tids numbered on from the last process's."""
-    threads = {info.ident: 1 + number for number, info in enumerate(timeline.threads)}
+    """The simulated processes of the run and their tracks' tids.  A run of one process is
+    pid 1, and its timeline is the run's.  A run of several (fork, spawn) is split between
+    them, pids 1, 2... in order of start, each with its own threads and its own GIL's lane,
+    tids numbered on from the last process's."""
     # tid 1 is pid 1's main thread, as on Linux, which Perfetto takes it to be.
-    return [_Process(1, process_name, timeline, threads, gil_tid=len(threads) + 1)]
+    if not timeline.process_gil_lanes:
+        threads = {info.ident: 1 + number for number, info in enumerate(timeline.threads)}
+        return [_Process(1, process_name, timeline, threads, gil_tid=len(threads) + 1)]
+    processes = []
+    tid = 1
+    for number, (pid, gil_lane) in enumerate(timeline.process_gil_lanes, start=1):
+        threads = {}
+        for info in timeline.threads:
+            if info.pid == pid:
+                threads[info.ident] = tid
+                tid += 1
+        name = f"{process_name} (pid {pid})"
+        own = attrs.evolve(timeline, gil_lane=gil_lane)
+        processes.append(_Process(number, name, own, threads, gil_tid=tid))
+        tid += 1
+    return processes
 
 
 def _core_tids(timeline: Timeline, processes: Sequence[_Process]) -> list[int]:

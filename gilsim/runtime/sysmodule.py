@@ -19,6 +19,7 @@ class ModulesView(collections.abc.MutableMapping):
 
     def __init__(self, interp: state.InterpreterState) -> None:
         self._own = interp.sim_modules
+        self._interp = interp
 
     def __getitem__(self, name: str) -> Any:
         if name in self._own:
@@ -28,14 +29,22 @@ class ModulesView(collections.abc.MutableMapping):
     def __setitem__(self, name: str, module: Any) -> None:
         if name in self._own:
             self._own[name] = module
-        else:
-            sys.modules[name] = module
+            return
+        sys.modules[name] = module
+        world = self._interp.world
+        if world is not None:
+            # One process of several: the entry is this process's (``processes.world``),
+            # as a spawn child's ``sys.modules["__mp_main__"]`` is.
+            world.modules[name] = module
 
     def __delitem__(self, name: str) -> None:
         if name in self._own:
             del self._own[name]
-        else:
-            del sys.modules[name]
+            return
+        del sys.modules[name]
+        world = self._interp.world
+        if world is not None:
+            world.modules.pop(name, None)
 
     def __iter__(self) -> Any:
         yield from self._own

@@ -381,3 +381,57 @@ def test_microseconds_come_back_as_the_same_nanosecond(start: int) -> None:
         assert round(us * 1000) == value and math.trunc(us * 1000) == value
         assert float(json.dumps(us)) == us
     assert micros(1005) != 1.005  # 1.005 * 1000 is 1004.999...: truncated, 1 ns short
+
+
+FORKS = """
+import os
+
+def work():
+    total = 0
+    for i in range(20_000):
+        total += i
+
+pids = []
+for _ in range(2):
+    pid = os.fork()
+    if pid == 0:
+        work()
+        os._exit(0)
+    pids.append(pid)
+for pid in pids:
+    os.waitpid(pid, 0)
+"""
+
+
+def test_a_run_of_several_processes_has_a_process_each(tmp_path: Any) -> None:
+    """Each simulated process is a Perfetto process of its own, with its threads and its
+    own GIL track holding only its own threads' turns."""
+    path = tmp_path / "forks.py"
+    path.write_text(FORKS, encoding="utf-8")
+    result = gilsim.run(path, argv=[str(path)], trace=True)
+    assert result.exit_status == 0, result.stderr
+    document = perfetto_trace(result.trace, process_name="python forks.py")
+    events = document["traceEvents"]
+    simulated = result.summary["processes"]
+    names = {
+        e["pid"]: e["args"]["name"]
+        for e in events
+        if e["ph"] == "M" and e["name"] == "process_name" and e["pid"] != MACHINE_PID
+    }
+    assert names == {n: f"python forks.py (pid {p['pid']})" for n, p in enumerate(simulated, 1)}
+    tracks = {
+        (e["pid"], e["tid"]): e["args"]["name"]
+        for e in events
+        if e["ph"] == "M" and e["name"] == "thread_name"
+    }
+    for number in names:
+        own = [name for (pid, _), name in tracks.items() if pid == number]
+        assert sorted(own) == ["GIL", "MainThread"]
+    for number in names:
+        (gil_tid,) = [tid for (pid, tid), name in tracks.items() if (pid, name) == (number, "GIL")]
+        (main_tid,) = [
+            tid for (pid, tid), name in tracks.items() if (pid, name) == (number, "MainThread")
+        ]
+        turns = [e for e in events if e["ph"] == "X" and (e["pid"], e["tid"]) == (number, gil_tid)]
+        assert turns and all(e["name"] == "MainThread" for e in turns)
+        assert main_tid != gil_tid

@@ -77,3 +77,35 @@ def test_fork_hooks_stay_in_the_simulation(capfd):
     os.waitpid(pid, 0)
     captured = capfd.readouterr()
     assert (captured.out, captured.err) == ("", "")
+
+
+PROCESSES = """
+import multiprocessing as mp
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    for method in ("fork", "spawn"):
+        with mp.get_context(method).Pool(2) as pool:
+            print(method, pool.map(square, range(4)))
+"""
+
+
+def test_runs_of_several_processes_keep_nothing_alive(tmp_path):
+    """Nor do runs of several processes: their children's interpreters, nor an entry a
+    child made in ``sys.modules`` (a spawn child's ``__mp_main__``).  (From a file: a spawn
+    child runs the main module's file again.)"""
+    import sys
+
+    path = tmp_path / "pools.py"
+    path.write_text(PROCESSES, encoding="utf-8")
+    before = set(sys.modules)
+    for _ in range(2):
+        result = gilsim.run(path, argv=[str(path)])
+        assert result.stdout == "fork [0, 1, 4, 9]\nspawn [0, 1, 4, 9]\n", result.stderr
+    state.current = None
+    assert interpreters_alive() == 0
+    assert not {
+        name for name in set(sys.modules) - before if "mp_main" in name or name == "__main__"
+    }
