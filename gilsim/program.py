@@ -101,6 +101,7 @@ def program_world(
     """The host state the program sees, restored afterwards."""
     saved_argv, saved_path = sys.argv, list(sys.path)
     saved_main = sys.modules.get("__main__")
+    saved_names = set(sys.modules)
     saved_limit = sys.getrecursionlimit()
     interp.host_path = set(p for p in sys.path if isinstance(p, str))
     script_dir = (
@@ -126,6 +127,10 @@ def program_world(
         sys.setrecursionlimit(saved_limit)
         for name, module in list(sys.modules.items()):
             if isinstance(getattr(module, "__loader__", None), importer.SimulatedLoader):
+                del sys.modules[name]
+            elif module is main and name not in saved_names:
+                # Another name for the main module (``multiprocessing`` makes it
+                # ``__mp_main__`` when imported): it would keep the run alive.
                 del sys.modules[name]
 
 

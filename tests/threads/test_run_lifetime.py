@@ -109,3 +109,17 @@ def test_runs_of_several_processes_keep_nothing_alive(tmp_path):
     assert not {
         name for name in set(sys.modules) - before if "mp_main" in name or name == "__main__"
     }
+
+
+def test_a_run_that_imports_multiprocessing_keeps_nothing_alive():
+    """``multiprocessing`` names the main module ``__mp_main__`` too when it is imported:
+    that entry goes with the run."""
+    import sys
+
+    result = gilsim.run(
+        source="import multiprocessing\nprint('__mp_main__' in __import__('sys').modules)"
+    )
+    assert result.stdout == "True\n", result.stderr
+    state.current = None
+    assert "__mp_main__" not in sys.modules
+    assert interpreters_alive() == 0
