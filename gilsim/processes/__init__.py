@@ -41,31 +41,33 @@ ends with its last process.
 
 import gc
 
+from gilsim.interpreter.state import InterpreterState
+from gilsim.machine import OSThread
 from gilsim.processes.fork import install
 from gilsim.processes.table import Process, ProcessTable, exit_status, table_of
 from gilsim.runtime.deadlock import thread_name
 
 
-def end_process(process: Process, status: int, thread: object) -> None:
+def end_process(process: Process, status: int, thread: OSThread) -> None:
     """``process`` has ended through ``Py_FinalizeEx`` with wait ``status`` (its ``thread``
     is the one ending it)."""
-    table_of(process.interp.machine).end(process, status, thread)  # type: ignore[arg-type]
+    table_of(process.interp.machine).end(process, status, thread)
 
 
-def restore_first_world(interp: object) -> None:
+def restore_first_world(interp: InterpreterState) -> None:
     """The run is over: the first process's modules and streams, as the run began."""
-    table = interp.machine.process_table  # type: ignore[attr-defined]
+    table = interp.machine.process_table
     if table is not None and table.root.interp.world is not None:
         table.root.interp.world.enter()
 
 
-def forget(interp: object, stopped: bool = False) -> None:
+def forget(interp: InterpreterState, stopped: bool = False) -> None:
     """The run is over (its traceback records forgotten too): let go of the other
     processes' objects without running any of their code (``state.REFUSED``): they
     ended, and their ``__del__`` methods would run in whichever process is current.  The
     first process's too if it ended before others, or if the run ``stopped`` on an error
     (a deadlock, a limit) with other processes in it: its threads are gone mid-call."""
-    machine = interp.machine  # type: ignore[attr-defined]
+    machine = interp.machine
     table = machine.process_table
     if table is None:
         return
