@@ -65,9 +65,15 @@ class Resumable:
         # (``_PyGen_Finalize``), running its ``finally`` blocks there and then.  Not a fork
         # copy that was never finished (it has no status), nor a generator of a process
         # that has ended.
-        if getattr(self, "status", None) != SUSPENDED or state.current is None:
+        current = state.current
+        if getattr(self, "status", None) != SUSPENDED or current is None:
             return
         if state.refused(self.frame.globals):
+            return
+        owner = self.frame.thread
+        if owner is not None and owner.interp is not current.interp:
+            # Another process's, or a run's that is over (the host's collector found it
+            # late): its code must not run on this interpreter's thread.
             return
         try:
             self.close()

@@ -123,3 +123,26 @@ def test_a_run_that_imports_multiprocessing_keeps_nothing_alive():
     state.current = None
     assert "__mp_main__" not in sys.modules
     assert interpreters_alive() == 0
+
+
+def test_a_generator_left_by_one_run_never_runs_in_the_next(tmp_path):
+    """A suspended generator that the host's collector finds after its run is over must not
+    be closed on the next run's thread: its ``finally`` would print into that run and take
+    its time (found when a fork program's cost moved after a generator program ran)."""
+    left = tmp_path / "left.py"
+    left.write_text(
+        "def g():\n"
+        "    try:\n"
+        "        yield 1\n"
+        "    finally:\n"
+        "        print('closed')\n"
+        "x = g()\n"
+        "next(x)\n"
+        "cycle = [x]\n"
+        "cycle.append(cycle)\n",
+        encoding="utf-8",
+    )
+    after = tmp_path / "after.py"
+    after.write_text("import gc\ngc.collect()\nprint('after')\n", encoding="utf-8")
+    gilsim.run(left, argv=[str(left)])
+    assert gilsim.run(after, argv=[str(after)]).stdout == "after\n"
