@@ -42,7 +42,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from gilsim.interpreter import calls, costs, generators
+from gilsim.interpreter import calls, costs, generators, references
 from gilsim.interpreter.decode import PURE, DecodedCode
 from gilsim.interpreter.frame import EXIT, LEFT_EARLY, NULL, PENDING, Frame, push_frame
 from gilsim.interpreter.functions import SimFunction
@@ -93,6 +93,9 @@ class _Source:
         self.rest: dict[int, tuple[int, int]] = {}
         # Fast locals that can never be unbound (``always_bound``).
         self.always_bound: frozenset[int] = frozenset()
+        # A block for a fork child that shares pages with its parent: every reference an
+        # instruction pushes writes a refcount (``gilsim.processes.pages``).
+        self.touching = False
         self.bindings: dict[str, Any] = {
             "NULL": NULL,
             "_unbound": names.unbound_error,
@@ -128,6 +131,12 @@ class _Source:
 
     def emit(self, line: str) -> None:
         self.lines.append("        " + line)
+
+    def touch(self, count: int, indent: str = "") -> None:
+        """In a touching block: the refcount writes of the ``count`` references on top of
+        the stack, and the time their copy-on-write faults take."""
+        if self.touching and count:
+            self.emit(f"{indent}_ceval.clock_ns += _pages.touch_top(stack, {count})")
 
     def refund(self, k: int, indent: str = "") -> bool:
         """Before leaving the block early at instruction ``k``: give back the cost and the
@@ -356,7 +365,10 @@ def _t_send(src: _Source, k: int, arg: int) -> None:
         "and receiver.status is _SUSPENDED and ts.depth < ts.interp.recursion_limit:"
     )
     _emit_resume(src, "receiver", "pop()", arg, "    ")
-    src.emit(f"return {handler}(frame, {arg})")
+    if src.touching:
+        src.emit(f"r = {handler}(frame, {arg})")  # ``_emit_touch_after_return`` goes on
+    else:
+        src.emit(f"return {handler}(frame, {arg})")
 
 
 def _t_load_method(src: _Source, k: int, arg: str) -> None:
@@ -467,6 +479,7 @@ def _t_call(src: _Source, k: int, argc: int) -> None:
     src.emit("            push(func(*args))")
     src.emit("        finally:")
     src.emit(f"            interp.clock_ns += {rest_ns}")
+    src.touch(1, "        ")
     # The check point after a native callee (``calls.checks_after``).
     src.emit("        if interp.eval_breaker and _checks_after(func, args):")
     src.emit("            return _PENDING")
@@ -506,6 +519,10 @@ def _emit_native_call(src: _Source, k: int, call: str, indent: str) -> None:
     src.emit(f"{indent}finally:")
     src.emit(f"{indent}    interp.clock_ns += {rest_ns}")
     src.emit(f"{indent}if r is not None:")
+    if src.touching:
+        # Finished natively, at a check point: the result is pushed.
+        src.emit(f"{indent}    if r is _PENDING:")
+        src.touch(1, indent + "        ")
     src.refund(k, indent + "    ")
     src.emit(f"{indent}    return r")
 
@@ -669,6 +686,18 @@ def _emit_fused_operation(src: _Source, code: DecodedCode, index: int) -> bool:
     return True
 
 
+def _emit_touch_after_return(src: _Source, index: int, count: int) -> None:
+    """After a handler whose result ``r`` ends the block: its pushes are written if it
+    finished in this frame, without jumping (or at a check point), as ``eval._touch``
+    decides one instruction at a time."""
+    if not src.touching:
+        return
+    if count:
+        src.emit(f"if (r is None and frame.pc == {index + 1}) or r is _PENDING:")
+        src.touch(count, "    ")
+    src.emit("return r")
+
+
 def always_bound(code: DecodedCode) -> frozenset[int]:
     """Parameters that no instruction unbinds: bound on entry (binding fills every
     parameter) and never deleted, so ``LOAD_FAST`` of them cannot fail."""
@@ -717,7 +746,7 @@ def leaders(code: DecodedCode) -> frozenset[int]:
 # the interpreter's, its cost, size and purity.  Only ``_ceval`` differs between
 # interpreters, so the same block serves every run of a program: exploration runs one
 # program hundreds of times in one process, and making blocks was most of a short run's cost.
-_made: dict[tuple[Any, int], tuple[types.CodeType, str, dict[str, Any], int, int, bool]] = {}
+_made: dict[tuple[Any, int, bool], tuple[types.CodeType, str, dict[str, Any], int, int, bool]] = {}
 _MADE_MAX = 50_000
 
 
@@ -727,21 +756,23 @@ def compile_block(
     """The block of ``code`` starting at instruction ``start``: (function, cost in ns,
     number of instructions, pure).  ``ceval`` is the interpreter whose ``eval_breaker``
     the block's check points poll."""
-    key = (code.key, start)
+    pages = getattr(ceval, "pages", None)
+    key = (code.key, start, pages is not None)
     made = _made.get(key)
     if made is None:
         if len(_made) >= _MADE_MAX:
             _made.clear()
-        made = _made[key] = _make_block(code, start)
+        made = _made[key] = _make_block(code, start, pages is not None)
     compiled, name, bindings, cost, size, pure = made
     namespace = dict(bindings)
     namespace["_ceval"] = ceval
+    namespace["_pages"] = pages
     exec(compiled, namespace)
     return (namespace[name], cost, size, pure)
 
 
 def _make_block(
-    code: DecodedCode, start: int
+    code: DecodedCode, start: int, touching: bool = False
 ) -> tuple[types.CodeType, str, dict[str, Any], int, int, bool]:
     if code.leaders is None:
         code.leaders = leaders(code)
@@ -751,7 +782,13 @@ def _make_block(
         end += 1
     src = _Source()
     src.bind("_ceval", None)  # the interpreter, bound by ``compile_block``
+    src.bind("_pages", None)  # and its shared pages, if it is a fork child
     src.always_bound = always_bound(code)
+    src.touching = touching
+    # Where its instructions push references, a touching block writes their refcounts
+    # after each one: the same writes, at the same instructions, as the eval loop makes
+    # one instruction at a time (``eval._touch``), so no superinstructions.
+    pushed = references.pushes(code) if touching else None
     costs = [code.instructions[index][2] for index in range(start, end + 1)]
     for index in range(start, end + 1):
         after = costs[index - start + 1 :]
@@ -764,28 +801,41 @@ def _make_block(
             skip -= 1
             continue
         handler, arg, _cost, _pure = code.instructions[index]
-        if index + 2 <= end and _emit_fused_operation(src, code, index):
-            skip = 2
-            continue
-        if index < end and (_emit_fused(src, code, index) or _emit_store_load(src, code, index)):
-            skip = 1
-            continue
+        count = pushed[index] if pushed is not None else 0
+        if not touching:
+            if index + 2 <= end and _emit_fused_operation(src, code, index):
+                skip = 2
+                continue
+            if index < end and (
+                _emit_fused(src, code, index) or _emit_store_load(src, code, index)
+            ):
+                skip = 1
+                continue
         template = TEMPLATES.get(handler)
         if template in _NEEDS_IDENTIFIER and not _is_plain_name(arg):
             template = None
         if template is not None:
             template(src, index, arg)
+            if template is _t_send:
+                _emit_touch_after_return(src, index, count)
+            else:
+                src.touch(count)  # after the instruction, if it went on in this block
             continue
         h = src.bind(f"_h{index}", handler)
         a = src.bind(f"_a{index}", arg)
         src.emit(f"_k = {index}")
         src.emit(f"frame.pc = {index + 1}")
         if _ends_block(code, index):
-            src.emit(f"return {h}(frame, {a})")
+            if touching:
+                src.emit(f"r = {h}(frame, {a})")
+                _emit_touch_after_return(src, index, count)
+            else:
+                src.emit(f"return {h}(frame, {a})")
         else:
             src.emit(f"{h}(frame, {a})")
+            src.touch(count)
     cost = sum(costs)
-    pure = all(name in PURE for name in code.opnames[start : end + 1])
+    pure = not touching and all(name in PURE for name in code.opnames[start : end + 1])
     src.emit(f"frame.pc = {end + 1}")
     src.emit("return None")
     qualname = code.code.co_qualname.replace("<", "_").replace(">", "_").replace(".", "_")

@@ -113,6 +113,9 @@ class DecodedCode:
     blocks: list[Any] = attrs.field(factory=list)
     heat: list[int] = attrs.field(factory=list)
     leaders: frozenset[int] | None = None
+    # References each instruction leaves pushed, for a fork child's copy-on-write
+    # (``gilsim.processes.pages``), worked out on first use there.
+    pushes: list[int] = attrs.field(factory=list)
 
     def __attrs_post_init__(self) -> None:
         self.blocks = [None] * len(self.instructions)

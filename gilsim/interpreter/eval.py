@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from gilsim.errors import GilsimError, LimitExceeded
 from gilsim.interpreter import blocks as blocks_
-from gilsim.interpreter import generators, state, tracebacks
+from gilsim.interpreter import generators, references, state, tracebacks
 from gilsim.interpreter.frame import (
     EXIT,
     LEFT_EARLY,
@@ -51,6 +51,10 @@ def run(
     count = 0
     deadline = interp.deadline_ns
     limit = interp.instruction_limit - interp.instructions
+    # A fork child's memory still shared with its parent: every reference an instruction
+    # pushes writes a refcount, which may copy a page (``gilsim.processes.pages``; its
+    # compiled blocks make the same writes).
+    pages = interp.pages
     try:
         if exc is not None:
             frame = unwind(ts, frame, exc)
@@ -101,6 +105,8 @@ def run(
                         if pure:
                             # Pure handlers return None, or PENDING at a check point.
                             result = handler(frame, arg)
+                            if pages is not None:
+                                clock += _touch(pages, frame, code, pc, result)
                             if result is None:
                                 continue
                         else:
@@ -108,6 +114,8 @@ def run(
                             result = handler(frame, arg)
                             clock = interp.clock_ns
                             deadline = interp.deadline_ns
+                            if pages is not None:
+                                clock += _touch(pages, frame, code, pc, result)
                     if result is not None:
                         if ts.refund_count:
                             # A block was left early: give back what did not run.
@@ -159,6 +167,16 @@ def run(
         interp.instructions += count
         ts.instructions += count
         state.current = previous_current
+
+
+def _touch(pages: Any, frame: Frame, code: Any, pc: int, result: Any) -> int:
+    """The refcount writes of instruction ``pc``, if it finished in ``frame`` without
+    jumping (a jump, a call or a return pushed nothing here), or at a check point: the time
+    its copy-on-write faults took (ns).  Compiled blocks make the same writes
+    (``blocks._emit_touch_after_return``)."""
+    if result is PENDING or (result is None and frame.pc == pc + 1):
+        return int(pages.touch_top(frame.stack, references.pushes(code)[pc]))
+    return 0
 
 
 def _on_deadline(ts: state.ThreadState, frame: Frame, count: int) -> int:

@@ -76,6 +76,12 @@ class InterpreterState:
         # A fork child: every object copied from its parent, kept alive as a real child
         # keeps its copy of the parent's memory (``gilsim.processes.fork``).
         self.inherited: list[Any] = []
+        # And the pages it still shares with its parent (``gilsim.processes.pages``), or
+        # None when it shares none.
+        self.pages: Any = None
+        # What ``gc.freeze()`` moved into the permanent generation (ids of the objects the
+        # collector tracked then), which collections no longer scan (``gcmodule``).
+        self.gc_frozen: frozenset[int] = frozenset()
         # ``os.register_at_fork`` hooks, in registration order.
         self.at_fork: dict[str, list[Any]] = {
             "before": [],

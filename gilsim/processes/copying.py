@@ -88,7 +88,7 @@ _ATOMIC = frozenset(
         types.GetSetDescriptorType,
         types.MemberDescriptorType,
         type(len),
-        DecodedCode,  # decoded once per code object, shared by every process
+        DecodedCode,  # decoded once per code object (a fork child decodes its own)
         type(NULL),  # the eval loop's markers: one of each, for every process
         type(EXIT),
         type(PENDING),
@@ -112,7 +112,15 @@ _IN_PROGRESS = object()
 _DATA = frozenset({int, float, complex, str, bytes})
 
 
+_EMPTY_LIST = sys.getsizeof([])
+
+
 def _size(obj: Any) -> int:
+    if type(obj) is list:
+        # Without the spare room a list keeps after it shrank: how much that is depends on
+        # what the host ran before (gilsim's own lists, such as a thread's stack of handled
+        # exceptions), and what a fork costs must not.
+        return _EMPTY_LIST + 8 * len(obj)
     try:
         return sys.getsizeof(obj)
     except TypeError:
@@ -201,8 +209,16 @@ class Copier:
     """Copies objects for a fork child.  ``simulated(cls)`` tells the classes the program
     made; ``replace`` maps objects (by identity) to what stands for them in the child."""
 
-    def __init__(self, simulated: Callable[[type], bool], replace: dict[int, Any]) -> None:
+    def __init__(
+        self,
+        simulated: Callable[[type], bool],
+        replace: dict[int, Any],
+        decoded: Callable[[types.CodeType], DecodedCode] | None = None,
+    ) -> None:
         self.simulated = simulated
+        # The child's decoding of a code object: its compiled blocks poll the child's
+        # eval breaker and make the child's refcount writes (``blocks.compile_block``).
+        self.decoded = decoded
         self.memo: dict[int, Any] = dict(replace)
         # The originals, kept alive until the copy is done: an id must not be reused.
         self.originals: list[Any] = []
@@ -211,6 +227,9 @@ class Copier:
         # The values shared with the child, and their size (bytes).
         self.data_seen: set[int] = set()
         self.data_bytes = 0
+        # Everything the copy went through, values included, in the order it came to
+        # them: near the order the parent made them in (``pages.Inherited``).
+        self.layout: list[Any] = []
 
     def memory(self) -> int:
         """The parent's memory that the copy went through (bytes): what it copied and
@@ -228,16 +247,20 @@ class Copier:
         if made is not _MISSING:
             return made
         kind = type(obj)
+        if kind is DecodedCode and self.decoded is not None:
+            return self._remember(obj, self.decoded(obj.code))
         if kind in _ATOMIC or kind in _SHARED:
             if kind in _DATA and id(obj) not in self.data_seen:
                 # Shared, not copied, but in the parent's memory all the same: what fork
                 # costs grows with it (``fork.ProcessCosts.fork_ns_per_gib``).
                 self.data_seen.add(id(obj))
                 self.data_bytes += sys.getsizeof(obj)
+                self.layout.append(obj)
             return obj
         if issubclass(kind, _CData) and _in_shared_memory(obj):
             return obj  # a ctypes object in a MAP_SHARED mapping (a multiprocessing.Value)
         self.originals.append(obj)
+        self.layout.append(obj)
         if kind is tuple or kind is frozenset:
             items = [self.copy(item) for item in obj]
             unchanged = all(a is b for a, b in zip(items, obj, strict=True))

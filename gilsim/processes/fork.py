@@ -35,6 +35,7 @@ from gilsim.interpreter import eval as eval_
 from gilsim.interpreter import state
 from gilsim.interpreter.tracebacks import write_unraisable
 from gilsim.processes.copying import Copier
+from gilsim.processes.pages import Inherited
 from gilsim.processes.table import EXIT_NS, Process, exit_status, table_of
 from gilsim.processes.world import World, first_world
 from gilsim.runtime import pymain
@@ -166,7 +167,14 @@ def fork() -> int:
         interp.recorder.for_fork_child(child_interp)
     child_interp.shadow_modules = make_shadow_modules(child_interp)
     child = install(child_interp, parent)
-    for name in ("recursion_limit", "program_roots", "host_path", "locks_made", "clock_ns"):
+    for name in (
+        "recursion_limit",
+        "program_roots",
+        "host_path",
+        "locks_made",
+        "clock_ns",
+        "gc_frozen",
+    ):
         setattr(child_interp, name, getattr(interp, name))
     child_ts, child_thread = new_thread(child_interp, thread.name)
     child_thread.process = child.number
@@ -225,6 +233,7 @@ def fork() -> int:
     # Whatever the parent had is in the child's memory, reachable or not (held only by a
     # thread that the child does not have, say): none of it dies at fork.
     child_interp.inherited = list(copier.memo.values())
+    child_interp.pages = Inherited(copier.layout, copier.memo, interp.gc_frozen)
     start_process(interp, thread, child, child_thread, COSTS.child_start_ns)
     _run_hooks(list(interp.at_fork["after_in_parent"]))
     return child.pid
@@ -267,7 +276,9 @@ def _copy(
         replace[id(module)] = made
         modules[name] = made
     names = {getattr(module, "__name__", name) for name, module in originals.items()}
-    copier = Copier(lambda cls: getattr(cls, "__module__", None) in names, replace)
+    copier = Copier(
+        lambda cls: getattr(cls, "__module__", None) in names, replace, child_interp.decoded
+    )
     for name, module in originals.items():
         copier.copy_into(module.__dict__, modules[name].__dict__)
     child_ts.frame = copier.copy(ts.frame)

@@ -25,7 +25,7 @@ import os
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.runtime import fdio, ttyguard
+from gilsim.runtime import fdio, procfs, ttyguard
 from gilsim.runtime.kernel import Kernel, allow_threads, busy, kernel_of
 from gilsim.runtime.sysmodule import unsupported
 from gilsim.runtime.threadmodule import RLock
@@ -305,9 +305,13 @@ def open_(
         if binary and value is not None:
             raise ValueError(f"binary mode doesn't take {what} argument")
     rawmode = "".join(c for c in "xrwa+" if c in mode)
-    kernel = kernel_of(state.current_thread().interp)
-    if type(file) is int and kernel.lookup(file) is not None:
-        raw: Any = KernelFileIO(kernel, file, rawmode, closefd)
+    interp = state.current_thread().interp
+    kernel = kernel_of(interp)
+    made = procfs.contents(interp, file)
+    if made is not None:
+        raw: Any = procfs.ProcFile(file, made, rawmode)
+    elif type(file) is int and kernel.lookup(file) is not None:
+        raw = KernelFileIO(kernel, file, rawmode, closefd)
     else:
         raw = FileIO(file, rawmode, closefd, opener)
     try:

@@ -7,6 +7,7 @@ import types
 
 from gilsim.interpreter import state
 from gilsim.runtime.atexitmodule import make_atexit
+from gilsim.runtime.gcmodule import make_gc
 from gilsim.runtime.osmodule import make_os
 from gilsim.runtime.picklemodule import make_pickle
 from gilsim.runtime.selectmodule import make_select
@@ -30,4 +31,5 @@ def make_shadow_modules(interp: state.InterpreterState) -> dict[str, types.Modul
         "_multiprocessing": make_multiprocessing(interp),
         "pickle": make_pickle(interp),
         "signal": make_signal(interp),
+        "gc": make_gc(interp),
     }

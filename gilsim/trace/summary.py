@@ -71,9 +71,22 @@ def run_summary(interp: state.InterpreterState) -> dict[str, Any]:
                 "ppid": process.parent.pid if process.parent is not None else process.ppid,
                 "exit_code": process.exit_code,
                 "instructions": process.interp.instructions,
+                **_copy_on_write(process.interp.pages),
             }
             for process in machine.process_table.processes
         ],
+    }
+
+
+def _copy_on_write(pages: Any) -> dict[str, int]:
+    """A fork child's pages shared with its parent at fork, those it copied, and the time
+    their faults took (``gilsim.processes.pages``); nothing for another process."""
+    if pages is None:
+        return {}
+    return {
+        "pages_shared": pages.shared_pages,
+        "pages_copied": len(pages.copied),
+        "copy_on_write_ns": len(pages.copied) * pages.fault_ns,
     }
 
 

@@ -6,18 +6,10 @@ by name."""
 from __future__ import annotations
 
 import signal
-import textwrap
-from pathlib import Path
 
-import gilsim
 from gilsim.analysis import timeline_of
 
-
-def run(tmp_path: Path, source: str, **options):
-    path = tmp_path / "main.py"
-    path.write_text(textwrap.dedent(source), encoding="utf-8")
-    return gilsim.run(path, argv=[str(path)], **options)
-
+from .running import run
 
 CPU_CHILDREN = """
     import os
