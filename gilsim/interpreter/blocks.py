@@ -135,8 +135,15 @@ class _Source:
     def touch(self, count: int, indent: str = "") -> None:
         """In a touching block: the refcount writes of the ``count`` references on top of
         the stack, and the time their copy-on-write faults take."""
-        if self.touching and count:
+        if not (self.touching and count):
+            return
+        if count > 1:
             self.emit(f"{indent}_ceval.clock_ns += _pages.touch_top(stack, {count})")
+            return
+        # The common case written out: one dict lookup for an object the child made.
+        self.emit(f"{indent}p = _page_of(id(stack[-1]))")
+        self.emit(f"{indent}if p is not None and p not in _copied:")
+        self.emit(f"{indent}    _ceval.clock_ns += _pages.fault(p)")
 
     def refund(self, k: int, indent: str = "") -> bool:
         """Before leaving the block early at instruction ``k``: give back the cost and the
@@ -767,6 +774,9 @@ def compile_block(
     namespace = dict(bindings)
     namespace["_ceval"] = ceval
     namespace["_pages"] = pages
+    if pages is not None:
+        namespace["_page_of"] = pages.page_of.get
+        namespace["_copied"] = pages.copied
     exec(compiled, namespace)
     return (namespace[name], cost, size, pure)
 
@@ -783,6 +793,9 @@ def _make_block(
     src = _Source()
     src.bind("_ceval", None)  # the interpreter, bound by ``compile_block``
     src.bind("_pages", None)  # and its shared pages, if it is a fork child
+    if touching:
+        src.bind("_page_of", None)
+        src.bind("_copied", None)
     src.always_bound = always_bound(code)
     src.touching = touching
     # Where its instructions push references, a touching block writes their refcounts

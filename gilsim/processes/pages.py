@@ -106,6 +106,10 @@ class Inherited:
         page = self.page_of.get(id(obj))
         if page is None or page in self.copied:
             return 0
+        return self.fault(page)
+
+    def fault(self, page: int) -> int:
+        """The first write to shared ``page``: the child's copy of it, and its time (ns)."""
         self.copied.add(page)
         return self.fault_ns
 
