@@ -151,20 +151,6 @@ def test_a_fork_from_a_native_callback_is_refused_by_name(tmp_path):
     assert "cannot copy the native ones" in result.error
 
 
-def test_forkserver_is_not_available(tmp_path):
-    result = run(
-        tmp_path,
-        """
-        import multiprocessing as mp
-        try:
-            mp.get_context("forkserver")
-        except ValueError as exc:
-            print(exc)
-        """,
-    )
-    assert result.stdout == "forkserver start method not available\n"
-
-
 def test_os_exit_ends_the_first_process_with_its_code(tmp_path):
     result = run(
         tmp_path,
