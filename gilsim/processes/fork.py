@@ -274,7 +274,13 @@ def _copy(
     child_ts.exc_info = copier.copy(ts.exc_info)
     child_interp.exit_handlers = copier.copy(interp.exit_handlers)
     child_interp.at_fork = copier.copy(interp.at_fork)
+    signals = copier.copy(interp.signals)
     copier.finish()
+    # The child's signal dispositions and wake-up fd are its parent's (fork(2)); the
+    # child's ``signal`` module holds the dict, so it is filled in place.
+    child_interp.signals.clear()
+    child_interp.signals.update(signals)
+    child_interp.wakeup_fd = interp.wakeup_fd
     _fix_locks(interp, copier, thread, child_ts.os_thread)
     return copier, modules
 
