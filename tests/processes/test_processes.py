@@ -164,3 +164,23 @@ def test_os_exit_ends_the_first_process_with_its_code(tmp_path):
     )
     assert result.exit_status == 4
     assert result.stdout == ""
+
+
+def test_a_process_killed_before_it_ran_never_runs(tmp_path):
+    """SIGTERM right after fork(), before the child's thread has started: its start is
+    void, and nothing of it runs later (it ran from the top, with no descriptors)."""
+    result = run(
+        tmp_path,
+        """
+        import os, signal, time
+        pid = os.fork()
+        if pid == 0:
+            print("child ran")
+            os._exit(0)
+        os.kill(pid, signal.SIGTERM)
+        print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        time.sleep(0.01)
+        print("parent ends")
+        """,
+    )
+    assert result.stdout == "-15\nparent ends\n", result.stderr
