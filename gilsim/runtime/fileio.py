@@ -26,18 +26,9 @@ from typing import Any
 
 from gilsim.interpreter import state
 from gilsim.runtime import fdio, ttyguard
-from gilsim.runtime.kernel import Kernel, allow_threads, busy, kernel_of
+from gilsim.runtime.kernel import Kernel, allow_threads, busy, kernel_of, simulating
 from gilsim.runtime.sysmodule import unsupported
 from gilsim.runtime.threadmodule import RLock
-
-
-def simulating(interp: state.InterpreterState) -> bool:
-    """Whether a simulated thread of ``interp`` is running and holds the GIL (and so may
-    release it): not so in a finalizer run by the host after the run, or between events."""
-    ts = state.current
-    if ts is None or ts.interp is not interp:
-        return False
-    return interp.machine.current is ts.os_thread and interp.gil.holder is ts.os_thread
 
 
 def finalizing(obj: Any) -> bool:

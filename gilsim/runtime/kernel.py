@@ -115,6 +115,15 @@ def allow_threads() -> Iterator[tuple[state.InterpreterState, OSThread]]:
     interp.gil.take_gil(thread)
 
 
+def simulating(interp: state.InterpreterState) -> bool:
+    """Whether a simulated thread of ``interp`` is running and holds the GIL (and so may
+    release it): not so in a finalizer run by the host after the run, or between events."""
+    ts = state.current
+    if ts is None or ts.interp is not interp:
+        return False
+    return interp.machine.current is ts.os_thread and interp.gil.holder is ts.os_thread
+
+
 def sync(interp: state.InterpreterState) -> int:
     """Bring the engine's clock up to the running thread's and return it (ns): what is
     scheduled from here on is scheduled from the thread's present."""

@@ -5,6 +5,9 @@ is."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -274,3 +277,45 @@ def test_descriptors_come_with_their_bytes_and_count_as_references(tmp_path):
         "b'h'\n"
         "no reader left\n"
     ), result.stderr
+
+
+SHARED_CONNECTION = """
+import multiprocessing as mp
+
+def child(q):
+    conn = q.get()
+    conn.send("sent over a passed connection")
+
+if __name__ == "__main__":
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    a, b = mp.Pipe()
+    p = ctx.Process(target=child, args=(q,))
+    p.start()
+    q.put(b)
+    print(a.recv())
+    p.join()
+"""
+
+
+def test_a_connection_pickled_for_a_fork_child_travels_by_the_resource_sharer(tmp_path):
+    """Pickling a Connection outside a start() hands its descriptor to
+    multiprocessing.resource_sharer, which serves it over an AF_UNIX socket (SCM_RIGHTS)
+    from a daemon thread.  The program ends as under CPython: what its modules and that
+    thread still hold is closed without a word after the run (``fdio.close`` with no
+    simulated thread holding the GIL)."""
+    path = tmp_path / "main.py"
+    path.write_text(SHARED_CONNECTION, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[2]))
+    done = subprocess.run(
+        [sys.executable, "-m", "gilsim", "run", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        "sent over a passed connection\n",
+        "",
+    )
