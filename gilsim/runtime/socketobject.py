@@ -14,7 +14,9 @@ from __future__ import annotations
 import errno
 import io
 import operator
+import os
 import socket as host_socket
+import stat
 from typing import Any
 
 from gilsim.interpreter import state
@@ -68,9 +70,13 @@ class socket:  # noqa: N801 - CPython's name
             raise ValueError("negative file descriptor")
         file = kernel.lookup(fd)
         if file is None:
-            if socketmsg.is_open_on_host(fd):
-                raise unsupported(f"socket.socket(fileno={fd}) of a descriptor of the host")
-            raise os_error(errno.EBADF)
+            try:
+                mode = os.fstat(fd).st_mode
+            except OSError:
+                raise os_error(errno.EBADF) from None
+            if stat.S_ISSOCK(mode):
+                raise unsupported(f"socket.socket(fileno={fd}), a socket of the host")
+            raise os_error(errno.ENOTSOCK)
         if not isinstance(file, SocketFile):
             raise os_error(errno.ENOTSOCK)
         self._kernel = kernel

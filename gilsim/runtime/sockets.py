@@ -157,6 +157,8 @@ class SocketFile:
         files: list | None = None,
     ) -> int:
         """``send``; ``files`` (AF_UNIX: ``SCM_RIGHTS``) travel with the first bytes."""
+        if self.endpoint is None and self.family == AF_UNIX:
+            raise os_error(errno.ENOTCONN)  # unix_stream_sendmsg (TCP: EPIPE)
         if self.endpoint is None or self.shut_wr:
             raise os_error(errno.EPIPE)
         return self.endpoint.outgoing.write(interp, thread, data, blocking, files=files)

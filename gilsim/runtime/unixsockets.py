@@ -90,11 +90,10 @@ class UnixNamespace:
 
     def unbind(self, sock: SocketFile) -> None:
         """``sock`` closed: its name reaches nobody any more (the file stays)."""
-        table: dict[Any, SocketFile] = self.abstract if isinstance(sock.unix_key, bytes) else (
-            self.by_inode
-        )  # fmt: skip
-        if table.get(sock.unix_key) is sock:
-            del table[sock.unix_key]
+        key = sock.unix_key
+        table: dict[Any, SocketFile] = self.abstract if isinstance(key, bytes) else self.by_inode
+        if table.get(key) is sock:
+            del table[key]
         sock.namespace = None
 
     def listener(self, name: bytes) -> SocketFile:

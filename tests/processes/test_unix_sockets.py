@@ -91,7 +91,8 @@ def test_a_socket_bound_to_a_path_is_a_file_another_process_connects_to(tmp_path
 
 def test_abstract_names_and_autobind(tmp_path):
     """A name with a leading NUL is no file and is free again once its socket closes;
-    binding to "" picks one (a NUL and five hex digits); listen() needs a name."""
+    binding to "" picks one (a NUL and five hex digits); listen() needs a name; send()
+    needs a connection (ENOTCONN, where TCP says EPIPE)."""
     result = run(
         tmp_path,
         """
@@ -122,6 +123,10 @@ def test_abstract_names_and_autobind(tmp_path):
             socket.socket(socket.AF_UNIX).bind("x" * 200)
         except OSError as exc:
             print(exc)
+        try:
+            socket.socket(socket.AF_UNIX).send(b"not connected")
+        except OSError as exc:
+            print(exc)
         """,
     )
     assert result.stdout == (
@@ -131,6 +136,7 @@ def test_abstract_names_and_autobind(tmp_path):
         "b'\\x00gilsim-test' True\n"
         "6 b'\\x00' True\n"
         "AF_UNIX path too long\n"
+        "[Errno 107] Transport endpoint is not connected\n"
     ), result.stderr
 
 
