@@ -148,7 +148,7 @@ class ProcessTable:
             # The kernel sends the parent SIGCHLD (do_notify_parent); where it has a Python
             # handler, CPython's C handler writes to the wake-up fd at once.
             if signalmodule.has_python_handler(parent.interp, signal.SIGCHLD):
-                running = state.current_thread().interp
+                running = state.current.interp if state.current is not None else process.interp
                 signalmodule.trip_signal(parent.interp, signal.SIGCHLD, running)
 
     def on_thread_exit(self, thread: OSThread, status: int) -> None:

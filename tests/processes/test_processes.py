@@ -184,3 +184,27 @@ def test_a_process_killed_before_it_ran_never_runs(tmp_path):
         """,
     )
     assert result.stdout == "-15\nparent ends\n", result.stderr
+
+
+def test_a_run_stopped_with_other_processes_alive_prints_only_why(tmp_path):
+    """Stopped by something gilsim refuses while multiprocessing's resource tracker (and a
+    fork server) wait in a read: their threads end without a word (the buffered reader's
+    lock is not released by a thread that is no longer running)."""
+    result = run(
+        tmp_path,
+        """
+        import multiprocessing as mp, socket
+
+        def nothing():
+            pass
+
+        if __name__ == "__main__":
+            p = mp.get_context("forkserver").Process(target=nothing)
+            p.start()
+            p.join()
+            socket.socket(socket.AF_INET6)
+        """,
+    )
+    assert result.exit_status == 2
+    assert "socket.socket(10, 1, -1) is not supported" in result.error
+    assert result.stderr.splitlines() == [f"gilsim: {result.error}"]
