@@ -37,7 +37,7 @@ from gilsim.interpreter.tracebacks import write_unraisable
 from gilsim.processes.copying import Copier
 from gilsim.processes.table import EXIT_NS, Process, exit_status, table_of
 from gilsim.processes.world import World, first_world
-from gilsim.runtime import pymain
+from gilsim.runtime import hostfds, pymain
 from gilsim.runtime.deadlock import HeldAcrossFork, thread_name
 from gilsim.runtime.kernel import busy, kernel_of, sync
 from gilsim.runtime.shadows import make_shadow_modules
@@ -184,6 +184,9 @@ def fork() -> int:
     child_interp.sim_modules = {name: modules[name] for name in interp.sim_modules}
     if interp.kernel is not None:
         child_interp.kernel.inherit(interp.kernel)  # the descriptors stay open in the child
+    received = hostfds.host_descriptors(machine)
+    if received is not None:
+        received.inherit(parent.number, child.number)  # and those it received of the host
     memory = copier.memory()
     busy(interp, thread, COSTS.fork_ns + COSTS.fork_ns_per_gib * memory // GIB)
     sync(interp)

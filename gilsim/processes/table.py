@@ -29,7 +29,7 @@ import attrs
 from gilsim.errors import ProcessExit, UnsupportedError
 from gilsim.interpreter import state
 from gilsim.machine import Machine, OSThread, Wait
-from gilsim.runtime import signalmodule
+from gilsim.runtime import hostfds, signalmodule
 from gilsim.runtime.kernel import allow_threads, busy, os_error, sync
 
 # Tearing down a process's address space at exit (ns): ``fork.ProcessCosts.exit_ns``.
@@ -129,6 +129,9 @@ class ProcessTable:
             # Not for the last process: nobody is left to see it, and its objects' __del__
             # still close theirs when the run is over, as at CPython's finalisation.
             process.interp.kernel.close_all()
+        received = hostfds.host_descriptors(machine)
+        if received is not None:
+            received.end(process.number)  # and the host's it received over a socket
         machine.kill(
             [
                 thread

@@ -18,7 +18,7 @@ import os
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.runtime import ttyguard
+from gilsim.runtime import hostfds, ttyguard
 from gilsim.runtime.kernel import Kernel, allow_threads, busy, kernel_of, os_error, simulating
 
 
@@ -104,14 +104,17 @@ def close(fd: Any) -> None:
     kernel = _kernel()
     file = kernel.lookup(fd)
     if not simulating(kernel.interp):
-        if file is None:
-            os.close(fd)
-        else:
-            kernel.close(fd)
+        _close(kernel, fd, file)
         return
     with allow_threads() as (interp, thread):
         busy(interp, thread, kernel.costs.syscall_ns)
-        if file is None:
-            os.close(fd)
-        else:
-            kernel.close(fd)
+        _close(kernel, fd, file)
+
+
+def _close(kernel: Kernel, fd: Any, file: Any) -> None:
+    if file is not None:
+        kernel.close(fd)
+        return
+    received = hostfds.host_descriptors(kernel.interp.machine)
+    if received is None or not received.close(kernel.interp.process.number, fd):
+        os.close(fd)

@@ -6,7 +6,7 @@ carries: ``SCM_RIGHTS``, descriptors passed to another process over an AF_UNIX s
 What Linux does, and so what is done here:
 
 - ``sendmsg`` takes a reference to the open file each descriptor names (EBADF for one that
-  names nothing, EINVAL past ``SCM_MAX_FD``); every ``SCM_RIGHTS`` item of one call goes
+  names nothing, EINVAL past ``SCM_MAX_FD``; a file the host opened: ``hostfds``); every ``SCM_RIGHTS`` item of one call goes
   into one list; the files travel with the first bytes sent (none sent: none go) and stay
   open while in flight, whatever the sender closes meanwhile.  Items of another level are
   ignored; over TCP ``SCM_RIGHTS`` is ignored too (``__sock_cmsg_send``).
@@ -29,6 +29,7 @@ import os
 import socket as host_socket
 from typing import Any
 
+from gilsim.runtime import hostfds
 from gilsim.runtime.kernel import Kernel, os_error, release
 from gilsim.runtime.sysmodule import unsupported
 
@@ -85,17 +86,16 @@ def rights_sent(ancdata: Any) -> list[int]:
 
 
 def files_of(kernel: Kernel, fds: list[int]) -> list[Any]:
-    """The open files the sender's descriptors name (``scm_fp_copy``: ``fget`` of each)."""
+    """The open files the sender's descriptors name (``scm_fp_copy``: ``fget`` of each);
+    a descriptor of the host (a file the program opened) travels as a duplicate
+    (``hostfds``)."""
     files = []
     for fd in fds:
         file = kernel.lookup(fd)
         if file is None:
-            if fd >= 0 and is_open_on_host(fd):
-                raise unsupported(
-                    f"passing descriptor {fd} of the host over a socket (only the simulated "
-                    "kernel's pipes and sockets can be passed)"
-                )
-            raise os_error(errno.EBADF)
+            if fd < 0 or not is_open_on_host(fd):
+                raise os_error(errno.EBADF)
+            file = hostfds.send(kernel.interp.machine, fd)
         files.append(file)
     return files
 
@@ -127,5 +127,11 @@ def received(kernel: Kernel, files: list[Any], room: int) -> tuple[list[Any], in
     flags = MSG_CTRUNC if dropped else 0
     if not kept:
         return [], flags
-    fds = array.array("i", [kernel.install(file) for file in kept])
+    interp = kernel.interp
+    fds = array.array("i")
+    for file in kept:
+        if isinstance(file, hostfds.HostFile):
+            fds.append(hostfds.receive(interp.machine, interp.process.number, file))
+        else:
+            fds.append(kernel.install(file))
     return [(SOL_SOCKET, SCM_RIGHTS, fds.tobytes())], flags

@@ -60,6 +60,7 @@ SEEN_BY_CHILDREN = {
     "proc_mp_forkserver_no_guard.py": "4 under forkserver",
     "proc_mp_forkserver_pickling.py": "5 under forkserver",
     "proc_mp_forkserver_pool.py": "12, Queue, Pipe, Pool and executor under forkserver",
+    "proc_mp_forkserver_shared.py": "24 (Value and Array with a lock) under forkserver",
     "proc_fork_exit_codes.py": "12 with os.fork()",
     "processes_exit_codes.py": "12 under fork, spawn and forkserver",
     "processes_queue.py": "22",

@@ -285,6 +285,48 @@ def test_descriptors_come_with_their_bytes_and_count_as_references(tmp_path):
     ), result.stderr
 
 
+HOST_FILE = """
+import os, socket, tempfile
+from multiprocessing import reduction
+
+fd, path = tempfile.mkstemp()
+os.write(fd, b"a file the parent opened")
+os.unlink(path)
+a, b = socket.socketpair()
+pid = os.fork()
+if pid == 0:
+    a.close()
+    (received,) = reduction.recvfds(b, 1)
+    go_r, go_w = os.pipe()
+    grandchild = os.fork()
+    if grandchild == 0:
+        os.read(go_r, 1)  # once the child has closed its copy
+        os.lseek(received, 0, os.SEEK_SET)
+        b.sendall(os.read(received, 100))
+        os._exit(0)
+    os.close(received)  # as the fork server does: the grandchild's stays open
+    os.write(go_w, b"g")
+    os.waitpid(grandchild, 0)
+    os._exit(0)
+b.close()
+reduction.sendfds(a, [fd])
+os.close(fd)
+data = b""
+while chunk := a.recv(100):
+    data += chunk
+os.waitpid(pid, 0)
+print(data)
+"""
+
+
+def test_a_file_the_program_opened_passes_as_a_descriptor_of_its_own(tmp_path):
+    """A descriptor of the host (a file, as the arena of a multiprocessing.Value) passed
+    over a socket is the receiver's own: its fork child still reads the file after the
+    receiver closed its copy, as the fork server's children do (``hostfds``)."""
+    result = run(tmp_path, HOST_FILE)
+    assert result.stdout == "b'a file the parent opened'\n", result.stderr
+
+
 SHARED_CONNECTION = """
 import multiprocessing as mp
 
