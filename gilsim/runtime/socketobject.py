@@ -86,7 +86,9 @@ class socket:  # noqa: N801 - CPython's name
         self._proto = 0 if proto == -1 else operator.index(proto)
         self._io_refs = 0
         self._closed = False
-        # init_sockobject: the default timeout; with none, the descriptor's own mode stays.
+        # init_sockobject: the default timeout; with none, the descriptor's own mode stays
+        # (over an O_NONBLOCK descriptor CPython's timeout stays None and its calls fail with
+        # BlockingIOError; here the object is non-blocking, its gettimeout() 0.0).
         default = network_of(kernel).default_timeout
         if default is None:
             self._timeout = None if file.blocking else 0.0
