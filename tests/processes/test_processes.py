@@ -187,9 +187,11 @@ def test_a_process_killed_before_it_ran_never_runs(tmp_path):
 
 
 def test_a_run_stopped_with_other_processes_alive_prints_only_why(tmp_path):
-    """Stopped by something gilsim refuses while multiprocessing's resource tracker (and a
-    fork server) wait in a read: their threads end without a word (the buffered reader's
-    lock is not released by a thread that is no longer running)."""
+    """Stopped by something gilsim refuses while multiprocessing's resource tracker waits
+    in a read (as a fork server's does): its thread ends without a word (the buffered
+    reader's lock is not released by a thread that is no longer running).  (Spawn, not
+    forkserver: a stopped run runs no exit handlers, and the fork server's directory in
+    the temporary directory would stay behind.)"""
     result = run(
         tmp_path,
         """
@@ -199,7 +201,7 @@ def test_a_run_stopped_with_other_processes_alive_prints_only_why(tmp_path):
             pass
 
         if __name__ == "__main__":
-            p = mp.get_context("forkserver").Process(target=nothing)
+            p = mp.get_context("spawn").Process(target=nothing)
             p.start()
             p.join()
             socket.socket(socket.AF_INET6)
