@@ -6,7 +6,10 @@
 A fork child is a copy of its parent at the instant of start(): it sees what the parent
 changed before, nothing after.  A spawn child is a fresh interpreter that runs this file
 again as __mp_main__ (so this module's top level runs again, and the main guard does not),
-then receives the target and its arguments pickled.
+then receives the target and its arguments pickled.  A forkserver child is a fork of a
+server, a fresh interpreter started at the first start(): it too runs this file again and
+receives its target pickled, so it sees what a spawn child sees, without the wait for a
+new interpreter after the first.
 """
 
 import multiprocessing as mp
@@ -21,10 +24,11 @@ def show(queue, argument):
 
 if __name__ == "__main__":
     config["mode"] = "changed before start()"
-    for method in ("fork", "spawn"):
+    for method in ("fork", "spawn", "forkserver"):
         ctx = mp.get_context(method)
         queue = ctx.Queue()
-        child = ctx.Process(target=show, args=(queue, [method, "pickled" if method == "spawn" else "copied"]))
+        how = "copied" if method == "fork" else "pickled"
+        child = ctx.Process(target=show, args=(queue, [method, how]))
         child.start()
         config["mode"] = "changed after start()"
         print(f"{method} child says {queue.get()}")

@@ -71,8 +71,10 @@ class InterpreterState:
         # ``sys.modules`` (``gilsim.processes.world.World``).
         self.process: Any = None
         self.world: Any = None
-        # Signal dispositions, by number (``gilsim.runtime.signalmodule``).
+        # Signal dispositions, by number, and the descriptor ``signal.set_wakeup_fd`` set
+        # (-1: none) (``gilsim.runtime.signalmodule``).
         self.signals: dict[int, Any] = {}
+        self.wakeup_fd = -1
         # A fork child: every object copied from its parent, kept alive as a real child
         # keeps its copy of the parent's memory (``gilsim.processes.fork``).
         self.inherited: list[Any] = []

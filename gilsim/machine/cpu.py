@@ -474,6 +474,10 @@ class Machine:
 
     def _ready(self, thread: OSThread) -> None:
         """``thread`` can run: give it a free core or queue it."""
+        if thread.state == EXITED:
+            # Killed (its process ended) before it was created or while it was waking:
+            # the start or wake-up scheduled for it is void.
+            return
         for index, occupant in enumerate(self.cores):
             if occupant is None:
                 self._assign(index, thread, 0)

@@ -8,7 +8,8 @@ descriptors) on the machine every process of a run shares.  The modules:
 - ``fork``: ``os.fork()``, a child whose objects are ``copying``'s copies of the parent's and
   whose one thread goes on in the forking thread's copied frames;
 - ``spawn``: ``_posixsubprocess.fork_exec`` of Python, a fresh interpreter that runs a
-  command line (``multiprocessing``'s spawn start method and its resource tracker);
+  command line (``multiprocessing``'s spawn start method, its resource tracker and its fork
+  server, whose children are ``fork``'s);
 - ``world``: each process's share of the host's ``sys`` (``sys.modules`` entries of the
   program's modules, ``__main__``, ``argv``, ``path``, the standard streams), put in place
   when the machine switches to one of its threads.
@@ -34,7 +35,9 @@ pickling errors, its "bootstrapping phase" error and its ``__mp_main__`` come fr
 code.
 
 *The end of a process.*  Its descriptors close (a reader elsewhere sees the end of a pipe),
-its other threads end, its parent's ``waitpid`` wakes; its objects run no code afterwards
+its other threads end, its parent's ``waitpid`` wakes and its parent gets SIGCHLD (the
+wake-up descriptor of ``signal.set_wakeup_fd``: how the fork server learns of it); its
+objects run no code afterwards
 (``state.DEAD_GLOBALS``), and they are let go when the run is over (``forget``).  The run
 ends with its last process.
 """

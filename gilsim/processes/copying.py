@@ -5,8 +5,8 @@ code.
 A real fork copies the address space; a simulated process's objects are host objects, so
 the child's are made here, by walking what the parent can reach.  The rules:
 
-- **Values that cannot change** (numbers, strings, bytes, ``None``, code objects, ranges)
-  are shared: no program can tell a copy from the original, since a process never sees
+- **Values that cannot change** (numbers, strings, bytes, ``None``, code objects, ranges,
+  members of enumerations) are shared: no program can tell a copy from the original, since a process never sees
   another process's objects.
 - **Containers** (lists, dicts, sets, bytearrays, deques, cells, tuples of copies) are
   copied, cycles and sharing kept: two names for one list in the parent are two names for
@@ -40,6 +40,7 @@ from __future__ import annotations
 import collections
 import copyreg
 import ctypes
+import enum
 import functools
 import itertools
 import mmap
@@ -58,7 +59,9 @@ from gilsim.interpreter.functions import SimFunction
 from gilsim.interpreter.generators import Resumable
 from gilsim.interpreter.state import InterpreterState, ThreadState
 from gilsim.machine import Machine, OSThread
+from gilsim.runtime import socketobject
 from gilsim.runtime.pipes import PipeEnd
+from gilsim.runtime.selectmodule import poll
 from gilsim.runtime.semaphores import KernelSemaphore, SemLock
 from gilsim.runtime.sockets import SocketFile
 from gilsim.runtime.streams import Stream
@@ -99,8 +102,11 @@ _OUTSIDE = frozenset({ThreadState, OSThread})
 # The machinery of a process, which the caller maps to the child's own (``replace``).
 _REPLACED = frozenset({InterpreterState, Machine, GIL, Engine})
 _MUTABLE_BUILTINS = (list, dict, set, bytearray, collections.deque)
-# gilsim's own objects that belong to a process: plain data, copied slot by slot.
-INTERNAL = (SimFunction, Frame, Resumable, lock, RLock, SemLock)
+# gilsim's own objects that belong to a process: plain data, copied slot by slot (a
+# socket object and a ``select.poll`` object too: reducing them would make them before
+# their attributes are whole, and a socket may be reached from its own attributes, through
+# the selector that holds it).
+INTERNAL = (SimFunction, Frame, Resumable, lock, RLock, SemLock, socketobject.socket, poll)
 # What the kernel keeps for every process that has it open, shared by parent and child as
 # a real fork shares it: open pipes and sockets, semaphores, shared memory mappings.
 _SHARED = frozenset({PipeEnd, SocketFile, Stream, KernelSemaphore, mmap.mmap})
@@ -259,6 +265,10 @@ class Copier:
             return obj
         if issubclass(kind, _CData) and _in_shared_memory(obj):
             return obj  # a ctypes object in a MAP_SHARED mapping (a multiprocessing.Value)
+        if issubclass(kind, enum.Enum):
+            # A member of an enumeration (``signal.SIGCHLD``): one of its class's
+            # singletons, and the class is shared (a library metaclass, ``EnumMeta``).
+            return obj
         self.originals.append(obj)
         self.layout.append(obj)
         if kind is tuple or kind is frozenset:

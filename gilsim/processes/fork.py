@@ -38,7 +38,7 @@ from gilsim.processes.copying import Copier
 from gilsim.processes.pages import Inherited
 from gilsim.processes.table import EXIT_NS, Process, exit_status, table_of
 from gilsim.processes.world import World, first_world
-from gilsim.runtime import pymain
+from gilsim.runtime import hostfds, pymain
 from gilsim.runtime.deadlock import HeldAcrossFork, thread_name
 from gilsim.runtime.kernel import busy, kernel_of, sync
 from gilsim.runtime.shadows import make_shadow_modules
@@ -192,6 +192,9 @@ def fork() -> int:
     child_interp.sim_modules = {name: modules[name] for name in interp.sim_modules}
     if interp.kernel is not None:
         child_interp.kernel.inherit(interp.kernel)  # the descriptors stay open in the child
+    received = hostfds.host_descriptors(machine)
+    if received is not None:
+        received.inherit(parent.number, child.number)  # and those it received of the host
     memory = copier.memory()
     busy(interp, thread, COSTS.fork_ns + COSTS.fork_ns_per_gib * memory // GIB)
     sync(interp)
@@ -285,7 +288,13 @@ def _copy(
     child_ts.exc_info = copier.copy(ts.exc_info)
     child_interp.exit_handlers = copier.copy(interp.exit_handlers)
     child_interp.at_fork = copier.copy(interp.at_fork)
+    signals = copier.copy(interp.signals)
     copier.finish()
+    # The child's signal dispositions and wake-up fd are its parent's (fork(2)); the
+    # child's ``signal`` module holds the dict, so it is filled in place.
+    child_interp.signals.clear()
+    child_interp.signals.update(signals)
+    child_interp.wakeup_fd = interp.wakeup_fd
     _fix_locks(interp, copier, thread, child_ts.os_thread)
     return copier, modules
 

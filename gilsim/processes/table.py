@@ -9,6 +9,10 @@ its parent's ``waitpid`` reads the way from the *wait status*, as ``<sys/wait.h>
 - a signal whose default action ends it (``SIGTERM``, ``SIGKILL``): the signal number,
   which ``multiprocessing`` reports as ``exitcode == -N``.
 
+Its parent is then sent SIGCHLD: a parent with a Python handler for it and a wake-up
+descriptor (``signal.set_wakeup_fd``) gets the signal's byte there, which is how
+``multiprocessing``'s fork server learns of its children's ends.
+
 The run ends when the last process has ended, not the first: an orphan goes on printing
 after its parent has gone, as on a real machine.
 """
@@ -25,6 +29,7 @@ import attrs
 from gilsim.errors import ProcessExit, UnsupportedError
 from gilsim.interpreter import state
 from gilsim.machine import Machine, OSThread, Wait
+from gilsim.runtime import hostfds, signalmodule
 from gilsim.runtime.kernel import allow_threads, busy, os_error, sync
 
 # Tearing down a process's address space at exit (ns): ``fork.ProcessCosts.exit_ns``.
@@ -124,6 +129,9 @@ class ProcessTable:
             # Not for the last process: nobody is left to see it, and its objects' __del__
             # still close theirs when the run is over, as at CPython's finalisation.
             process.interp.kernel.close_all()
+        received = hostfds.host_descriptors(machine)
+        if received is not None:
+            received.end(process.number)  # and the host's it received over a socket
         machine.kill(
             [
                 thread
@@ -140,6 +148,11 @@ class ProcessTable:
             waiters, parent.child_waiters = parent.child_waiters, []
             for waiter in waiters:
                 machine.wake(waiter)
+            # The kernel sends the parent SIGCHLD (do_notify_parent); where it has a Python
+            # handler, CPython's C handler writes to the wake-up fd at once.
+            if signalmodule.has_python_handler(parent.interp, signal.SIGCHLD):
+                running = state.current.interp if state.current is not None else process.interp
+                signalmodule.trip_signal(parent.interp, signal.SIGCHLD, running)
 
     def on_thread_exit(self, thread: OSThread, status: int) -> None:
         """The machine's hook: a thread's body ended its process (``ProcessExit``), and

@@ -18,8 +18,8 @@ import os
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.runtime import ttyguard
-from gilsim.runtime.kernel import Kernel, allow_threads, busy, kernel_of, os_error
+from gilsim.runtime import hostfds, ttyguard
+from gilsim.runtime.kernel import Kernel, allow_threads, busy, kernel_of, os_error, simulating
 
 
 def _kernel() -> Kernel:
@@ -98,12 +98,23 @@ def close_now(kernel: Kernel, fd: int) -> None:
 
 
 def close(fd: Any) -> None:
-    """``os.close(fd)``."""
+    """``os.close(fd)``; at once, the GIL kept, when no thread of the process holds the GIL
+    to release (a finalizer the host runs after the run: a ``multiprocessing`` connection
+    still alive at the end, in a module or in the frames of a daemon thread)."""
     kernel = _kernel()
     file = kernel.lookup(fd)
+    if not simulating(kernel.interp):
+        _close(kernel, fd, file)
+        return
     with allow_threads() as (interp, thread):
         busy(interp, thread, kernel.costs.syscall_ns)
-        if file is None:
-            os.close(fd)
-        else:
-            kernel.close(fd)
+        _close(kernel, fd, file)
+
+
+def _close(kernel: Kernel, fd: Any, file: Any) -> None:
+    if file is not None:
+        kernel.close(fd)
+        return
+    received = hostfds.host_descriptors(kernel.interp.machine)
+    if received is None or not received.close(kernel.interp.process.number, fd):
+        os.close(fd)

@@ -24,20 +24,12 @@ import operator
 import os
 from typing import Any
 
+from gilsim.errors import GilsimError
 from gilsim.interpreter import state
 from gilsim.runtime import fdio, procfs, ttyguard
-from gilsim.runtime.kernel import Kernel, allow_threads, busy, kernel_of
+from gilsim.runtime.kernel import Kernel, allow_threads, busy, kernel_of, simulating
 from gilsim.runtime.sysmodule import unsupported
 from gilsim.runtime.threadmodule import RLock
-
-
-def simulating(interp: state.InterpreterState) -> bool:
-    """Whether a simulated thread of ``interp`` is running and holds the GIL (and so may
-    release it): not so in a finalizer run by the host after the run, or between events."""
-    ts = state.current
-    if ts is None or ts.interp is not interp:
-        return False
-    return interp.machine.current is ts.os_thread and interp.gil.holder is ts.os_thread
 
 
 def finalizing(obj: Any) -> bool:
@@ -216,8 +208,19 @@ def _under_buffer_lock(method: Any) -> Any:
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         if not simulating(self._gilsim_interp) or finalizing(self):
             return method(self, *args, **kwargs)
-        with self._gilsim_lock:
-            return method(self, *args, **kwargs)
+        buffer_lock = self._gilsim_lock
+        buffer_lock.acquire()
+        try:
+            result = method(self, *args, **kwargs)
+        except GilsimError:
+            # The thread is being ended (its process or the run ended, ``ThreadKilled``):
+            # it is no longer the running thread, and may not release as its owner.
+            raise
+        except BaseException:
+            buffer_lock.release()
+            raise
+        buffer_lock.release()
+        return result
 
     call.__name__ = method.__name__
     call.__doc__ = method.__doc__

@@ -115,6 +115,15 @@ def allow_threads() -> Iterator[tuple[state.InterpreterState, OSThread]]:
     interp.gil.take_gil(thread)
 
 
+def simulating(interp: state.InterpreterState) -> bool:
+    """Whether a simulated thread of ``interp`` is running and holds the GIL (and so may
+    release it): not so in a finalizer run by the host after the run, or between events."""
+    ts = state.current
+    if ts is None or ts.interp is not interp:
+        return False
+    return interp.machine.current is ts.os_thread and interp.gil.holder is ts.os_thread
+
+
 def sync(interp: state.InterpreterState) -> int:
     """Bring the engine's clock up to the running thread's and return it (ns): what is
     scheduled from here on is scheduled from the thread's present."""
@@ -188,8 +197,9 @@ class Kernel:
     """The simulated kernel's side of one process: its descriptor table and its network.
 
     A descriptor names an *open file description* (a pipe end, a socket), which several
-    descriptors may name: a fork child's table is a copy of its parent's.  The description
-    counts them (``descriptors``) and is closed when the last one is (close(2))."""
+    descriptors may name: a fork child's table is a copy of its parent's, and a descriptor
+    sent over a socket names the sender's file in the receiver.  The description counts
+    its references (``descriptors``) and is closed when the last goes (close(2), ``fput``)."""
 
     def __init__(self, interp: state.InterpreterState) -> None:
         self.interp = interp
@@ -200,11 +210,17 @@ class Kernel:
 
     def allocate(self, file: Any) -> int:
         """The lowest free simulated descriptor, now naming ``file``."""
+        fd = self.install(file)
+        file.descriptors = getattr(file, "descriptors", 0) + 1
+        return fd
+
+    def install(self, file: Any) -> int:
+        """The lowest free simulated descriptor, now naming ``file``, whose reference the
+        caller hands over (``fd_install``: a descriptor received over a socket)."""
         fd = self._next_fd
         while fd in self.files or _is_host_fd(fd):
             fd += 1
         self.files[fd] = file
-        file.descriptors = getattr(file, "descriptors", 0) + 1
         self._next_fd = fd + 1
         return fd
 
@@ -234,10 +250,17 @@ class Kernel:
             return False
         del self.files[fd]
         self._next_fd = min(self._next_fd, fd)
-        current.descriptors -= 1
-        if current.descriptors == 0:
-            current.close(self.interp)
+        release(self.interp, current)
         return True
+
+
+def release(interp: state.InterpreterState, file: Any) -> None:
+    """One reference to an open ``file`` is gone (a descriptor closed, or a message in
+    flight that carried it dropped): the last one closes it (``fput``).  ``descriptors``
+    counts them all: descriptors of every process, and messages in flight."""
+    file.descriptors -= 1
+    if file.descriptors == 0:
+        file.close(interp)
 
 
 def _is_host_fd(fd: int) -> bool:

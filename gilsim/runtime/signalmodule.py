@@ -7,16 +7,27 @@ would make gilsim itself deaf to Ctrl-C.  Here each process keeps its handlers
 (``InterpreterState.signals``): ``signal``, ``getsignal`` and ``pthread_sigmask`` work on
 them, with CPython's checks, and ``os.kill`` of a simulated process reads them
 (``gilsim.processes.table.kill``): an ignored signal does nothing, a default one that ends
-a process ends it.  Running a Python handler on delivery is not simulated yet.
+a process ends it.
+
+``set_wakeup_fd`` sets the process's wake-up descriptor.  When a signal for which the
+process set a Python handler arrives (SIGCHLD, when one of its children ends:
+``gilsim.processes.table``), ``trip_signal`` does what CPython's C handler does at once
+(``trip_signal`` in ``Modules/signalmodule.c``): it writes the signal's number, one byte,
+to that descriptor, which wakes a ``select`` or ``poll`` waiting on it; this is how
+``multiprocessing``'s fork server learns that a child ended.  Running the Python handler
+itself later, in the main thread, is not simulated.
 """
 
 from __future__ import annotations
 
+import operator
+import os
 import signal
 from typing import Any
 
 from gilsim.interpreter import state
 from gilsim.runtime import ShadowModule
+from gilsim.runtime.kernel import kernel_of
 from gilsim.runtime.sysmodule import unsupported
 
 _VALID = frozenset(signal.valid_signals())
@@ -55,6 +66,24 @@ def make_signal(interp: state.InterpreterState) -> ShadowModule:
         handlers[number] = handler
         return previous
 
+    def set_wakeup_fd(fd: Any, /, *, warn_on_full_buffer: Any = True) -> int:
+        """``signal.set_wakeup_fd``: the previous descriptor (-1: none)."""
+        number = operator.index(fd)
+        ts = state.current_thread()
+        if ts.os_thread is not interp.process.main_thread:
+            raise ValueError("set_wakeup_fd only works in main thread of the main interpreter")
+        if number != -1:
+            file = kernel_of(interp).lookup(number)
+            if file is not None:
+                blocking = file.blocking
+            else:
+                os.fstat(number)  # the host's EBADF for a descriptor that is not open
+                blocking = os.get_blocking(number)
+            if blocking:
+                raise ValueError(f"the fd {number} must be in non-blocking mode")
+        previous, interp.wakeup_fd = interp.wakeup_fd, number
+        return previous
+
     def pthread_sigmask(how: Any, signals: Any) -> set[signal.Signals]:
         numbers = {_number(s) for s in signals}
         previous = {signal.Signals(s) for s in mask}
@@ -80,7 +109,33 @@ def make_signal(interp: state.InterpreterState) -> ShadowModule:
         "signal": signal_,
         "getsignal": getsignal,
         "pthread_sigmask": pthread_sigmask,
+        "set_wakeup_fd": set_wakeup_fd,
     }
-    for name in ("alarm", "setitimer", "set_wakeup_fd", "siginterrupt", "pause", "raise_signal"):
+    for name in ("alarm", "setitimer", "siginterrupt", "pause", "raise_signal"):
         overrides[name] = refused(name)
     return ShadowModule(signal, overrides, frozenset())
+
+
+def has_python_handler(interp: state.InterpreterState, signum: int) -> bool:
+    """Whether ``interp``'s process set a Python callable for ``signum`` (CPython then
+    installs its C handler for it, ``signal_handler``)."""
+    return callable(interp.signals.get(signum, signal.SIG_DFL))
+
+
+def trip_signal(interp: state.InterpreterState, signum: int, running: state.InterpreterState):
+    """``signum`` arrived for ``interp``'s process, which has a Python handler for it: the
+    signal's byte goes to its wake-up descriptor at once, without blocking (a full pipe
+    loses it).  ``running`` is the interpreter whose thread
+    is running now (the one that ended a child)."""
+    fd = interp.wakeup_fd
+    if fd == -1:
+        return
+    byte = memoryview(bytes([signum & 0xFF]))
+    file = kernel_of(interp).lookup(fd)
+    try:
+        if file is None:
+            os.write(fd, byte)
+        else:
+            file.write_now(running, byte)
+    except OSError:
+        pass  # (CPython reports a failed write later, from the main thread; not modelled)

@@ -5,10 +5,14 @@ socket objects themselves are in ``socketobject``.
 What is modelled: ``socketpair()`` and TCP over loopback (``bind`` to 127.0.0.0/8,
 ``localhost``, ``""`` or ``0.0.0.0``, port 0 included; ``listen``, ``accept``, ``connect``,
 ``send``, ``sendall``, ``recv``, ``recv_into``, ``shutdown``, ``close``, timeouts,
-``makefile``), ``create_connection``, ``create_server`` and ``getaddrinfo`` for loopback.
-Anything else (another host, name resolution, UDP, AF_UNIX paths, IPv6, ancillary data,
-flags, ``select``) is refused with ``UnsupportedError``, or fails with ``EBADF`` in the host
-functions that are not shadowed: there is no network in the simulation.
+``makefile``), ``create_connection``, ``create_server`` and ``getaddrinfo`` for loopback;
+AF_UNIX stream sockets bound to paths or abstract names, shared by every process of the
+machine (``unixsockets``), with descriptors passed over them (``sendmsg``/``recvmsg`` with
+``SCM_RIGHTS``, ``send_fds``/``recv_fds``: ``socketmsg``); ``socket(fileno=...)``,
+``fromfd`` and ``dup`` over simulated descriptors.  Anything else (another host, name
+resolution, UDP, IPv6, other ancillary data, flags) is refused with ``UnsupportedError``,
+or fails with ``EBADF`` in the host functions that are not shadowed: there is no network
+in the simulation.
 """
 
 from __future__ import annotations
@@ -84,6 +88,19 @@ def make_socket(interp: state.InterpreterState) -> ShadowModule:
         probe.settimeout(value)
         network_of(kernel).default_timeout = probe._timeout
 
+    def dup(fd: Any) -> int:
+        """``_socket.dup``: a new descriptor for the socket ``fd`` names."""
+        file = kernel.lookup(fd)
+        if file is None:
+            raise unsupported(f"socket.dup({fd!r}) of a descriptor of the host")
+        with allow_threads() as (_, thread):
+            busy(interp, thread, kernel.costs.syscall_ns)
+            return kernel.allocate(file)
+
+    def fromfd(fd: Any, family: Any, type: Any, proto: Any = 0) -> socket:
+        """``socket.fromfd`` (``Lib/socket.py``): a socket object over a duplicate."""
+        return socket(family, type, proto, dup(fd))
+
     def refused(name: str) -> Any:
         def call(*args: Any, **kwargs: Any) -> Any:
             raise unsupported(f"socket.{name}()")
@@ -100,8 +117,12 @@ def make_socket(interp: state.InterpreterState) -> ShadowModule:
         "create_server": create_server,
         "getdefaulttimeout": getdefaulttimeout,
         "setdefaulttimeout": setdefaulttimeout,
+        "dup": dup,
+        "fromfd": fromfd,
+        # Lib/socket.py's own, over the simulated socket's sendmsg and recvmsg.
+        "send_fds": host_socket.send_fds,
+        "recv_fds": host_socket.recv_fds,
     }
-    for name in ("fromfd", "dup", "gethostbyaddr", "gethostbyname_ex", "getfqdn", "send_fds",
-                 "recv_fds", "fromshare", "getnameinfo"):  # fmt: skip
+    for name in ("gethostbyaddr", "gethostbyname_ex", "getfqdn", "fromshare", "getnameinfo"):
         overrides[name] = refused(name)
     return ShadowModule(host_socket, overrides, frozenset())

@@ -14,14 +14,17 @@ from __future__ import annotations
 import errno
 import io
 import operator
+import os
 import socket as host_socket
+import stat
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.runtime import fileio
-from gilsim.runtime.kernel import allow_threads, busy, kernel_of, os_error, sync
-from gilsim.runtime.sockets import AF_INET, SocketFile, inet_address, network_of
+from gilsim.runtime import fileio, socketmsg
+from gilsim.runtime.kernel import Kernel, allow_threads, busy, kernel_of, os_error, sync
+from gilsim.runtime.sockets import AF_INET, AF_UNIX, SocketFile, inet_address, network_of
 from gilsim.runtime.sysmodule import unsupported
+from gilsim.runtime.unixsockets import namespace_of, unix_address
 
 SOCK_STREAM = host_socket.SOCK_STREAM
 SO_SNDBUF, SO_RCVBUF = host_socket.SO_SNDBUF, host_socket.SO_RCVBUF
@@ -32,28 +35,71 @@ class socket:  # noqa: N801 - CPython's name
     """``socket.socket``: a stream socket of the simulated kernel."""
 
     def __init__(self, family: Any = -1, type: Any = -1, proto: Any = -1, fileno: Any = None):
+        kernel = kernel_of(state.current_thread().interp)
         if fileno is not None:
-            raise unsupported("socket.socket(fileno=...)")
+            self._adopt(kernel, fileno, family, type, proto)
+            return
         family = AF_INET if family == -1 else family
         type = SOCK_STREAM if type == -1 else type
-        if family != AF_INET or type & ~_TYPE_FLAGS != SOCK_STREAM or proto not in (-1, 0, 6):
-            kind = "UDP sockets" if type & ~_TYPE_FLAGS == host_socket.SOCK_DGRAM else None
+        if family not in (AF_INET, AF_UNIX) or type & ~_TYPE_FLAGS != SOCK_STREAM:
+            kind = None
+            if type & ~_TYPE_FLAGS == host_socket.SOCK_DGRAM:
+                kind = "UDP sockets" if family == AF_INET else "datagram sockets"
             raise unsupported(kind or f"socket.socket({family}, {type}, {proto})")
-        self._setup(SocketFile(kernel_of(state.current_thread().interp), family), type, proto)
+        if proto not in (-1, 0, 6) or (family == AF_UNIX and proto not in (-1, 0)):
+            raise unsupported(f"socket.socket({family}, {type}, {proto})")
+        self._setup(kernel, SocketFile(kernel, family), type, proto)
 
-    def _setup(self, file: SocketFile, type: int, proto: int) -> None:
+    def _setup(self, kernel: Kernel, file: SocketFile, type: int, proto: int) -> None:
+        """A new descriptor of this process (``kernel``) for ``file``."""
+        self._kernel = kernel
         self._file: SocketFile | None = file
-        self._fd = file.kernel.allocate(file)
+        self._fd = kernel.allocate(file)
         self._family, self._type, self._proto = file.family, type & ~_TYPE_FLAGS, max(proto, 0)
         self._io_refs = 0
         self._closed = False
-        default = network_of(file.kernel).default_timeout
+        default = network_of(kernel).default_timeout
         self.settimeout(0.0 if type & host_socket.SOCK_NONBLOCK else default)
+
+    def _adopt(self, kernel: Kernel, fileno: Any, family: Any, type: Any, proto: Any) -> None:
+        """``socket.socket(fileno=fd)``: an object over the descriptor ``fd`` of this
+        process, which it now owns (``sock_initobj``: the family and type not given are
+        the socket's own, SO_DOMAIN and SO_TYPE)."""
+        fd = operator.index(fileno)
+        if fd < 0:
+            raise ValueError("negative file descriptor")
+        file = kernel.lookup(fd)
+        if file is None:
+            try:
+                mode = os.fstat(fd).st_mode
+            except OSError:
+                raise os_error(errno.EBADF) from None
+            if stat.S_ISSOCK(mode):
+                raise unsupported(f"socket.socket(fileno={fd}), a socket of the host")
+            raise os_error(errno.ENOTSOCK)
+        if not isinstance(file, SocketFile):
+            raise os_error(errno.ENOTSOCK)
+        self._kernel = kernel
+        self._file, self._fd = file, fd
+        self._family = file.family if family == -1 else operator.index(family)
+        self._type = SOCK_STREAM if type == -1 else operator.index(type) & ~_TYPE_FLAGS
+        self._proto = 0 if proto == -1 else operator.index(proto)
+        self._io_refs = 0
+        self._closed = False
+        # init_sockobject: the default timeout; with none, the descriptor's own mode stays
+        # (over an O_NONBLOCK descriptor CPython's timeout stays None and its calls fail with
+        # BlockingIOError; here the object is non-blocking, its gettimeout() 0.0).
+        default = network_of(kernel).default_timeout
+        if default is None:
+            self._timeout = None if file.blocking else 0.0
+        else:
+            self.settimeout(default)
 
     @classmethod
     def _over(cls, file: SocketFile) -> socket:
+        """A socket object of the running process over a new descriptor for ``file``."""
         sock = cls.__new__(cls)
-        sock._setup(file, SOCK_STREAM, 0)
+        sock._setup(kernel_of(state.current_thread().interp), file, SOCK_STREAM, 0)
         return sock
 
     # -- attributes ---------------------------------------------------------------------
@@ -156,14 +202,26 @@ class socket:  # noqa: N801 - CPython's name
 
     def bind(self, address: Any) -> None:
         file = self._open()
-        if file.family != AF_INET:
-            raise unsupported("binding a socketpair() socket")
+        if file.family == AF_UNIX:
+            name = unix_address(address)
+            if file.endpoint is not None:  # a socketpair() socket, or a connected one
+                raise os_error(errno.EINVAL)
+            with allow_threads() as (interp, thread):  # sock_bind: bind() without the GIL
+                busy(interp, thread, file.kernel.costs.socket_syscall_ns)
+                namespace_of(interp).bind(file, name)
+            return
         host, port = inet_address(address, "bind", binding=True)
         network_of(file.kernel).bind(file, host, port)
 
     def listen(self, backlog: Any = 128) -> None:
         operator.index(backlog)
-        self._open().listen()
+        file = self._open()
+        if file.family != AF_UNIX:
+            file.listen()
+            return
+        with allow_threads() as (interp, thread):  # another process may connect from now
+            busy(interp, thread, file.kernel.costs.socket_syscall_ns)
+            file.listen()
 
     def accept(self) -> tuple[socket, Any]:
         file = self._call("accept", self._wait_then("accept", SocketFile.accept))
@@ -172,8 +230,12 @@ class socket:  # noqa: N801 - CPython's name
 
     def connect(self, address: Any) -> None:
         file = self._open()
-        if file.family != AF_INET:
-            raise os_error(errno.EISCONN)
+        if file.family == AF_UNIX:
+            name = unix_address(address)
+            with allow_threads() as (interp, thread):  # unix_stream_connect: done at once
+                busy(interp, thread, file.kernel.costs.socket_syscall_ns)
+                namespace_of(interp).connect(interp, file, name)
+            return
         host, port = inet_address(address, "connect", binding=False)
         if self._timeout == 0.0:
             raise unsupported("connect() on a non-blocking socket")
@@ -234,6 +296,42 @@ class socket:  # noqa: N801 - CPython's name
             op = self._sender(view[sent:])
             sent += self._call("send", op, deadline_ns=deadline_ns)
 
+    def sendmsg(self, buffers: Any, ancdata: Any = (), flags: Any = 0, address: Any = None):
+        """``sendmsg``: the bytes of ``buffers``, with the descriptors of ``ancdata``'s
+        ``SCM_RIGHTS`` items over AF_UNIX (``socketmsg``)."""
+        data = memoryview(socketmsg.message_bytes(buffers))
+        fds = socketmsg.rights_sent(ancdata)
+        self._no_flags(flags)
+        file = self._open()
+        if address is not None:
+            if file.family != AF_UNIX:
+                raise unsupported("sendmsg() to an address")
+            raise os_error(errno.EISCONN if file.endpoint is not None else errno.EOPNOTSUPP)
+        files = socketmsg.files_of(self._kernel, fds) if file.family == AF_UNIX else []
+        if not files:
+            return self._call("send", self._sender(data))
+
+        def op(interp: Any, thread: Any, blocking: bool) -> int:
+            return self._open().send(interp, thread, data, blocking, files)
+
+        return self._call("send", op)
+
+    def recvmsg(self, bufsize: Any, ancbufsize: Any = 0, flags: Any = 0) -> tuple:
+        """``recvmsg``: ``(data, ancdata, msg_flags, address)``; descriptors that came with
+        the bytes are installed in this process (``socketmsg``)."""
+        size = operator.index(bufsize)
+        if size < 0:
+            raise ValueError("negative buffer size in recvmsg()")
+        room = socketmsg.ancillary_room(ancbufsize)
+        self._no_flags(flags)
+
+        def op(interp: Any, thread: Any, blocking: bool) -> tuple[bytes, list]:
+            return self._open().recvmsg(interp, thread, size, blocking)
+
+        data, files = self._call("recv", op)
+        ancdata, msg_flags = socketmsg.received(self._kernel, files, room)
+        return data, ancdata, msg_flags, None
+
     def _sender(self, view: memoryview) -> Any:
         return lambda interp, thread, blocking: self._open().send(interp, thread, view, blocking)
 
@@ -266,7 +364,7 @@ class socket:  # noqa: N801 - CPython's name
         if file is None:
             return
         self._file = None
-        kernel = file.kernel
+        kernel = self._kernel
         # (If os.close() closed the descriptor already, it names nothing or another file.)
         if quiet or not fileio.simulating(kernel.interp):
             kernel.close(self._fd, file)
@@ -274,6 +372,16 @@ class socket:  # noqa: N801 - CPython's name
         with allow_threads() as (interp, thread):
             busy(interp, thread, kernel.costs.syscall_ns)
             kernel.close(self._fd, file)
+
+    def dup(self) -> socket:
+        """``socket.dup`` (``Lib/socket.py``): a new socket object over a new descriptor."""
+        file = self._open()
+        with allow_threads() as (interp, thread):
+            busy(interp, thread, self._kernel.costs.syscall_ns)
+            fd = self._kernel.allocate(file)
+        sock = type(self)(self._family, self._type, self._proto, fileno=fd)
+        sock.settimeout(self.gettimeout())
+        return sock
 
     def detach(self) -> int:
         """``socket.detach``: the object is closed, its descriptor is not and is returned
@@ -361,8 +469,7 @@ class socket:  # noqa: N801 - CPython's name
 
 socket.__module__ = "socket"
 _REFUSED = frozenset(
-    {"sendto", "recvfrom", "recvfrom_into", "sendmsg", "recvmsg", "recvmsg_into", "sendfile",
-     "dup", "ioctl", "share"}
+    {"sendto", "recvfrom", "recvfrom_into", "recvmsg_into", "sendfile", "ioctl", "share"}
 )  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """Sockets in the simulated kernel: stream sockets connected in pairs (``socketpair``, AF_UNIX)
 and TCP over loopback, with listening sockets, their accept queues and a port table
 (``net/unix/af_unix.c``, ``net/ipv4/tcp.c``, ``inet_csk_accept``, reduced to what a program
-between threads can observe).
+between threads can observe).  AF_UNIX sockets bound to a name are in ``unixsockets``.
 
 A connection is two ``streams.Stream``: one per direction, each holding ``socket_buffer``
 bytes.  Over loopback every segment, and the end of the stream, arrives after
@@ -104,9 +104,13 @@ class SocketFile:
         self.blocking = True
         self.inheritable = False
         self.options: dict[tuple[int, int], int] = {}
+        # AF_UNIX, once bound: the machine's namespace, and its key there
+        # (``unixsockets.UnixNamespace``).
+        self.namespace: Any = None
+        self.unix_key: Any = None
 
     def describe(self) -> str:
-        return f"a socket ({self.local!r})" if self.family == AF_INET else "a socket"
+        return f"a socket ({self.local!r})" if self.family == AF_INET or self.local else "a socket"
 
     # -- readiness (what poll() would report) and sleeping for it -------------------------
 
@@ -145,11 +149,28 @@ class SocketFile:
         return self.endpoint.incoming.read(interp, thread, size, blocking)
 
     def send(
-        self, interp: state.InterpreterState, thread: OSThread, data: Any, blocking: bool
+        self,
+        interp: state.InterpreterState,
+        thread: OSThread,
+        data: Any,
+        blocking: bool,
+        files: list | None = None,
     ) -> int:
+        """``send``; ``files`` (AF_UNIX: ``SCM_RIGHTS``) travel with the first bytes."""
+        if self.endpoint is None and self.family == AF_UNIX:
+            raise os_error(errno.ENOTCONN)  # unix_stream_sendmsg (TCP: EPIPE)
         if self.endpoint is None or self.shut_wr:
             raise os_error(errno.EPIPE)
-        return self.endpoint.outgoing.write(interp, thread, data, blocking)
+        return self.endpoint.outgoing.write(interp, thread, data, blocking, files=files)
+
+    def recvmsg(
+        self, interp: state.InterpreterState, thread: OSThread, size: int, blocking: bool
+    ) -> tuple[bytes, list]:
+        """``recv``, and the open files that came with the bytes (their references are
+        the caller's now)."""
+        if self.endpoint is None:
+            raise os_error(errno.ENOTCONN)
+        return self.endpoint.incoming.read_with_rights(interp, thread, size, blocking)
 
     # the descriptor protocol of ``fdio`` (os.read, os.write, os.close on the socket's fd)
     def read(self, interp: state.InterpreterState, thread: OSThread, size: int) -> bytes:
@@ -176,8 +197,10 @@ class SocketFile:
 
     def close(self, interp: state.InterpreterState) -> None:
         """The last descriptor is closed: the peer reads the end, its writes fail."""
-        network = network_of(self.kernel)
-        network.unbind(self)
+        if self.namespace is not None:
+            self.namespace.unbind(self)
+        else:
+            network_of(self.kernel).unbind(self)
         if self.backlog is not None:
             pending, self.backlog = self.backlog, None
             for waiting in pending:
@@ -192,7 +215,10 @@ class SocketFile:
     def listen(self) -> None:
         if self.endpoint is not None:
             raise os_error(errno.EINVAL)
-        if not self.bound:
+        if self.family == AF_UNIX:
+            if self.namespace is None:  # unix_listen: no listens on an unbound socket
+                raise os_error(errno.EINVAL)
+        elif not self.bound:
             network_of(self.kernel).bind(self, "0.0.0.0", 0)
         if self.backlog is None:
             self.backlog = collections.deque()

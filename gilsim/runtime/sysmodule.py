@@ -70,6 +70,27 @@ class SysModule(ShadowModule):
 
         return guard_stdin(sys.stdin)
 
+    @property
+    def excepthook(self) -> Any:
+        """The host's hook if the program set one (an assignment reaches the host's
+        ``sys``, where the end of the main program looks for it), else the default one,
+        which prints simulated tracebacks (``sys.__excepthook__``)."""
+        hook = sys.excepthook
+        return display_exception if hook is sys.__excepthook__ else hook
+
+
+def display_exception(exc_type: Any, value: Any, tb: Any) -> None:
+    """``sys.__excepthook__`` (``sys_excepthook_impl``, ``PyErr_Display``): the traceback of
+    ``value`` on stderr, as CPython prints an uncaught exception.  ``multiprocessing``'s
+    fork server calls it for a child that failed before it ran."""
+    if isinstance(value, BaseException):
+        sys.stderr.write(tracebacks.format_exception(value))
+    else:
+        sys.stderr.write(
+            f"TypeError: print_exception(): Exception expected for value, "
+            f"{type(value).__name__} found\n"
+        )
+
 
 def unsupported(what: str) -> UnsupportedError:
     """A refusal naming ``what`` and where the simulated program asked for it."""
@@ -156,5 +177,6 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         "setswitchinterval": setswitchinterval,
         "settrace": settrace,
         "setprofile": setprofile,
+        "__excepthook__": display_exception,
     }
     return SysModule(sys, overrides, frozenset())

@@ -143,20 +143,6 @@ def test_a_fork_from_a_native_callback_is_refused_by_name(tmp_path):
     assert "cannot copy the native ones" in result.error
 
 
-def test_forkserver_is_not_available(tmp_path):
-    result = run(
-        tmp_path,
-        """
-        import multiprocessing as mp
-        try:
-            mp.get_context("forkserver")
-        except ValueError as exc:
-            print(exc)
-        """,
-    )
-    assert result.stdout == "forkserver start method not available\n"
-
-
 def test_os_exit_ends_the_first_process_with_its_code(tmp_path):
     result = run(
         tmp_path,
@@ -170,3 +156,49 @@ def test_os_exit_ends_the_first_process_with_its_code(tmp_path):
     )
     assert result.exit_status == 4
     assert result.stdout == ""
+
+
+def test_a_process_killed_before_it_ran_never_runs(tmp_path):
+    """SIGTERM right after fork(), before the child's thread has started: its start is
+    void, and nothing of it runs later (it ran from the top, with no descriptors)."""
+    result = run(
+        tmp_path,
+        """
+        import os, signal, time
+        pid = os.fork()
+        if pid == 0:
+            print("child ran")
+            os._exit(0)
+        os.kill(pid, signal.SIGTERM)
+        print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        time.sleep(0.01)
+        print("parent ends")
+        """,
+    )
+    assert result.stdout == "-15\nparent ends\n", result.stderr
+
+
+def test_a_run_stopped_with_other_processes_alive_prints_only_why(tmp_path):
+    """Stopped by something gilsim refuses while multiprocessing's resource tracker waits
+    in a read (as a fork server's does): its thread ends without a word (the buffered
+    reader's lock is not released by a thread that is no longer running).  (Spawn, not
+    forkserver: a stopped run runs no exit handlers, and the fork server's directory in
+    the temporary directory would stay behind.)"""
+    result = run(
+        tmp_path,
+        """
+        import multiprocessing as mp, socket
+
+        def nothing():
+            pass
+
+        if __name__ == "__main__":
+            p = mp.get_context("spawn").Process(target=nothing)
+            p.start()
+            p.join()
+            socket.socket(socket.AF_INET6)
+        """,
+    )
+    assert result.exit_status == 2
+    assert "socket.socket(10, 1, -1) is not supported" in result.error
+    assert result.stderr.splitlines() == [f"gilsim: {result.error}"]

@@ -86,7 +86,7 @@ def square(x):
     return x * x
 
 if __name__ == "__main__":
-    for method in ("fork", "spawn"):
+    for method in ("fork", "spawn", "forkserver"):
         with mp.get_context(method).Pool(2) as pool:
             print(method, pool.map(square, range(4)))
 """
@@ -94,8 +94,8 @@ if __name__ == "__main__":
 
 def test_runs_of_several_processes_keep_nothing_alive(tmp_path):
     """Nor do runs of several processes: their children's interpreters, nor an entry a
-    child made in ``sys.modules`` (a spawn child's ``__mp_main__``).  (From a file: a spawn
-    child runs the main module's file again.)"""
+    child made in ``sys.modules`` (a spawn child's ``__mp_main__``), nor a fork server.
+    (From a file: a spawn child runs the main module's file again.)"""
     import sys
 
     path = tmp_path / "pools.py"
@@ -103,7 +103,9 @@ def test_runs_of_several_processes_keep_nothing_alive(tmp_path):
     before = set(sys.modules)
     for _ in range(2):
         result = gilsim.run(path, argv=[str(path)])
-        assert result.stdout == "fork [0, 1, 4, 9]\nspawn [0, 1, 4, 9]\n", result.stderr
+        assert result.stdout == (
+            "fork [0, 1, 4, 9]\nspawn [0, 1, 4, 9]\nforkserver [0, 1, 4, 9]\n"
+        ), result.stderr
     state.current = None
     assert interpreters_alive() == 0
     assert not {

@@ -1,5 +1,6 @@
 # What starting and joining an empty child costs (spec/processes.md §6 items 18-19), by start
-# method, and how fork's cost grows with the parent's memory.  Prints JSON (milliseconds).
+# method, and how fork's cost grows with the parent's memory; forkserver's first start, which
+# launches the server, apart.  Prints JSON (milliseconds).
 import json
 import multiprocessing as mp
 import os
@@ -25,6 +26,14 @@ def start_join(method):
     return {"start_ms": best[0] * 1e3, "join_ms": best[1] * 1e3}
 
 
+def first_start_join_ms(method):
+    t0 = time.perf_counter()
+    p = mp.get_context(method).Process(target=nothing)
+    p.start()
+    p.join()
+    return (time.perf_counter() - t0) * 1e3
+
+
 def raw_fork_ms():
     t0 = time.perf_counter()
     pid = os.fork()
@@ -35,7 +44,9 @@ def raw_fork_ms():
 
 
 if __name__ == "__main__":
-    figures = {method: start_join(method) for method in ("fork", "spawn")}
+    first = first_start_join_ms("forkserver")  # the server is launched in a fresh program
+    figures = {method: start_join(method) for method in ("fork", "spawn", "forkserver")}
+    figures["forkserver"]["first_ms"] = first
     small = raw_fork_ms()
     blob = b"x" * (256 << 20)
     figures["raw_fork_ms"] = {"small": small, "256MiB": raw_fork_ms()}

@@ -1,6 +1,6 @@
-# Exit codes of multiprocessing children (spec/processes.md §6 item 12), under fork and
-# spawn: 0 on return, the sys.exit() code, 1 after an uncaught exception (its traceback on
-# standard error), -15 when terminate() sends SIGTERM.
+# Exit codes of multiprocessing children (spec/processes.md §6 item 12), under fork, spawn
+# and forkserver: 0 on return, the sys.exit() code, 1 after an uncaught exception (its
+# traceback on standard error), -15 when terminate() sends SIGTERM.
 import multiprocessing as mp
 import sys
 import time
@@ -23,7 +23,7 @@ def sleeps():
 
 
 if __name__ == "__main__":
-    for method in ("fork", "spawn"):
+    for method in ("fork", "spawn", "forkserver"):
         ctx = mp.get_context(method)
         codes = []
         for target in (returns, exits, raises, sleeps):
