@@ -218,7 +218,7 @@ class Kernel:
         """The lowest free simulated descriptor, now naming ``file``, whose reference the
         caller hands over (``fd_install``: a descriptor received over a socket)."""
         fd = self._next_fd
-        while fd in self.files or _is_host_fd(fd):
+        while fd in self.files or is_host_fd(fd):  # (never, in practice: see the docstring)
             fd += 1
         self.files[fd] = file
         self._next_fd = fd + 1
@@ -263,8 +263,8 @@ def release(interp: state.InterpreterState, file: Any) -> None:
         file.close(interp)
 
 
-def _is_host_fd(fd: int) -> bool:
-    """Whether the host really has ``fd`` open (never, in practice: see the docstring)."""
+def is_host_fd(fd: int) -> bool:
+    """Whether the host really has ``fd`` open."""
     try:
         os.fstat(fd)
     except OSError:

@@ -28,7 +28,7 @@ from typing import Any
 from gilsim.interpreter import state
 from gilsim.runtime import ShadowModule
 from gilsim.runtime.kernel import kernel_of
-from gilsim.runtime.sysmodule import unsupported
+from gilsim.runtime.sysmodule import refusal
 
 _VALID = frozenset(signal.valid_signals())
 _UNCATCHABLE = frozenset({signal.SIGKILL, signal.SIGSTOP})
@@ -98,13 +98,6 @@ def make_signal(interp: state.InterpreterState) -> ShadowModule:
             raise OSError(22, "Invalid argument")
         return previous
 
-    def refused(name: str) -> Any:
-        def call(*args: Any, **kwargs: Any) -> Any:
-            raise unsupported(f"signal.{name}()")
-
-        call.__name__ = name
-        return call
-
     overrides: dict[str, Any] = {
         "signal": signal_,
         "getsignal": getsignal,
@@ -112,7 +105,7 @@ def make_signal(interp: state.InterpreterState) -> ShadowModule:
         "set_wakeup_fd": set_wakeup_fd,
     }
     for name in ("alarm", "setitimer", "siginterrupt", "pause", "raise_signal"):
-        overrides[name] = refused(name)
+        overrides[name] = refusal("signal", name)
     return ShadowModule(signal, overrides, frozenset())
 
 

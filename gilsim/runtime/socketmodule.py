@@ -25,7 +25,7 @@ from gilsim.runtime import ShadowModule
 from gilsim.runtime.kernel import allow_threads, busy, kernel_of
 from gilsim.runtime.socketobject import SOCK_STREAM, socket
 from gilsim.runtime.sockets import AF_INET, AF_UNIX, loopback, network_of, socketpair
-from gilsim.runtime.sysmodule import unsupported
+from gilsim.runtime.sysmodule import refusal, unsupported
 
 _DEFAULT = host_socket._GLOBAL_DEFAULT_TIMEOUT  # type: ignore[attr-defined]
 
@@ -101,12 +101,6 @@ def make_socket(interp: state.InterpreterState) -> ShadowModule:
         """``socket.fromfd`` (``Lib/socket.py``): a socket object over a duplicate."""
         return socket(family, type, proto, dup(fd))
 
-    def refused(name: str) -> Any:
-        def call(*args: Any, **kwargs: Any) -> Any:
-            raise unsupported(f"socket.{name}()")
-
-        return call
-
     overrides: dict[str, Any] = {
         "socket": socket,
         "SocketType": socket,
@@ -124,5 +118,5 @@ def make_socket(interp: state.InterpreterState) -> ShadowModule:
         "recv_fds": host_socket.recv_fds,
     }
     for name in ("gethostbyaddr", "gethostbyname_ex", "getfqdn", "fromshare", "getnameinfo"):
-        overrides[name] = refused(name)
+        overrides[name] = refusal("socket", name)
     return ShadowModule(host_socket, overrides, frozenset())

@@ -25,12 +25,11 @@ from __future__ import annotations
 import array
 import errno
 import operator
-import os
 import socket as host_socket
 from typing import Any
 
 from gilsim.runtime import hostfds
-from gilsim.runtime.kernel import Kernel, os_error, release
+from gilsim.runtime.kernel import Kernel, is_host_fd, os_error, release
 from gilsim.runtime.sysmodule import unsupported
 
 SOL_SOCKET, SCM_RIGHTS = host_socket.SOL_SOCKET, host_socket.SCM_RIGHTS
@@ -93,19 +92,11 @@ def files_of(kernel: Kernel, fds: list[int]) -> list[Any]:
     for fd in fds:
         file = kernel.lookup(fd)
         if file is None:
-            if fd < 0 or not is_open_on_host(fd):
+            if fd < 0 or not is_host_fd(fd):
                 raise os_error(errno.EBADF)
             file = hostfds.send(kernel.interp.machine, fd)
         files.append(file)
     return files
-
-
-def is_open_on_host(fd: int) -> bool:
-    try:
-        os.fstat(fd)
-    except OSError:
-        return False
-    return True
 
 
 def ancillary_room(ancbufsize: Any) -> int:

@@ -100,6 +100,16 @@ def unsupported(what: str) -> UnsupportedError:
     return UnsupportedError(f"{where}{what} is not supported by gilsim")
 
 
+def refusal(module: str, name: str) -> Any:
+    """A function ``module.name`` that refuses every call, naming itself (``unsupported``)."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        raise unsupported(f"{module}.{name}()")
+
+    call.__name__ = name
+    return call
+
+
 def make_sys(interp: state.InterpreterState) -> ShadowModule:
     def exc_info() -> tuple[Any, Any, Any]:
         """The exception being handled, as ``(type, value, traceback)``."""
