@@ -25,7 +25,7 @@ import types
 from typing import Any
 
 from gilsim.interpreter import eval as eval_
-from gilsim.interpreter import state
+from gilsim.interpreter import loading, state
 from gilsim.interpreter.frame import NULL, Frame, push_frame
 
 
@@ -98,7 +98,9 @@ class SimulatedLoader(importlib.machinery.SourceFileLoader):
         code = self.get_code(module.__name__)
         if code is None:
             raise ImportError(f"cannot load {module.__name__!r}", name=module.__name__)
-        world = state.current_thread().interp.world
+        ts = state.current_thread()
+        loading.charge_simulated(ts, module.__name__, code)
+        world = ts.interp.world
         if world is not None and not is_simulated_stdlib(module.__name__):
             # One process of several: the module is this process's (``processes.world``).
             world.modules[module.__name__] = module
@@ -213,6 +215,7 @@ def import_name(frame: Frame, name: str, fromlist: Any, level: int) -> Any:
             )
     if level == 0:
         if name in interp.shadow_modules:
+            loading.charge_native(frame.thread, (name,))
             return interp.shadow_modules[name]
         if is_simulated_stdlib(name):
             return _import_simulated(interp, name, fromlist)
@@ -222,5 +225,22 @@ def import_name(frame: Frame, name: str, fromlist: Any, level: int) -> Any:
     if importer is None:
         raise ImportError("__import__ not found")
     if importer is builtins.__import__ or importer is interp.builtins.get("__import__"):
-        return builtins.__import__(name, frame.globals, frame.locals, fromlist, level)
+        module = builtins.__import__(name, frame.globals, frame.locals, fromlist, level)
+        loading.charge_native(frame.thread, _natively_loaded(frame, name, fromlist, level))
+        return module
     return importer(name, frame.globals, frame.locals, fromlist, level)
+
+
+def _natively_loaded(frame: Frame, name: str, fromlist: Any, level: int) -> list[str]:
+    """The modules ``import name`` (``from . import ...`` for a ``level``) in ``frame``
+    has in ``sys.modules`` once it is done, but for the program's own, whose loading is
+    charged as they are loaded (``SimulatedLoader``)."""
+    absolute = name
+    if level > 0:
+        package = frame.globals.get("__package__") or frame.globals.get("__name__", "")
+        absolute = importlib.util.resolve_name("." * level + name, package)
+    return [
+        found
+        for found in loading.modules_named(absolute, fromlist)
+        if not isinstance(getattr(sys.modules[found], "__loader__", None), SimulatedLoader)
+    ]

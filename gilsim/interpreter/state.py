@@ -13,6 +13,7 @@ from typing import Any
 
 from gilsim.interpreter.decode import DecodedCode, decode
 from gilsim.interpreter.frame import Frame
+from gilsim.interpreter.loading import STARTUP_MODULES
 
 
 class InterpreterState:
@@ -32,6 +33,9 @@ class InterpreterState:
         self.builtins: dict[str, Any] = {}
         # Modules executed inside the simulation, by name (the program's own modules).
         self.sim_modules: dict[str, types.ModuleType] = {}
+        # The modules this process has loaded, by name, whatever ran them (``loading``): a
+        # new interpreter's, until a fork child is given a copy of its parent's.
+        self.loaded: set[str] = set(STARTUP_MODULES)
         # The running thread's time (ns).  The eval loop keeps it in a local variable and
         # writes it back before anything that may read it; the machine sets it when it
         # switches to a thread of this interpreter (``enter``).

@@ -63,13 +63,16 @@ class ProcessCosts:
     # ``fork_exec`` of a new Python: vfork and exec in the parent (``start()`` of a spawn
     # child returned after 0.56 ms, its pickling included)...
     spawn_ns: int = 300_000
-    # ... and the new interpreter's start-up until its main program runs.  Measured: a
-    # bare ``python -S -c pass`` 7.4 ms, ``site`` 5 to 27 ms by what it imports, and the
-    # native modules a spawn child imports (socket, pickle, tempfile...) about 26 ms, which
-    # gilsim imports natively, in no virtual time; spawn's start and join took 38 ms with
-    # ``-S``, 49.8 ms without.  The simulated modules (``multiprocessing`` itself) and the
-    # main module the child runs again cost their own time on top.
-    interpreter_start_ns: int = 42_000_000
+    # ... and the new interpreter's start-up until its main program runs, with the modules
+    # CPython loads before it (``loading.STARTUP_MODULES``).  Measured here, in a venv with
+    # no packages: ``python -c "import os; os._exit(0)"`` took 11.5 ms to run and reap
+    # (medians of 31).  The modules the child imports then (multiprocessing's 26 ms) are
+    # charged as it loads them (``gilsim.interpreter.loading``).
+    interpreter_start_ns: int = 10_500_000
+    # ``Py_FinalizeEx`` of a fresh interpreter's exit (``sys.exit`` in ``spawn_main``), per
+    # module it has loaded: ``finalize_modules`` clears each.  Measured against
+    # ``os._exit(0)``: 2.5 ms for the 32 modules of start-up, 7.4 ms with 64 more.
+    finalize_ns_per_module: int = 75_000
     # ``_exit``/``exit``: tearing down the address space before the parent can reap it.
     exit_ns: int = EXIT_NS
 
@@ -166,6 +169,7 @@ def fork() -> int:
     if interp.recorder is not None:
         interp.recorder.for_fork_child(child_interp)
     child_interp.shadow_modules = make_shadow_modules(child_interp)
+    child_interp.loaded = set(interp.loaded)
     child = install(child_interp, parent)
     for name in (
         "recursion_limit",

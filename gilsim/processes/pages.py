@@ -23,10 +23,12 @@ the objects themselves, never from host addresses, so a run's page faults are th
 every time it runs.  The child's object is the parent's when it cannot change (an int, a
 str) and a copy otherwise (``copying``); either way it lies where the original lay.
 
-What is not modelled: the parent's own writes after the fork (they copy pages too, but the
-parent is not the one that pays for it here), pages of objects the child makes, and native
-code that iterates an inherited container (``sum(data)`` increments each item, but the eval
-loop sees only ``data`` pushed).  Buffers inside one object (the bytes of a ``bytes``) lie
+The interpreter's own memory is not laid out, only counted: a child's imports write to it
+(``load``, called by ``gilsim.interpreter.loading``).  What is not modelled: the parent's own
+writes after the fork (they copy pages too, but the parent is not the one that pays for it
+here), pages that the child's other new objects fill, and native code that iterates an
+inherited container (``sum(data)`` increments each item, but the eval loop sees only
+``data`` pushed).  Buffers inside one object (the bytes of a ``bytes``) lie
 after its header and are never written by reading it, as in CPython.
 """
 
@@ -51,6 +53,22 @@ _HAVE_GC = 1 << 14
 # A minor fault that copies a page: 2.5 µs each, measured as 15,705 pages copied by a first
 # pass over 2M inherited ints taking 39.6 ms longer than the second (spec §2).
 FAULT_NS = 2_500
+# A fork child's imports (``gilsim.interpreter.loading``) write to pages it shares with its
+# parent.  Measured in fork children of a parent that had imported multiprocessing's fork
+# server (CPython 3.11.7, minor faults by ``getrusage``): the first import, of a 5 KB
+# module, faulted 254-256 pages against 1 in a fresh interpreter (the import system's state:
+# ``sys.modules``, the path finders' caches); the next, ``pkgutil`` with its four
+# requirements, 711 against 245 fresh, and from then on about as many as fresh (the
+# parent's free blocks used up: 12 more modules faulted 1,104 pages, 1,064 fresh).
+IMPORT_STATE_PAGES = 250
+# That first import took 1.1-1.2 ms longer than in a fresh interpreter: 4.3-4.7 µs a fault,
+# dearer than a pass over a list's items (``FAULT_NS``), whose pages follow each other.
+LOAD_FAULT_NS = 4_300
+# The pages with free blocks that the child's new objects fill first (obmalloc allocates
+# from a size class's partly used pools before it takes an empty one), and the bytes of
+# loaded code that fill one such page.
+FREE_BLOCK_PAGES = 600
+CODE_BYTES_PER_PAGE = 100
 
 
 def _allocation(obj: Any) -> tuple[int, bool]:
@@ -96,9 +114,17 @@ class Inherited:
             self.page_of[id(made)] = refcount >> _PAGE_SHIFT
             if collected and id(original) not in frozen and gc.is_tracked(original):
                 self.gc_pages.add(address >> _PAGE_SHIFT)
-        self.shared_pages = len(set(self.page_of.values()) | self.gc_pages)
+        # The pages of the objects laid out, and of the interpreter's own that loading can
+        # copy (``load``).
+        self.shared_pages = (
+            len(set(self.page_of.values()) | self.gc_pages) + IMPORT_STATE_PAGES + FREE_BLOCK_PAGES
+        )
         self.copied: set[int] = set()
         self.fault_ns = FAULT_NS
+        # The interpreter's own pages the child has copied by loading modules (``load``),
+        # and what is left of the parent's free blocks.
+        self.runtime_copied = 0
+        self.free_block_pages = FREE_BLOCK_PAGES
 
     def touch(self, obj: Any) -> int:
         """A reference to ``obj`` was taken or dropped: its refcount written.  The time the
@@ -122,6 +148,17 @@ class Inherited:
                 spent += self.touch(obj)
         return spent
 
+    def load(self, size: int) -> int:
+        """The child loaded a module whose code has ``size`` bytes: the inherited pages its
+        loading writes (the import system's on the first load; free blocks its new objects
+        fill).  The time the faults took (ns)."""
+        pages = IMPORT_STATE_PAGES if not self.runtime_copied else 0
+        filled = min(self.free_block_pages, -(-size // CODE_BYTES_PER_PAGE))
+        self.free_block_pages -= filled
+        pages += filled
+        self.runtime_copied += pages
+        return pages * LOAD_FAULT_NS
+
     def collect(self) -> int:
         """``gc.collect()``: every tracked inherited object's header written.  The time the
         faults took (ns)."""
@@ -131,8 +168,16 @@ class Inherited:
 
     def private_bytes(self) -> int:
         """The child's copies of pages it shared with its parent."""
-        return len(self.copied) * PAGE_SIZE
+        return self.copied_pages() * PAGE_SIZE
 
     def shared_bytes(self) -> int:
         """The parent's pages the child still shares (every page it copied was one)."""
-        return (self.shared_pages - len(self.copied)) * PAGE_SIZE
+        return (self.shared_pages - self.copied_pages()) * PAGE_SIZE
+
+    def copied_pages(self) -> int:
+        """The pages the child has copied: of its objects, and of the interpreter."""
+        return len(self.copied) + self.runtime_copied
+
+    def copy_on_write_ns(self) -> int:
+        """The time the child's faults have taken (ns)."""
+        return len(self.copied) * self.fault_ns + self.runtime_copied * LOAD_FAULT_NS

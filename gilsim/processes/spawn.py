@@ -7,8 +7,9 @@ child is not a copy of anyone: a fresh interpreter on the same machine, with its
 modules, which runs the command line as its main program.  It keeps only the descriptors it
 was given (``fds_to_keep``) and the standard streams; its ``sys.argv`` and ``sys.path`` are
 those of a Python started that way.  It starts after an interpreter's start-up time
-(``ProcessCosts.interpreter_start_ns``); what it imports then (``multiprocessing`` itself)
-runs in the simulation and costs what it costs.
+(``ProcessCosts.interpreter_start_ns``); what it imports then costs its loading
+(``gilsim.interpreter.loading``), and ``multiprocessing`` itself runs in the simulation; at
+its exit ``Py_FinalizeEx`` clears every module it loaded (``finalize_ns_per_module``).
 
 Any other executable is refused: gilsim simulates Python processes only.
 """
@@ -113,7 +114,8 @@ def fork_exec(args: Any, executable_list: Any, close_fds: Any, fds_to_keep: Any,
         child_interp.gil.take_gil(child_thread)  # Py_Initialize takes the GIL
         status = pymain.run_module(child_ts, code, main.__dict__)
         pymain.finalize(child_ts)
-        busy(child_interp, child_thread, COSTS.exit_ns)
+        teardown_ns = COSTS.finalize_ns_per_module * len(child_interp.loaded)
+        busy(child_interp, child_thread, teardown_ns + COSTS.exit_ns)
         sync(child_interp)
         table_of(machine).end(child, exit_status(status), child_thread)
 

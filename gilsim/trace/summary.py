@@ -85,8 +85,8 @@ def _copy_on_write(pages: Any) -> dict[str, int]:
         return {}
     return {
         "pages_shared": pages.shared_pages,
-        "pages_copied": len(pages.copied),
-        "copy_on_write_ns": len(pages.copied) * pages.fault_ns,
+        "pages_copied": pages.copied_pages(),
+        "copy_on_write_ns": pages.copy_on_write_ns(),
     }
 
 

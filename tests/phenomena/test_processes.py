@@ -8,9 +8,7 @@ CPython's timings on a shared test machine are too noisy to be a reference in a 
 
 Copy-on-write (items 14, 15 and 17) is compared with CPython too: the same program reads its
 own ``/proc/self/smaps_rollup`` in a fork child under both, and the pages it copied must
-agree within the stated tolerance.  Without the time CPython takes to load modules that
-gilsim imports natively, a forkserver child costs less than CPython's (items 18 and 20 below
-say by how much).
+agree within the stated tolerance.
 """
 
 from __future__ import annotations
@@ -128,17 +126,24 @@ def test_creation_costs_fork_below_spawn(costs):
 
 def test_forkserver_costs_a_server_launch_once(costs):
     """Items 9 and 18 under forkserver (spec §3.1): the first start of a program launches
-    the server, a fresh interpreter (47 ms in the spec; here within 38-60 ms); afterwards
+    the server, a fresh interpreter (47 ms in the spec; here within 38-65 ms); afterwards
     start() returns in under 1 ms (0.93 ms), once the server has forked and sent the pid,
-    and a start+join costs more than fork's (the connection to the server, its fork and
-    re-running the main module) and far less than spawn's.  CPython's 8.2 ms is dearer
-    than gilsim's figure: there the child's copy-on-write faults and the loading of the
-    modules it imports again take most of it, and neither is modelled."""
+    and a start+join costs about 8 ms (8.2 ms; here within 5-12 ms): the child loads what
+    the server never imported (``pkgutil`` for ``runpy.run_path``, and ``json`` for the main
+    module it runs again), with the copy-on-write of the server's pages that loading writes,
+    and compiles the main module.
+
+    gilsim's first start is dearer than the spec's because its interpreters start with the
+    32 modules of a bare one (``loading.STARTUP_MODULES``): the program loads
+    ``multiprocessing.forkserver``'s requirements (``tempfile``, ``shutil``, ``random``...,
+    about 13 ms) in ``start()``, where an interpreter whose ``site`` had loaded them (the
+    spec's, like this machine's pyenv Python, which starts with 102) loads far less."""
     forkserver = costs["forkserver"]
-    assert 38 <= forkserver["first_ms"] <= 60
+    assert 38 <= forkserver["first_ms"] <= 65
     assert costs["fork"]["start_ms"] < forkserver["start_ms"] < 1
-    assert costs["fork"]["join_ms"] < forkserver["join_ms"] < 3
-    assert forkserver["first_ms"] > 10 * forkserver["join_ms"]
+    assert 5 <= forkserver["join_ms"] <= 12
+    assert forkserver["join_ms"] > costs["fork"]["join_ms"] + 4
+    assert forkserver["first_ms"] > 5 * forkserver["join_ms"]
 
 
 def test_fork_cost_grows_with_the_parent(costs):
@@ -153,9 +158,10 @@ def test_processes_speed_up_cpu_work_and_threads_do_not():
     """Item 20: 2 threads as fast as sequential (+-5%), 2 fork processes 1.86-1.88x (here
     1.75-1.95x on a 38 ms job, whose fork overhead is a larger share than on 0.25 s), spawn
     slower than fork by its start-up (about 43 ms, within 35-55 ms).  2 forkserver
-    processes with the server running: 1.73-1.79x in the spec, whose children cost about
-    6 ms more than fork's (see ``test_forkserver_costs_a_server_launch_once``); here no
-    faster than fork's, within the same 1.75-1.95x."""
+    processes with the server running: 1.73-1.79x in the spec on a 0.25 s job, against
+    fork's 1.86-1.88x, that is 5.3-11.5 ms more; here the same 5-12 ms more than fork's,
+    which on this short job is a smaller speed-up.  Each method has started a process before
+    it is timed (``processes_speedup.py``)."""
     simulated = run(PROGRAMS / "processes_speedup.py", "1000000", simulated=True)
     assert simulated.returncode == 0, simulated.stderr
     figures = json.loads(simulated.stdout)
@@ -163,8 +169,7 @@ def test_processes_speed_up_cpu_work_and_threads_do_not():
     assert 0.95 <= figures["threads"] / sequential <= 1.05
     assert 1.75 <= sequential / figures["fork"] <= 1.95
     assert 0.035 <= figures["spawn"] - figures["fork"] <= 0.055
-    assert 1.75 <= sequential / figures["forkserver"] <= 1.95
-    assert figures["forkserver"] >= figures["fork"]
+    assert 0.005 <= figures["forkserver"] - figures["fork"] <= 0.012
 
 
 def _copied(stderr: str) -> dict[str, float]:
