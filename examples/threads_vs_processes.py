@@ -7,7 +7,10 @@ processes half as long plus a fresh interpreter's start-up each (spec/processes.
     gilsim render -o threads_vs_processes.png examples/threads_vs_processes.py
 
 Standard output shows that every way computes the same sum; the times and speed-ups go to
-standard error (gilsim's are virtual, on its 2-core machine).
+standard error (gilsim's are virtual, on its 2-core machine).  A start method's first use
+loads its machinery, which takes longer than this job (fork's popen_fork and util, which
+imports subprocess; Array's sharedctypes, which imports ctypes; spawn's resource tracker):
+each is used once before anything is timed, as a long-running program would have.
 """
 
 import multiprocessing as mp
@@ -42,11 +45,11 @@ def threads():
     return sum(results)
 
 
-def processes(method):
+def processes(method, n=N):
     ctx = mp.get_context(method)
     results = ctx.Array("q", 2, lock=False)  # shared memory: each child writes its slot
-    halves = [ctx.Process(target=work, args=(0, N // 2, results, 0)),
-              ctx.Process(target=work, args=(N // 2, N, results, 1))]
+    halves = [ctx.Process(target=work, args=(0, n // 2, results, 0)),
+              ctx.Process(target=work, args=(n // 2, n, results, 1))]
     for p in halves:
         p.start()
     for p in halves:
@@ -58,6 +61,8 @@ if __name__ == "__main__":
     ways = [("sequential", sequential), ("2 threads", threads),
             ("2 fork processes", lambda: processes("fork")),
             ("2 spawn processes", lambda: processes("spawn"))]
+    for method in ("fork", "spawn"):
+        processes(method, 2)  # load the machinery, untimed
     times = {}
     for name, way in ways:
         start = time.perf_counter()
