@@ -19,7 +19,8 @@ from typing import Any
 
 from gilsim.config import Config
 from gilsim.errors import GilsimError
-from gilsim.gil import WAKE_POLICIES
+from gilsim.gil import KINDS, WAKE_POLICIES
+from gilsim.interpreter.checkpoints import VERSIONS
 from gilsim.machine import PRESETS
 from gilsim.render import command as render_command
 from gilsim.schedules import command as explore_command
@@ -105,6 +106,19 @@ def _add_running_options(parser: argparse.ArgumentParser, one_run: bool = True) 
         help="which GIL waiter a release wakes (default random: the OS picks)",
     )
     parser.add_argument(
+        "--gil",
+        default="new",
+        choices=sorted(KINDS),
+        help="the lock threads run under (default new: the GIL of CPython 3.2 to 3.13)",
+    )
+    parser.add_argument(
+        "--checkpoints",
+        default="3.11",
+        choices=VERSIONS,
+        help="where a thread can be switched out: the check points of this Python version "
+        "(default 3.11)",
+    )
+    parser.add_argument(
         "--schedule",
         metavar="SCHEDULE",
         help="replay a schedule that `gilsim explore` printed (e.g. 12:T1,40:T0)"
@@ -135,6 +149,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         machine=args.machine,
         cores=args.cores,
         wake_policy=args.wake_policy,
+        gil=args.gil,
+        checkpoints=args.checkpoints,
         trace=bool(args.trace or args.perfetto or args.command == "render"),
         switch_interval_ns=args.switch_interval,
         seed=args.seed,

@@ -6,7 +6,8 @@ from __future__ import annotations
 import attrs
 
 from gilsim.errors import ConfigurationError
-from gilsim.gil import WAKE_POLICIES
+from gilsim.gil import KINDS, WAKE_POLICIES
+from gilsim.interpreter.checkpoints import VERSIONS
 from gilsim.machine import MachineSpec, spec_for
 from gilsim.units import parse_duration_ns
 
@@ -26,6 +27,18 @@ def _known_policy(instance: object, attribute: attrs.Attribute, value: str) -> N
     if value not in WAKE_POLICIES:
         raise ConfigurationError(
             f"unknown GIL wake policy {value!r}; choose one of {', '.join(WAKE_POLICIES)}"
+        )
+
+
+def _known_gil(instance: object, attribute: attrs.Attribute, value: str) -> None:
+    if value not in KINDS:
+        raise ConfigurationError(f"unknown GIL {value!r}; choose one of {', '.join(KINDS)}")
+
+
+def _known_checkpoints(instance: object, attribute: attrs.Attribute, value: str) -> None:
+    if value not in VERSIONS:
+        raise ConfigurationError(
+            f"no check points of Python {value!r}; choose one of {', '.join(VERSIONS)}"
         )
 
 
@@ -60,7 +73,10 @@ class Config:
     number of cores.  ``max_time_ns`` bounds virtual time, ``max_instructions`` the number of
     bytecode instructions executed; ``None`` means unbounded.  ``seed`` feeds the one random
     generator of the simulation.  ``wake_policy`` is how a GIL release picks the waiter it
-    wakes (``"random"``: the OS picks; ``"fifo"``).  ``trace`` records
+    wakes (``"random"``: the OS picks; ``"fifo"``).  ``gil`` is the lock threads run under
+    (``gilsim.gil.KINDS``: ``"new"``, the 3.2-3.13 GIL); ``checkpoints`` the Python version
+    whose eval-breaker check points the eval loop has (``gilsim.interpreter.checkpoints``).
+    ``trace`` records
     every scheduling event.  ``schedule`` replays a schedule found by exploration.
     """
 
@@ -75,6 +91,8 @@ class Config:
     )
     max_instructions: int | None = attrs.field(default=None, validator=_positive)
     wake_policy: str = attrs.field(default="random", validator=_known_policy)
+    gil: str = attrs.field(default="new", validator=_known_gil)
+    checkpoints: str = attrs.field(default="3.11", validator=_known_checkpoints)
     trace: bool = False
     # Record the program's accesses to shared variables and report races (``gilsim.races``).
     races: bool = False

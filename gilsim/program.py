@@ -23,7 +23,7 @@ from gilsim import processes
 from gilsim.config import Config
 from gilsim.engine import Engine
 from gilsim.errors import DeadlockError, GilsimError, UnsupportedError
-from gilsim.gil import GIL
+from gilsim.gil import make_gil
 from gilsim.interpreter import importer, state, tracebacks
 from gilsim.interpreter.builtins import make_builtins
 from gilsim.interpreter.costs import COSTS_311
@@ -80,7 +80,9 @@ def new_interpreter(config: Config, chooser: Any = None) -> state.InterpreterSta
     if chooser is not None:
         spec = chooser.machine_spec(spec)
     interp.machine = Machine(engine, spec)
-    interp.gil = GIL(interp.machine, interp, config.switch_interval_ns, config.wake_policy)
+    interp.gil = make_gil(
+        config.gil, interp.machine, interp, config.switch_interval_ns, config.wake_policy
+    )
     if chooser is not None:
         chooser.install(interp)
     interp.builtins = make_builtins()

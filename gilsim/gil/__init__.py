@@ -1,5 +1,27 @@
-"""The GIL: CPython 3.11's "new GIL" (``Python/ceval_gil.h``), on the simulated machine."""
+"""The GIL: CPython 3.11's "new GIL" (``Python/ceval_gil.h``), on the simulated machine, and
+the other locks a run can be given instead (``--gil``).
+
+``KINDS`` maps each ``--gil`` name to its class.  Every kind is made the same way,
+``Kind(machine, interp, interval_ns, wake_policy)``, and offers what the eval loop and
+blocking calls use: ``take_gil``, ``drop_gil``, ``eval_frame_handle_pending``.
+"""
+
+from typing import Any
 
 from gilsim.gil.newgil import GIL, WAKE_POLICIES
 
-__all__ = ["GIL", "WAKE_POLICIES"]
+KINDS: dict[str, Any] = {"new": GIL}
+
+
+def make_gil(kind: str, machine: Any, interp: Any, interval_ns: int, wake_policy: str) -> Any:
+    """A GIL of ``kind`` (a key of ``KINDS``) for ``interp`` on ``machine``."""
+    return KINDS[kind](machine, interp, interval_ns, wake_policy)
+
+
+def like(gil: Any, machine: Any, interp: Any) -> Any:
+    """A GIL of the same kind and settings as ``gil``, for another interpreter (a child
+    process's)."""
+    return type(gil)(machine, interp, gil.interval_us * 1000, gil.wake_policy)
+
+
+__all__ = ["GIL", "KINDS", "WAKE_POLICIES", "like", "make_gil"]

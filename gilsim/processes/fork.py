@@ -29,8 +29,8 @@ from typing import Any
 
 import attrs
 
+from gilsim import gil
 from gilsim.errors import UnsupportedError
-from gilsim.gil import GIL
 from gilsim.interpreter import eval as eval_
 from gilsim.interpreter import state
 from gilsim.interpreter.tracebacks import write_unraisable
@@ -162,9 +162,7 @@ def fork() -> int:
         max_instructions=interp.max_instructions,
     )
     child_interp.machine = machine
-    child_interp.gil = GIL(
-        machine, child_interp, interp.gil.interval_us * 1000, interp.gil.wake_policy
-    )
+    child_interp.gil = gil.like(interp.gil, machine, child_interp)
     child_interp.builtins = dict(interp.builtins)
     if interp.recorder is not None:
         interp.recorder.for_fork_child(child_interp)

@@ -21,8 +21,8 @@ import sys
 import types
 from typing import Any
 
+from gilsim import gil
 from gilsim.errors import UnsupportedError
-from gilsim.gil import GIL
 from gilsim.interpreter import state
 from gilsim.interpreter.builtins import make_builtins
 from gilsim.processes.fork import COSTS, install, start_process
@@ -135,7 +135,7 @@ def _fresh_interpreter(parent: state.InterpreterState) -> state.InterpreterState
         max_instructions=parent.max_instructions,
     )
     interp.machine = parent.machine
-    interp.gil = GIL(parent.machine, interp, parent.gil.interval_us * 1000, parent.gil.wake_policy)
+    interp.gil = gil.like(parent.gil, parent.machine, interp)
     interp.builtins = make_builtins()
     interp.builtins.update(io_builtins())
     interp.shadow_modules = make_shadow_modules(interp)
