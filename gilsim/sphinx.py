@@ -23,8 +23,8 @@ and use it with a path or with the program as content::
 A path is taken relative to the document's own file, as ``literalinclude`` takes it; one
 starting with ``/`` is relative to the source directory (the one holding ``conf.py``).
 
-Options: ``cores``, ``machine``, ``switch-interval``, ``seed`` configure the run (as
-``gilsim run``'s options do); ``kind`` is the kind of picture (``timeline``, the default,
+Options: ``cores``, ``machine``, ``switch-interval``, ``seed``, ``gil``, ``checkpoints``
+configure the run (as ``gilsim run``'s options do); ``kind`` is the kind of picture (``timeline``, the default,
 ``graph`` or ``race``, as ``gilsim render --kind`` draws them), ``window`` (``START:END``,
 either side may be left out) the span of virtual time shown, ``race`` which race report a
 ``race`` picture draws (from 1); ``alt`` is the picture's text for readers who cannot see
@@ -114,6 +114,8 @@ class GilsimDirective(SphinxDirective):
         "machine": directives.unchanged_required,
         "switch-interval": _duration,
         "seed": directives.nonnegative_int,
+        "gil": directives.unchanged_required,
+        "checkpoints": directives.unchanged_required,
         "window": _window,
         "kind": _kind,
         "race": directives.positive_int,
@@ -132,6 +134,8 @@ class GilsimDirective(SphinxDirective):
             ("machine", "machine"),
             ("switch-interval", "switch_interval_ns"),
             ("seed", "seed"),
+            ("gil", "gil"),
+            ("checkpoints", "checkpoints"),
         ):
             if option in self.options:
                 options[field] = self.options[option]
@@ -145,6 +149,10 @@ class GilsimDirective(SphinxDirective):
             f"{config.machine_spec().cores} cores, "
             f"{format_ns(config.switch_interval_ns)} switch interval"
         )
+        if config.gil != "new":
+            described += f", --gil {config.gil}"
+        if config.checkpoints != "3.11":
+            described += f", --checkpoints {config.checkpoints}"
         window = self.options.get("window")
         if window is not None:
             described += f", window {window}"
