@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     dis_ = commands.add_parser(
         "dis", help="show a program's bytecode with the places where threads can switch"
     )
+    dis_.add_argument(
+        "--checkpoints",
+        default="3.11",
+        choices=VERSIONS,
+        help="mark the check points of this Python version (default 3.11)",
+    )
     dis_.add_argument("script", metavar="SCRIPT")
     return parser
 
@@ -288,5 +294,5 @@ def _dis(args: argparse.Namespace) -> int:
     code = compile_main(source, args.script)
     if code is None:
         return 1
-    sys.stdout.write(disassemble(code))
+    sys.stdout.write(disassemble(code, args.checkpoints))
     return 0

@@ -1,5 +1,6 @@
 """``gilsim dis``: a program's bytecode as ``dis`` shows it, with the places where CPython 3.11
-can switch threads marked (``spec/gil.md`` §2.1, §4).
+(or, with ``--checkpoints``, 3.10 or 3.9, on the same 3.11 bytecode) can switch threads marked
+(``spec/gil.md`` §2, §4).
 
 A *check point* is where a thread polls ``eval_breaker`` and may hand the GIL over on a drop
 request.  A *release* is a call that gives the GIL up while it blocks: known statically only
@@ -13,6 +14,8 @@ import dis
 import re
 import types
 from collections.abc import Iterator
+
+from gilsim.interpreter import checkpoints
 
 CHECK = "<- check point"
 RELEASE = "<- releases the GIL while it blocks"
@@ -46,9 +49,12 @@ RELEASING_NAMES = frozenset(
 NO_CHECK_NAMES = frozenset({"len", "isinstance", "append"})
 
 
-def marks(code: types.CodeType) -> dict[int, str]:
-    """Offset -> mark, for the instructions of ``code`` (not of nested code objects)."""
+def marks(code: types.CodeType, version: str = "3.11") -> dict[int, str]:
+    """Offset -> mark, for the instructions of ``code`` (not of nested code objects), with
+    the check points of ``version`` (``checkpoints.VERSIONS``)."""
     instructions = list(dis.get_instructions(code))
+    if version != "3.11":
+        return _older_marks(code, instructions, version)
     callees = _callee_names(code, instructions)
     result: dict[int, str] = {}
     for ins in instructions:
@@ -67,6 +73,43 @@ def marks(code: types.CodeType) -> dict[int, str]:
                 result[ins.offset] = f"no check: {callee}() is specialized without one"
             else:
                 result[ins.offset] = CHECK + " (after the call, unless the callee is Python code)"
+    return result
+
+
+def _older_marks(
+    code: types.CodeType, instructions: list[dis.Instruction], version: str
+) -> dict[int, str]:
+    """The marks of 3.10's or 3.9's check points, as ``checkpoints.table`` places them."""
+    callees = _callee_names(code, instructions)
+    result: dict[int, str] = {}
+    for index, ins in enumerate(instructions):
+        name = ins.opname
+        following = instructions[index + 1].opname if index + 1 < len(instructions) else None
+        if name == "RESUME":
+            if ins.arg is not None and ins.arg < 2:
+                entry = " (function entry)" if ins.arg == 0 else " (after yield)"
+                result[ins.offset] = CHECK + entry
+            continue
+        if name in ("RETURN_VALUE", "YIELD_VALUE") or following in checkpoints.NOT_BEFORE:
+            continue  # checked, if at all, by the instruction the caller resumes at
+        if name in checkpoints.CALLS:
+            callee = callees.get(ins.offset)
+            after = " (after the call returns)"
+            if callee in RELEASING_NAMES:
+                result[ins.offset] = f"{RELEASE} ({callee}) and {CHECK}{after}"
+            else:
+                result[ins.offset] = CHECK + after
+        elif version == "3.10":
+            if name == "JUMP_BACKWARD":
+                result[ins.offset] = CHECK + " (loop back edge)"
+            elif name.startswith("POP_JUMP_BACKWARD_IF_"):
+                result[ins.offset] = CHECK + " (if taken)"
+            elif name == "PUSH_EXC_INFO":
+                result[ins.offset] = CHECK + " (entering a handler)"
+        elif name in checkpoints.BOOL_JUMPS:
+            result[ins.offset] = CHECK + " (unless the operand is True or False)"
+        elif name not in checkpoints.FAST_DISPATCH:
+            result[ins.offset] = CHECK + " (after it)"
     return result
 
 
@@ -145,8 +188,9 @@ def _exception_entries(code: types.CodeType) -> Iterator[tuple[int, int]]:
 _LINE = re.compile(r"^\s*(?:\d+)?\s+(?:>>)?\s*(\d+) [A-Z_]+")
 
 
-def disassemble(code: types.CodeType) -> str:
-    """The text of ``dis.dis(code)`` with marks, for ``code`` and every code object in it."""
+def disassemble(code: types.CodeType, version: str = "3.11") -> str:
+    """The text of ``dis.dis(code)`` with the marks of ``version``'s check points, for
+    ``code`` and every code object in it."""
     out: list[str] = []
     for each in _all_code(code):
         if out:
@@ -154,7 +198,7 @@ def disassemble(code: types.CodeType) -> str:
         out.append(
             f"Disassembly of {each.co_qualname} ({each.co_filename}, line {each.co_firstlineno}):"
         )
-        found = marks(each)
+        found = marks(each, version)
         for line in dis.Bytecode(each).dis().splitlines():
             match = _LINE.match(line)
             mark = found.get(int(match.group(1))) if match else None

@@ -24,7 +24,7 @@ from gilsim.config import Config
 from gilsim.engine import Engine
 from gilsim.errors import DeadlockError, GilsimError, UnsupportedError
 from gilsim.gil import make_gil
-from gilsim.interpreter import importer, state, tracebacks
+from gilsim.interpreter import checkpoints, importer, state, tracebacks
 from gilsim.interpreter.builtins import make_builtins
 from gilsim.interpreter.costs import COSTS_311
 from gilsim.interpreter.opcodes import shared_table
@@ -68,11 +68,12 @@ def new_interpreter(config: Config, chooser: Any = None) -> state.InterpreterSta
     modules.  ``chooser`` (``gilsim.schedules.schedule.ScheduleChooser``) decides at the
     places where the GIL can change hands, on the machine it asks for."""
     interp = state.InterpreterState(
-        shared_table(),
+        checkpoints.table(config.checkpoints, shared_table()),
         COSTS_311,
         max_time_ns=config.max_time_ns,
         max_instructions=config.max_instructions,
     )
+    interp.checkpoints = config.checkpoints
     engine = Engine(config.seed)
     if config.trace:
         engine.trace = []

@@ -759,10 +759,18 @@ _MADE_MAX = 50_000
 
 def compile_block(
     code: DecodedCode, start: int, ceval: Any
-) -> tuple[Callable[..., Any], int, int, bool]:
+) -> tuple[Callable[..., Any], int, int, bool] | None:
     """The block of ``code`` starting at instruction ``start``: (function, cost in ns,
-    number of instructions, pure).  ``ceval`` is the interpreter whose ``eval_breaker``
-    the block's check points poll."""
+    number of instructions, pure); or None, and the code runs one instruction at a time.
+    ``ceval`` is the interpreter whose ``eval_breaker`` the block's check points poll."""
+    if getattr(ceval, "checkpoints", "3.11") != "3.11":
+        # The templates embed 3.11's check points, and a block calls a handler it has no
+        # template for without looking at what it returns: the PENDING of another version's
+        # check point in the middle of a block would be lost.  3.9 checks after nearly every
+        # instruction, so its blocks would be one or two instructions long anyway; 3.10 is
+        # run one instruction at a time too, so that both are plainly the handler table's
+        # (``checkpoints``).  The eval loop asks once per instruction (at ``HOT``).
+        return None
     pages = getattr(ceval, "pages", None)
     key = (code.key, start, pages is not None)
     made = _made.get(key)

@@ -51,6 +51,9 @@ class InterpreterState:
         # ``interp->ceval.eval_breaker``: set when the holder must act at its next check
         # point (a GIL drop request); the eval loop polls it there.
         self.eval_breaker = False
+        # The Python version whose check points ``table`` has (``checkpoints``); compiled
+        # blocks are made for 3.11's only (``blocks.compile_block``).
+        self.checkpoints = "3.11"
         # The machine and the GIL this interpreter runs on (``program.new_interpreter``).
         self.machine: Any = None
         self.gil: Any = None

@@ -161,6 +161,7 @@ def fork() -> int:
         max_time_ns=interp.max_time_ns,
         max_instructions=interp.max_instructions,
     )
+    child_interp.checkpoints = interp.checkpoints
     child_interp.machine = machine
     child_interp.gil = gil.like(interp.gil, machine, child_interp)
     child_interp.builtins = dict(interp.builtins)

@@ -134,6 +134,7 @@ def _fresh_interpreter(parent: state.InterpreterState) -> state.InterpreterState
         max_time_ns=parent.max_time_ns,
         max_instructions=parent.max_instructions,
     )
+    interp.checkpoints = parent.checkpoints
     interp.machine = parent.machine
     interp.gil = gil.like(parent.gil, parent.machine, interp)
     interp.builtins = make_builtins()

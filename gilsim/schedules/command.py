@@ -177,6 +177,8 @@ def replay_command(outcome: Outcome, script: str, argv: list[str], config: Confi
         words += ["--switch-interval", _exact(config.switch_interval_ns)]
     if config.wake_policy != defaults.wake_policy:
         words += ["--wake-policy", config.wake_policy]
+    if config.checkpoints != defaults.checkpoints:
+        words += ["--checkpoints", config.checkpoints]
     if config.seed != defaults.seed:
         words += ["--seed", str(config.seed)]
     if config.max_time_ns is not None:

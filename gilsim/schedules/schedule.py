@@ -236,10 +236,11 @@ def divergence_warning(chooser: ScheduleChooser | None) -> str | None:
     if point >= len(chooser.log):
         return (
             f"the schedule names choice point {point} but the run met only {len(chooser.log)}; "
-            f"replay with the options the exploration used (seed, machine, cores, interval)"
+            f"replay with the options the exploration used (seed, machine, cores, interval, "
+            f"check points)"
         )
     return (
         f"the schedule did not fit this run: at choice point {point} thread T{wanted} could not "
         f"take the GIL; replay with the options the exploration used (seed, machine, cores, "
-        f"interval)"
+        f"interval, check points)"
     )
