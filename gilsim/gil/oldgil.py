@@ -23,8 +23,8 @@ Notes about the implementation:
   counterparts are ``FAST_OPNAMES`` (see there for the mapping).  3.11 polls
   ``eval_breaker`` only at its check points, about once per loop iteration, so the ticker
   is wound down there: by the instructions run since the previous check point, weighted by
-  the share of ticking instructions in the code that ran (``tick_weight``: the loop body
-  that ends in a backward jump, else the whole code object).  A release therefore falls on
+  the share of ticking instructions in the code that ran (``tick_weight``: the body of
+  the loop whose backward jump it is, else the whole code object).  A release therefore falls on
   the first check point after 100 ticks, as 2.7's falls on the first tick after 100.  While
   threads exist ``eval_breaker`` stays set, so that every check point comes here.
 
@@ -357,12 +357,13 @@ class OldGIL:
 
     def tick_weight(self, thread: OSThread) -> float:
         """The share of ticking instructions in what led to the check point ``thread`` is
-        at: the body of the loop whose backward jump it is, else its whole code object."""
+        at: the body of the loop whose backward jump it is (the jump has gone to the body's
+        start, ``frame.pc``), else its whole code object."""
         frame = thread.payload.frame if thread.payload is not None else None
         if frame is None:
             return 1.0
         code = frame.code
-        at = frame.pc - 1
+        at = frame.pc
         key = (id(code), at)
         weight = self._weights.get(key)
         if weight is None:
@@ -392,13 +393,13 @@ def _window_closes() -> None:
 
 
 def _weight(opnames: list[str], instructions: list[Any], at: int) -> float:
-    """Ticks per instruction over the loop body ending at instruction ``at`` (a backward
-    jump, whose argument is its target), else over the whole code."""
-    if 0 <= at < len(opnames) and opnames[at] in _BACKWARD_JUMPS:
-        target = instructions[at][1]
-        names = opnames[target : at + 1]
-    else:
-        names = opnames
+    """Ticks per instruction over the loop body that starts at instruction ``at`` (where a
+    backward jump, whose argument is its target, went to), else over the whole code."""
+    names = opnames
+    for index in range(at, len(opnames)):
+        if opnames[index] in _BACKWARD_JUMPS and instructions[index][1] == at:
+            names = opnames[at : index + 1]
+            break
     names = [name for name in names if name != "CACHE"]
     if not names:
         return 1.0
