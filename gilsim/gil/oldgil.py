@@ -24,9 +24,15 @@ Notes about the implementation:
   ``eval_breaker`` only at its check points, about once per loop iteration, so the ticker
   is wound down there: by the instructions run since the previous check point, weighted by
   the share of ticking instructions in the code that ran (``tick_weight``: the body of
-  the loop whose backward jump it is, else the whole code object).  A release therefore falls on
-  the first check point after 100 ticks, as 2.7's falls on the first tick after 100.  While
-  threads exist ``eval_breaker`` stays set, so that every check point comes here.
+  the loop whose backward jump it is, else the whole code object).  A release therefore
+  falls on the first check point after 100 ticks, as 2.7's falls on the first tick after
+  100, and the ticks past 100 are dropped with the reset.  Counting at check points is
+  cheap (no cost per instruction on the eval loop's hot path) and exact for a loop without
+  calls; what it cannot give is a release *between* two check points: under ``--gil old``
+  the GIL still changes hands only where 3.11 polls, so ``x = x + 1`` on a global stays
+  atomic where 2.7 could switch inside it.  2.7's skipping the release before
+  ``SETUP_FINALLY`` is not modelled (3.11 has no such opcode).  While threads exist
+  ``eval_breaker`` stays set, so that every check point comes here.
 
 - The release is where the multicore "GIL battle" happens (DB10; §7 item 5).  ``sem_post``
   increments the value and, if anyone is registered, makes a ``futex_wake`` system call;
@@ -46,6 +52,11 @@ Notes about the implementation:
 - Blocking calls release through the same lock (``drop_gil`` and ``take_gil``, as
   ``Py_BEGIN_ALLOW_THREADS`` does in 2.7), at no extra cost: the blocking call's own cost
   is modelled where it is made.
+
+- A watcher (race recording, schedule exploration) sees every check point, as under the
+  new GIL.  With a chooser (exploration) the ticker does not release: the chooser decides
+  at every check point, and any hand-off a periodic release could make is one it can
+  choose, so the schedules it enumerates stay its own.
 
 - ``switch_number`` counts hand-offs to a different thread; ``forced`` those that followed
   a periodic release, ``releases`` every periodic release.  ``drop_requests`` is always 0.
