@@ -74,7 +74,8 @@ class Config:
     bytecode instructions executed; ``None`` means unbounded.  ``seed`` feeds the one random
     generator of the simulation.  ``wake_policy`` is how a GIL release picks the waiter it
     wakes (``"random"``: the OS picks; ``"fifo"``).  ``gil`` is the lock threads run under
-    (``gilsim.gil.KINDS``: ``"new"``, the 3.2-3.13 GIL); ``checkpoints`` the Python version
+    (``gilsim.gil.KINDS``: ``"new"``, the 3.2-3.13 GIL, or ``"old"``, the GIL up to 3.1);
+    ``checkpoints`` the Python version
     whose eval-breaker check points the eval loop has (``gilsim.interpreter.checkpoints``).
     ``trace`` records
     every scheduling event.  ``schedule`` replays a schedule found by exploration.

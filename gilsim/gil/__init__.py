@@ -1,5 +1,6 @@
 """The GIL: CPython 3.11's "new GIL" (``Python/ceval_gil.h``), on the simulated machine, and
-the other locks a run can be given instead (``--gil``).
+the other locks a run can be given instead (``--gil``): ``old``, the GIL of Python up to
+3.1 (``oldgil``).
 
 ``KINDS`` maps each ``--gil`` name to its class.  Every kind is made the same way,
 ``Kind(machine, interp, interval_ns, wake_policy)``, and offers what the eval loop and
@@ -9,8 +10,9 @@ blocking calls use: ``take_gil``, ``drop_gil``, ``eval_frame_handle_pending``.
 from typing import Any
 
 from gilsim.gil.newgil import GIL, WAKE_POLICIES
+from gilsim.gil.oldgil import OldGIL
 
-KINDS: dict[str, Any] = {"new": GIL}
+KINDS: dict[str, Any] = {"new": GIL, "old": OldGIL}
 
 
 def make_gil(kind: str, machine: Any, interp: Any, interval_ns: int, wake_policy: str) -> Any:
@@ -24,4 +26,4 @@ def like(gil: Any, machine: Any, interp: Any) -> Any:
     return type(gil)(machine, interp, gil.interval_us * 1000, gil.wake_policy)
 
 
-__all__ = ["GIL", "KINDS", "WAKE_POLICIES", "like", "make_gil"]
+__all__ = ["GIL", "KINDS", "OldGIL", "WAKE_POLICIES", "like", "make_gil"]

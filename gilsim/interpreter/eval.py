@@ -128,10 +128,14 @@ def run(
                             continue
                         if result is PENDING:
                             # A check point found eval_breaker set (``spec/gil.md`` §1.4).
+                            # The instructions so far are counted first: the old GIL's
+                            # ticker reads them (``gilsim.gil.oldgil``).
                             interp.clock_ns = clock
+                            count = _count(ts, count)
                             interp.gil.eval_frame_handle_pending(ts.os_thread)
                             clock = interp.clock_ns
                             deadline = interp.deadline_ns
+                            limit = interp.instruction_limit - interp.instructions
                             continue
                         if result is PENDING_IN_CALLER:
                             # The same, in the caller a call returned to (``ts.frame``).
@@ -139,9 +143,11 @@ def run(
                             code = frame.code
                             blocks = code.blocks
                             interp.clock_ns = clock
+                            count = _count(ts, count)
                             interp.gil.eval_frame_handle_pending(ts.os_thread)
                             clock = interp.clock_ns
                             deadline = interp.deadline_ns
+                            limit = interp.instruction_limit - interp.instructions
                             continue
                         frame = result
                         code = frame.code
@@ -176,6 +182,14 @@ def _touch(pages: Any, frame: Frame, code: Any, pc: int, result: Any) -> int:
     (``blocks._emit_touch_after_return``)."""
     if result is PENDING or (result is None and frame.pc == pc + 1):
         return int(pages.touch_top(frame.stack, references.pushes(code)[pc]))
+    return 0
+
+
+def _count(ts: state.ThreadState, count: int) -> int:
+    """Count ``count`` instructions run to the interpreter and the thread; returns the
+    instructions still to be counted by the caller (none)."""
+    ts.interp.instructions += count
+    ts.instructions += count
     return 0
 
 

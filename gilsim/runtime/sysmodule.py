@@ -157,6 +157,18 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         microseconds = int(1e6 * interval) if 1e6 * interval < 2**64 else 0
         interp.gil.set_switch_interval(microseconds)
 
+    def getcheckinterval() -> int:
+        """``sys.getcheckinterval`` (2.7; removed in 3.9): ``_Py_CheckInterval``."""
+        return int(interp.gil.check_interval)
+
+    def setcheckinterval(n: int) -> None:
+        """``sys.setcheckinterval`` (2.7): ``_Py_CheckInterval = n`` and the ticker reset.
+        2.7 parses ``n`` as a C int (``"i"``) and checks nothing else: 0 or less releases
+        at every tick."""
+        if not isinstance(n, int):
+            raise TypeError(f"an integer is required (got type {type(n).__name__})")
+        interp.gil.set_check_interval(n)
+
     def settrace(function: Any) -> None:
         if function is not None:
             raise unsupported("sys.settrace() (tracing the simulated interpreter)")
@@ -189,4 +201,10 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         "setprofile": setprofile,
         "__excepthook__": display_exception,
     }
+    if hasattr(interp.gil, "set_check_interval"):
+        # Under ``--gil old`` the program gets the old GIL's knob, which is what a program
+        # written for it calls; otherwise 3.11's ``sys``, where it is gone (removed in 3.9,
+        # bpo-37392: an AttributeError, ``spec/gil.md`` §6).
+        overrides["getcheckinterval"] = getcheckinterval
+        overrides["setcheckinterval"] = setcheckinterval
     return SysModule(sys, overrides, frozenset())

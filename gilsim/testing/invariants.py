@@ -73,10 +73,11 @@ def check_trace(
     names: Mapping[int, str] | None = None,
     end_ns: int | None = None,
     min_slice_ns: int | None = None,
+    requests: bool = True,
 ) -> TraceChecker:
     """Check a whole trace (see :class:`TraceChecker` for the arguments; ``end_ns`` is when
     the run ended); return the checker, whose counts and accounts describe the trace."""
-    checker = TraceChecker(cores, interval_ns, names, min_slice_ns)
+    checker = TraceChecker(cores, interval_ns, names, min_slice_ns, requests=requests)
     for event in trace:
         checker.feed(event)
     checker.finish(end_ns)
@@ -87,8 +88,8 @@ def check_invariants(result: RunResult, config: Config | None = None) -> None:
     """Check a finished run (the result of a run with ``trace=True``) against
     every invariant of this module; raise :class:`InvariantViolation` at the first broken
     one.  Given the run's ``config``, the checks also know the switch interval it started
-    with and the OS scheduler's minimum slice; without it they read what they can from the
-    summary."""
+    with, the OS scheduler's minimum slice and the kind of GIL; without it they read what
+    they can from the summary."""
     if result.trace is None:
         raise ValueError("check_invariants needs a run with trace=True")
     summary = result.summary
@@ -106,7 +107,11 @@ def check_invariants(result: RunResult, config: Config | None = None) -> None:
         interval_ns = summary["switch_interval_ns"]
     names = {thread["ident"]: thread["name"] for thread in summary["threads"]}
     elapsed = summary["virtual_time_ns"]
-    checker = check_trace(result.trace, cores, interval_ns, names, elapsed, min_slice_ns)
+    # The old GIL drops on no request (``gilsim.gil.oldgil``).
+    requests = config is None or config.gil != "old"
+    checker = check_trace(
+        result.trace, cores, interval_ns, names, elapsed, min_slice_ns, requests=requests
+    )
     _check_accounts(summary, checker)
 
 

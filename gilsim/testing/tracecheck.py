@@ -52,7 +52,9 @@ class TraceChecker:
     ``min_slice_ns``, if known, is the OS scheduler's minimum slice: no thread is preempted
     before it has run that long on its core.  Without ``gil``, the trace is of a machine
     driven without one (threads run on cores holding nothing), and the rules of the GIL about
-    ``ran`` segments are not applied.
+    ``ran`` segments are not applied.  With ``requests`` false the GIL is the old one
+    (``gilsim.gil.oldgil``): its forced drops are periodic releases that nobody requested,
+    and the dropper may take the GIL straight back.
     """
 
     def __init__(
@@ -62,9 +64,12 @@ class TraceChecker:
         names: Mapping[int, str] | None = None,
         min_slice_ns: int | None = None,
         gil: bool = True,
+        requests: bool = True,
     ) -> None:
         self.cores = cores
         self.gil = gil
+        self.requests = requests
+        self.last_drop_forced = False
         # ``take_gil`` waits whole microseconds (``interval_us``).
         self.interval_ns = None if interval_ns is None else interval_ns // 1000 * 1000
         self.min_slice_ns = min_slice_ns
@@ -180,6 +185,8 @@ class TraceChecker:
         if event["switch"] != switched:
             self.fail("switch", f"take by {self.name(ident)} marked switch={event['switch']}")
         self.switches += switched
+        if switched and self.last_drop_forced and not self.requests:
+            self.counts["forced"] += 1
         self.holder = self.last_holder = ident
         self.gil_log[ident].append((self.now_ns, HOLDS))
         self.request_by = self.no_retake_by = None  # a take consumes the request
@@ -192,16 +199,20 @@ class TraceChecker:
             self.fail(
                 "one holder", f"{self.name(ident)} drops a GIL held by {self.name(self.holder)}"
             )
+        self.last_drop_forced = event["forced"]
         if event["forced"]:
-            self.counts["forced"] += 1
-            if self.request_by is None:
+            # The old GIL counts the periodic releases after which another thread took it.
+            self.counts["forced"] += self.requests
+            if self.request_by is None and self.requests:
                 self.fail("forced drop", f"{self.name(ident)} dropped on no request since its take")
         else:
             self.counts["voluntary"] += 1
         if self.request_by is not None:
             self.no_retake_by = ident
         self.holder, self.request_by = None, None
-        self.gil_log[ident].append((self.now_ns, FORCED if event["forced"] else IN_CALL))
+        # The old GIL's periodic release runs ``sem_post`` without the GIL, as a call does.
+        forced = event["forced"] and self.requests
+        self.gil_log[ident].append((self.now_ns, FORCED if forced else IN_CALL))
 
     def on_drop_request(self, event: Mapping[str, Any]) -> None:
         ident = event["thread"]

@@ -240,3 +240,21 @@ def test_corpus_is_well_formed() -> None:
         if not extra.with_suffix(".py").exists():
             problems.append(f"{extra.name}: no matching program")
     assert not problems, "\n".join(problems)
+
+
+# The old GIL (``--gil old``) changes when threads switch, never what a correct threaded
+# program prints: every program that starts threads or processes prints under it what it
+# prints under CPython 3.11 (and so under ``--gil new``).
+THREADED = [p for p in PROGRAMS if b"thread" in p.read_bytes() or p.name.startswith("proc_")]
+
+
+@pytest.mark.parametrize("prog", THREADED, ids=[p.stem for p in THREADED])
+def test_threaded_program_under_the_old_gil_matches_cpython(prog: Path) -> None:
+    expected = run_cpython(prog.name)
+    command = [sys.executable, "-m", "gilsim", "run", "--gil", "old", prog.name]
+    try:
+        actual = run(command + program_args(prog), prog, GILSIM_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        _fail_on_timeout(prog, exc)
+    if actual != expected:
+        pytest.fail(describe_mismatch(prog, expected, actual), pytrace=False)

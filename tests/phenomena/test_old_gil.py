@@ -1,0 +1,101 @@
+"""gilsim's ``--gil old`` reproduces what Python 2.7's GIL measurably does (``spec/gil.md``
+§7 items 5 and 7): the ``oldgil_*`` programs run under gilsim with the old GIL, and their
+figures must fall within the tolerances of ``oldgil_checks``.  The same programs under
+``--gil new`` show what replaced it, and under real Python 2.7 (slow, only on a quiet
+machine, as ``test_against_cpython``) they meet the same checks."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+
+import pytest
+
+import gilsim
+
+from . import oldgil_checks
+from .test_against_cpython import wait_until_quiet
+from .test_phenomena import PROGRAMS
+
+
+def run_old(program: str, *args: str, cores: int = 2, gil: str = "old") -> dict:
+    path = PROGRAMS / f"{program}.py"
+    result = gilsim.run(path, argv=[str(path), *args], cores=cores, gil=gil)
+    assert result.exit_status == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+CHECKS = [
+    oldgil_checks.countdown_battle,
+    oldgil_checks.thousands_of_handoffs,
+    oldgil_checks.no_convoy,
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.__name__)
+def test_gilsim_old_gil_reproduces(check):
+    check(run_old)
+
+
+@pytest.mark.slow
+def test_the_new_gil_has_the_convoy_and_no_battle():
+    """The same programs under 3.11's GIL: the convoy (about one 5 ms interval per sleep)
+    and a countdown no slower threaded (spec §7 items 4 and 7)."""
+    convoy = run_old("oldgil_convoy", "40", gil="new")
+    assert 5.0 <= convoy["with_cpu_ms_per_op"] <= 5.8, convoy
+    countdown = run_old("oldgil_countdown", "300000", gil="new")
+    assert 0.9 <= countdown["ratio"] <= 1.15, countdown
+
+
+def python27() -> str | None:
+    """Python 2.7, the old GIL's own interpreter, if this machine has one."""
+    found = shutil.which("python2.7")
+    if found is None:
+        pyenv = shutil.which("pyenv")
+        if pyenv is not None:
+            done = subprocess.run(
+                [pyenv, "which", "python2.7"],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYENV_VERSION": "2.7.18"},
+            )
+            found = done.stdout.strip() if done.returncode == 0 else None
+    return found or None
+
+
+def run_in_python27(program: str, *args: str, cores: int = 2) -> dict:
+    """Median figures of three runs under real Python 2.7, on a quiet machine."""
+    interpreter = python27()
+    if interpreter is None:
+        pytest.skip("no python2.7 on this machine")
+    command = [interpreter, str(PROGRAMS / f"{program}.py"), *args]
+    if cores == 1:
+        command = ["taskset", "-c", "0", *command]
+    runs = []
+    for _ in range(3):
+        wait_until_quiet()
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        runs.append(json.loads(done.stdout.splitlines()[-1]))
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.__name__)
+def test_python27_meets_the_same_checks(check):
+    """The tolerances are 2.7's own: the same programs under 2.7 pass them (the counts are
+    scaled up: 2.7's ticks take about 3.4 times as long as gilsim's 3.11 ones, and a short
+    run of it is mostly noise)."""
+
+    def run(program: str, *args: str, cores: int = 2) -> dict:
+        if program == "oldgil_countdown":
+            args = ("20000000",)
+        elif program == "oldgil_spinners":
+            args = ("2",)
+        return run_in_python27(program, *args, cores=cores)
+
+    check(run)
