@@ -484,6 +484,7 @@ def new_thread(interp: state.InterpreterState, name: str | None) -> tuple[Any, O
         body=lambda: None,
         clock=interp,
         payload=ts,
+        process=interp.process.number if interp.process is not None else 0,
     )
     ts.os_thread = thread
     ts.native_id = os.getpid() + number
