@@ -24,9 +24,8 @@ from gilsim.config import Config
 from gilsim.engine import Engine
 from gilsim.errors import DeadlockError, GilsimError, UnsupportedError
 from gilsim.gil import make_gil
-from gilsim.interpreter import importer, state, tracebacks
+from gilsim.interpreter import costs, importer, state, tracebacks
 from gilsim.interpreter.builtins import make_builtins
-from gilsim.interpreter.costs import COSTS_311
 from gilsim.interpreter.opcodes import shared_table
 from gilsim.machine import Machine
 from gilsim.runtime import pymain
@@ -69,7 +68,7 @@ def new_interpreter(config: Config, chooser: Any = None) -> state.InterpreterSta
     places where the GIL can change hands, on the machine it asks for."""
     interp = state.InterpreterState(
         shared_table(),
-        COSTS_311,
+        costs.table_for(config.gil),
         max_time_ns=config.max_time_ns,
         max_instructions=config.max_instructions,
     )
