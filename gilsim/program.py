@@ -227,10 +227,13 @@ def _record_names(interp: state.InterpreterState) -> None:
         engine.now_ns = machine.elapsed_ns()
     for thread in machine.threads:
         own = thread.payload.interp
-        fields = {"pid": own.process.pid} if machine.parallel else {}
+        fields = {"pid": own.process.pid} if machine.processes > 1 else {}
         engine.record("thread_name", thread=thread.ident, name=thread_name(own, thread), **fields)
     engine.record(
-        "run_end", cores=interp.machine.spec.cores, switch_interval_us=interp.gil.interval_us
+        "run_end",
+        cores=interp.machine.spec.cores,
+        switch_interval_us=interp.gil.interval_us,
+        gil=interp.gil.kind,
     )
 
 
