@@ -101,6 +101,15 @@ class Config:
     # ``gilsim explore`` prints it; None runs without watching the switch points.
     schedule: str | None = attrs.field(default=None, validator=_valid_schedule)
 
+    def __attrs_post_init__(self) -> None:
+        if self.gil != "new" and (self.races or self.schedule is not None):
+            # Both watch the GIL's switch points (``gilsim.gil.watch``); there are none.
+            what = "--races" if self.races else "--schedule"
+            raise ConfigurationError(
+                f"{what} watches where the GIL can change hands; --gil {self.gil} has no "
+                f"GIL (use --gil new)"
+            )
+
     def machine_spec(self) -> MachineSpec:
         """The simulated machine: the preset, with ``cores`` if given."""
         return spec_for(self.machine, self.cores)

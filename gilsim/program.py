@@ -24,9 +24,8 @@ from gilsim.config import Config
 from gilsim.engine import Engine
 from gilsim.errors import DeadlockError, GilsimError, UnsupportedError
 from gilsim.gil import make_gil
-from gilsim.interpreter import checkpoints, importer, state, tracebacks
+from gilsim.interpreter import checkpoints, costs, importer, state, tracebacks
 from gilsim.interpreter.builtins import make_builtins
-from gilsim.interpreter.costs import COSTS_311
 from gilsim.interpreter.opcodes import shared_table
 from gilsim.machine import Machine
 from gilsim.runtime import pymain
@@ -69,7 +68,7 @@ def new_interpreter(config: Config, chooser: Any = None) -> state.InterpreterSta
     places where the GIL can change hands, on the machine it asks for."""
     interp = state.InterpreterState(
         checkpoints.table(config.checkpoints, shared_table()),
-        COSTS_311,
+        costs.table_for(config.gil),
         max_time_ns=config.max_time_ns,
         max_instructions=config.max_instructions,
     )
@@ -229,10 +228,13 @@ def _record_names(interp: state.InterpreterState) -> None:
         engine.now_ns = machine.elapsed_ns()
     for thread in machine.threads:
         own = thread.payload.interp
-        fields = {"pid": own.process.pid} if machine.parallel else {}
+        fields = {"pid": own.process.pid} if machine.processes > 1 else {}
         engine.record("thread_name", thread=thread.ident, name=thread_name(own, thread), **fields)
     engine.record(
-        "run_end", cores=interp.machine.spec.cores, switch_interval_us=interp.gil.interval_us
+        "run_end",
+        cores=interp.machine.spec.cores,
+        switch_interval_us=interp.gil.interval_us,
+        gil=interp.gil.kind,
     )
 
 

@@ -17,6 +17,10 @@ whether it holds the GIL (``gil_take`` to ``gil_drop``):
 ``lock``           blocked on a lock (``Lock.acquire``, ``join``, ``Condition.wait``...)
 =================  ========================================================================
 
+In a run without a GIL (``--gil none``, ``--gil free-threaded``) the trace has no
+``gil_take``: a thread executing bytecode is *attached* (``attach`` to ``detach``, PEP 703's
+names), which counts as ``running`` here, and there is no GIL lane (``gil``: the kind).
+
 A core's intervals name the thread that ran on it; the GIL's the thread that held it.
 ``Timeline.handoffs`` are the GIL's passes from one thread to another, each with its cause
 (``spec/gil.md`` §1.3-1.5): ``"drop request"`` (dropped at a check point because a waiter
@@ -126,6 +130,12 @@ class Timeline:
     # A run of several processes has a GIL each: (pid, lane) for each, the first process's
     # first (``gil_lane`` is that one); empty in a run of one.
     process_gil_lanes: tuple[tuple[int, tuple[Interval, ...]], ...] = ()
+    # The ``--gil`` kind the run had (``run_end``); without a GIL every GIL lane is empty.
+    gil: str = "new"
+
+    @property
+    def has_gil(self) -> bool:
+        return self.gil == "new"
 
     def name(self, ident: int | None) -> str:
         for info in self.threads:
@@ -208,6 +218,7 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
     # The last drop of each GIL: giver, time, forced, where, and what the giver did then.
     drops: dict[Any, _Drop | None] = {}
     interval_us: int | None = None
+    gil = "new"
     end_ns = 0
     seen_cores = 0
 
@@ -253,6 +264,9 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
             lanes.set(gil, time_ns, None)
             drops[gil] = _Drop(ident, time_ns, event["forced"], Position.of(event))
             update(ident, time_ns)
+        elif kind in ("attach", "detach"):
+            holds[ident] = kind == "attach"  # executing bytecode, with no GIL to hold
+            update(ident, time_ns)
         elif kind == "process_exit" and ("gil", event["pid"]) in lanes.open:
             lanes.set(("gil", event["pid"]), time_ns, None)  # its GIL ends with it
         elif kind == "drop_request":
@@ -262,6 +276,7 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
         elif kind == "run_end":
             cores = event["cores"] if cores is None else cores
             interval_us = event["switch_interval_us"]
+            gil = event.get("gil", gil)
         elif kind == "switch_interval":
             interval_us = event["interval_us"]
     lanes.close(end_ns)
@@ -282,6 +297,7 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
         handoffs=tuple(handoffs),
         drop_requests=tuple(requests),
         process_gil_lanes=process_gil_lanes,
+        gil=gil,
     )
 
 

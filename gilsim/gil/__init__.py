@@ -4,15 +4,18 @@ the other locks a run can be given instead (``--gil``): ``old``, the GIL of Pyth
 
 ``KINDS`` maps each ``--gil`` name to its class.  Every kind is made the same way,
 ``Kind(machine, interp, interval_ns, wake_policy)``, and offers what the eval loop and
-blocking calls use: ``take_gil``, ``drop_gil``, ``eval_frame_handle_pending``.
+blocking calls use: ``take_gil``, ``drop_gil``, ``eval_frame_handle_pending``.  A kind's
+``threads_in_parallel`` says whether the machine runs its interpreter's threads at once
+(``none`` and ``free-threaded``: ``gilsim.gil.nogil``); its ``kind`` is its name here.
 """
 
 from typing import Any
 
 from gilsim.gil.newgil import GIL, WAKE_POLICIES
+from gilsim.gil.nogil import FreeThreaded, NoGIL
 from gilsim.gil.oldgil import OldGIL
 
-KINDS: dict[str, Any] = {"new": GIL, "old": OldGIL}
+KINDS: dict[str, Any] = {"new": GIL, "old": OldGIL, "none": NoGIL, "free-threaded": FreeThreaded}
 
 
 def make_gil(kind: str, machine: Any, interp: Any, interval_ns: int, wake_policy: str) -> Any:
@@ -26,4 +29,4 @@ def like(gil: Any, machine: Any, interp: Any) -> Any:
     return type(gil)(machine, interp, gil.interval_us * 1000, gil.wake_policy)
 
 
-__all__ = ["GIL", "KINDS", "OldGIL", "WAKE_POLICIES", "like", "make_gil"]
+__all__ = ["GIL", "KINDS", "FreeThreaded", "NoGIL", "OldGIL", "WAKE_POLICIES", "like", "make_gil"]

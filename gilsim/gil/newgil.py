@@ -51,6 +51,11 @@ class GIL:
     interpreter state).
     """
 
+    # One thread at a time runs bytecode: the machine keeps a process's threads in one
+    # domain (``gilsim.gil.nogil`` has the kinds that do not).
+    threads_in_parallel = False
+    kind = "new"
+
     def __init__(
         self,
         machine: Machine,

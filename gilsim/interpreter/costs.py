@@ -59,6 +59,26 @@ COSTS_311: dict[str, int] = {
     "IMPORT_NAME": 500,
 }
 
+# PEP 703's free-threaded build (3.13t, ``--gil free-threaded``): the same instructions,
+# each dearer by its single-thread cost, in thousandths ("tax_permille", read by
+# ``decode``; not an opname).  The PEP measured 6% on Intel Skylake and 5% on AMD Zen 3
+# with one thread (pyperformance 1.0.6; 8% and 7% with several, where refcount and lock
+# contention adds to it: ``spec/gil.md`` §5.3).  6%: the machine of §8 is an AMD EPYC of
+# an unstated generation, so neither figure is its own, and 6% is the middle of the PEP's
+# single-thread range; the extra of several threads is contention, which belongs to a
+# model of biased refcounting (``gilsim.gil.nogil.FreeThreaded``), not to a flat rate.
+FREE_THREADED_TAX_PERMILLE = 60
+FREE_THREADED_COSTS: dict[str, int] = {**COSTS_311, "tax_permille": FREE_THREADED_TAX_PERMILLE}
+
+# The instruction costs of each ``--gil`` kind that has its own (the others: ``COSTS_311``).
+_TABLES = {"free-threaded": FREE_THREADED_COSTS}
+
+
+def table_for(gil_kind: str) -> dict[str, int]:
+    """The instruction costs of an interpreter under ``--gil gil_kind``."""
+    return _TABLES.get(gil_kind, COSTS_311)
+
+
 NATIVE_CALL_BASE_NS = 30
 
 # Native calls whose work grows with their input: ns per item of the first argument, and per

@@ -14,6 +14,7 @@ A thread is told to stop at ``clock.deadline_ns``, the time of the next event, s
 is missed by more than one step of the interpreter.  At most one thread executes bytecode at a
 time (the GIL sees to that); every other activity of a thread (a timed wait expiring, a woken
 waiter re-checking a lock) takes no time, so threads never need to be interleaved finer.
+Without a GIL they do: see "Threads without a GIL" below.
 
 The OS scheduler (a model of Linux's, measured in ``spec/gil.md`` §8)
 ---------------------------------------------------------------------
@@ -46,6 +47,25 @@ program forks the machine runs in *parallel mode* (``add_process``):
 Every event's domain is the process it concerns (``OSThread.process``; 0 is the first
 process, ``MACHINE`` the scheduler tick).  Until a second process exists nothing of this is
 used, so a single-process run is exactly what it was.
+
+Threads without a GIL
+---------------------
+An interpreter without a GIL (``--gil none``, ``--gil free-threaded``: ``gilsim.gil.nogil``)
+runs its threads at once on several cores, as two processes run.  So each thread it starts
+gets a domain of its own (``start(own_domain=True)``; its main thread keeps the process's)
+and parallel mode treats it as it treats a process: it is dispatched by its own progress,
+runs at most ``lookahead_ns`` ahead of the others, and its events run late by its own
+progress.  The greenlets still run one at a time on the host, in slices of virtual time.
+
+What a thread does to another's view of the world must then be ordered.  Operations on
+locks (``_thread.lock``, which ``threading``'s ``Lock``, ``RLock``, ``Condition``,
+``Event``, ``Semaphore``, ``queue.Queue`` and ``join`` are made of) and every system call
+first wait until every other thread has caught up (``sync_processes``): they happen in
+exactly their time order, so a program that synchronises properly sees what it would see
+on a real machine.  Plain reads and writes of shared objects are not synchronised: a thread
+sees another's writes as of the host's order of slices, up to a lookahead (50 µs) out of
+virtual-time order, and a read-modify-write (``n += 1``) is split only where a slice ends.
+Races on plain variables are therefore far rarer than on a real free-threaded CPython.
 """
 
 from __future__ import annotations
@@ -62,8 +82,11 @@ from gilsim.engine import Engine
 from gilsim.engine.core import LATE, NEVER, URGENT
 from gilsim.errors import GilsimError, ProcessExit
 
-# The domain of the machine's own events (the scheduler tick); a process's is its number.
+# The domain of the machine's own events (the scheduler tick); a process's is its number;
+# a thread of an interpreter without a GIL has one of its own, from ``THREAD_DOMAINS`` up
+# (far above any process number).
 MACHINE = -1
+THREAD_DOMAINS = 1 << 20
 
 # Thread states.  A blocked thread is counted under the kind of what it waits for.
 NEW = "new"
@@ -159,6 +182,9 @@ class OSThread:
     process: int = 0
     resume_ns: int = 0
     pthread: int = 0
+    # The domain of its events and of its progress in parallel mode: its process's, or,
+    # for a thread of an interpreter without a GIL, its own (``Machine.start``).
+    domain: int = 0
 
     @property
     def state_key(self) -> str:
@@ -191,6 +217,7 @@ class Machine:
         # Parallel mode (see "Processes side by side"): set when a second process starts.
         self.parallel = False
         self.processes = 1
+        self._thread_domains = 0
         self._core_free_ns = [0] * spec.cores
         self._to_kill: list[OSThread] = []
         # Told when a thread's body ends its process (``ProcessExit``: ``os._exit``, a
@@ -232,8 +259,18 @@ class Machine:
             self.engine.progress[0] = self.engine.now_ns
             self.engine.split_domains()
 
+    def _new_domain(self) -> int:
+        """A domain for one thread of an interpreter without a GIL: parallel mode from
+        now, as for a second process."""
+        self._thread_domains += 1
+        if not self.parallel:
+            self.parallel = True
+            self.engine.progress[0] = self.engine.now_ns
+            self.engine.split_domains()
+        return THREAD_DOMAINS + self._thread_domains
+
     def _resume_time(self, thread: OSThread) -> int:
-        return max(thread.resume_ns, self.engine.progress.get(thread.process, 0))
+        return max(thread.resume_ns, self.engine.progress.get(thread.domain, 0))
 
     def _step_parallel(self) -> bool:
         """One step in parallel mode: the earliest of the next event and the runnable
@@ -250,9 +287,9 @@ class Machine:
         if best is not None and best_ns < engine.peek_ns():
             self._resumable.remove(best)
             engine.now_ns = best_ns
-            engine.domain = best.process
+            engine.domain = best.domain
             self._dispatch(best)
-            engine.reached(best.process, engine.now_ns)
+            engine.reached(best.domain, engine.now_ns)
             return True
         return engine.step_in_domains()
 
@@ -261,11 +298,11 @@ class Machine:
         resume, or one of its events (a thread of it going on, a timer) come due."""
         earliest = NEVER
         for other in self._resumable:
-            if other.process != thread.process:
+            if other.domain != thread.domain:
                 earliest = min(earliest, self._resume_time(other))
         engine = self.engine
         for domain in engine.domains():
-            if domain not in (thread.process, MACHINE):
+            if domain not in (thread.domain, MACHINE):
                 earliest = min(earliest, engine.peek_domain(domain))
         return earliest
 
@@ -275,13 +312,14 @@ class Machine:
         to another process's next event itself: that process's own continuation is one,
         and two processes would stop each other a step apart.)"""
         engine = self.engine
-        own = min(engine.peek_domain(thread.process), engine.peek_domain(MACHINE))
+        own = min(engine.peek_domain(thread.domain), engine.peek_domain(MACHINE))
         return min(own, self._others_ns(thread) + self.spec.lookahead_ns)
 
     def sync_processes(self, thread: OSThread) -> None:
-        """Called by the running ``thread`` before an operation another process can see:
-        come back once every other process has got as far as its clock, so that such
-        operations happen in their time order.  Nothing to do in a single process."""
+        """Called by the running ``thread`` before an operation another process (or,
+        without a GIL, another thread) can see: come back once every other domain has got
+        as far as its clock, so that such operations happen in their time order.  Nothing
+        to do in a serial run."""
         if not self.parallel:
             return
         while self._others_ns(thread) < thread.clock.clock_ns:
@@ -394,7 +432,7 @@ class Machine:
         self._set_state(thread, BLOCKED)
         if timeout_ns is not None:
             thread.timer = self.engine.after(
-                max(timeout_ns, 0), self._on_timeout, thread, domain=thread.process
+                max(timeout_ns, 0), self._on_timeout, thread, domain=thread.domain
             )
         self._leave_core(thread)
         self._hub.switch()
@@ -408,18 +446,26 @@ class Machine:
         self.engine.advance(thread.clock.clock_ns)
         # It goes on after the events due now, and after threads they make resumable.
         thread.pending = self.engine.schedule(
-            self.engine.now_ns, self._make_resumable, thread, priority=LATE, domain=thread.process
+            self.engine.now_ns, self._make_resumable, thread, priority=LATE, domain=thread.domain
         )
         self._hub.switch()
 
-    def start(self, thread: OSThread, delay_ns: int | None = None) -> None:
+    def start(
+        self, thread: OSThread, delay_ns: int | None = None, own_domain: bool = False
+    ) -> None:
         """A new thread: it becomes runnable once the OS has created it (after
-        ``delay_ns``, by default the machine's thread-creation time)."""
+        ``delay_ns``, by default the machine's thread-creation time).  With ``own_domain``
+        (a thread of an interpreter without a GIL) it keeps its own progress in parallel
+        mode, apart from its process's other threads ("Threads without a GIL")."""
+        if own_domain and self.current is not None:
+            # From its starter's present: its domain has no progress of its own yet.
+            self.engine.advance(self.current.clock.clock_ns)
         self.threads.append(thread)
         thread.since = self.engine.now_ns
+        thread.domain = self._new_domain() if own_domain else thread.process
         if delay_ns is None:
             delay_ns = self.spec.thread_create_ns
-        self.engine.after(delay_ns, self._ready, thread, domain=thread.process)
+        self.engine.after(delay_ns, self._ready, thread, domain=thread.domain)
 
     # -- called by anyone -----------------------------------------------------------------
 
@@ -436,7 +482,7 @@ class Machine:
             thread.timer = None
         thread.timed_out = False
         self._set_state(thread, WAKING)
-        self.engine.after(self._wake_latency(thread), self._ready, thread, domain=thread.process)
+        self.engine.after(self._wake_latency(thread), self._ready, thread, domain=thread.domain)
         return True
 
     def now_ns(self) -> int:
@@ -455,7 +501,7 @@ class Machine:
         thread.timed_out = True
         self._set_state(thread, WAKING)
         delay = self.spec.timer_slack_ns + self._wake_latency()
-        self.engine.after(delay, self._ready, thread, domain=thread.process)
+        self.engine.after(delay, self._ready, thread, domain=thread.domain)
 
     def _wake_latency(self, thread: OSThread | None = None) -> int:
         if self.spec.wake_median_ns == 0:
@@ -501,7 +547,7 @@ class Machine:
         self._set_state(thread, RUNNING)
         if delay_ns:
             thread.pending = self.engine.after(
-                delay_ns, self._make_resumable, thread, domain=thread.process
+                delay_ns, self._make_resumable, thread, domain=thread.domain
             )
         else:
             self._make_resumable(thread)

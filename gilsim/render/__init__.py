@@ -56,7 +56,9 @@ def picture(
 def _heading(title: str, timeline: Timeline) -> str:
     interval = timeline.switch_interval_us
     facts = [f"{timeline.cores} core{'s' if timeline.cores != 1 else ''}"]
-    if interval is not None:
+    if not timeline.has_gil:
+        facts.append(f"no GIL (--gil {timeline.gil})")
+    elif interval is not None:
         facts.append(f"switch interval {format_ns(interval * 1000)}")
     facts.append(f"{format_ns(timeline.end_ns)} simulated")
     return f"{title}: {', '.join(facts)}" if title else ", ".join(facts)

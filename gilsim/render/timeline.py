@@ -54,6 +54,12 @@ STATE_LABELS = {
     "io": "blocked on I/O",
     "lock": "blocked on a lock or join",
 }
+# The same without a GIL (``Timeline.has_gil``): attached and detached threads.
+NO_GIL_LABELS = {
+    **STATE_LABELS,
+    "running": "running bytecode (attached)",
+    "no_gil": "on a core, detached (in a call)",
+}
 # Threads in the GIL and core lanes: distinct from each other and from the state colours'
 # meanings as far as ten colours allow (after the "tableau" palette, reordered).
 # Threads in the GIL and core lanes: dark, saturated tones, apart from the state colours
@@ -276,10 +282,10 @@ def timeline_picture(
     lanes: list[tuple[str, str, Sequence[Interval], str, int | str]] = [
         ("GIL", "gil", timeline.gil_lane, "black", "gil")
     ]
-    if timeline.process_gil_lanes:  # a GIL per process, each above its threads
+    if timeline.process_gil_lanes or not timeline.has_gil:  # a GIL per process, or none
         lanes = []
     for pid, gil_lane in timeline.process_gil_lanes or ((None, ()),):
-        if pid is not None:
+        if pid is not None and timeline.has_gil:
             lanes.append((f"GIL of {pid}", "gil", gil_lane, "black", f"gil {pid}"))
         for info in timeline.threads:
             if info.pid != pid:
@@ -322,7 +328,7 @@ def timeline_picture(
     bottom = len(lanes) * (LANE_PT + LANE_GAP_PT)
     notes = _marks(canvas, timeline, window, lane_y)
     _axis(canvas, window, bottom)
-    _legend(canvas, bottom + 40)
+    _legend(canvas, bottom + 40, timeline.has_gil)
     if summarised:
         notes.append(
             f"{summarised} lane(s) summarised: each point-wide column shows the state that took "
@@ -419,14 +425,19 @@ def _axis(canvas: _Canvas, window: Window, y: float) -> None:
     canvas.text(LABEL_WIDTH_PT / 2, y + 12, "time (ms)", LABEL_WIDTH_PT - 12, fontsize="9")
 
 
-def _legend(canvas: _Canvas, y: float) -> None:
+def _legend(canvas: _Canvas, y: float, has_gil: bool = True) -> None:
     x = LABEL_WIDTH_PT
+    labels = STATE_LABELS if has_gil else NO_GIL_LABELS
     for state, colour in STATE_COLOURS.items():
-        canvas.box(x, x + 12, y, colour, STATE_LABELS[state])
-        label = STATE_LABELS[state]
+        if state == "gil_wait" and not has_gil:
+            continue
+        canvas.box(x, x + 12, y, colour, labels[state])
+        label = labels[state]
         width = 5.0 * len(label)
         canvas.text(x + 16 + width / 2, y, label, width, fontsize="8")
         x += 16 + width + 10
+    if not has_gil:
+        return  # no hand-offs and no drop requests to explain
     y += LANE_PT + 4
     x = LABEL_WIDTH_PT
     for cause, colour in (

@@ -67,6 +67,19 @@ def _describe_new_lock() -> tuple[int, str, bool]:
     return serial, f"lock #{serial} (made at {where})", library_global
 
 
+def _in_time_order() -> None:
+    """Before the running thread looks at or changes a lock: without a GIL its threads run
+    at once, each up to a lookahead ahead of the others, so first let every other thread
+    catch up with it (``Machine.sync_processes``).  Lock operations then happen in exactly
+    their time order, whatever order the host ran the threads' slices in.  With a GIL
+    there is nothing to do: only its holder runs."""
+    ts = state.current
+    if ts is not None and ts.interp.gil.threads_in_parallel:
+        thread = ts.os_thread
+        if ts.interp.machine.current is thread:
+            ts.interp.machine.sync_processes(thread)
+
+
 def _machine_of(thread: OSThread) -> Any:
     return thread.payload.interp.machine
 
@@ -117,6 +130,7 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
 
     def acquire(self, blocking: Any = True, timeout: Any = -1) -> bool:
         timeout_ns = _timeout_ns(blocking, timeout)
+        _in_time_order()
         if not self._locked:
             self._take()
             return True
@@ -153,6 +167,7 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
             machine.block(thread, wait, remaining)
             if thread in self._waiters:
                 self._waiters.remove(thread)
+            _in_time_order()  # woken: look again once the others have caught up
         self._locked = True
         self._owner = thread
         recorder = thread.payload.interp.recorder
@@ -179,6 +194,7 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
             )
 
     def release(self) -> None:
+        _in_time_order()
         if not self._locked:
             raise RuntimeError("release unlocked lock")
         ts = state.current
@@ -193,6 +209,7 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
             _machine_of(waiter).wake(waiter)
 
     def locked(self) -> bool:
+        _in_time_order()
         return self._locked
 
     def __hash__(self) -> int:
@@ -444,7 +461,7 @@ def make_thread_module(interp: state.InterpreterState) -> ShadowModule:
             delete_thread_state(ts)
 
         thread.body = thread_run
-        interp.machine.start(thread)
+        interp.machine.start(thread, own_domain=interp.gil.threads_in_parallel)
         return thread.ident
 
     def _count() -> int:
@@ -484,6 +501,7 @@ def new_thread(interp: state.InterpreterState, name: str | None) -> tuple[Any, O
         body=lambda: None,
         clock=interp,
         payload=ts,
+        process=interp.process.number if interp.process is not None else 0,
     )
     ts.os_thread = thread
     ts.native_id = os.getpid() + number

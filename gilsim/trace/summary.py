@@ -59,6 +59,7 @@ def run_summary(interp: state.InterpreterState) -> dict[str, Any]:
         "virtual_time_ns": elapsed,
         "threads": threads,
         "gil": {
+            "kind": gil.kind,
             "switches": gil.switch_number,
             "forced_switches": gil.forced,
             "voluntary_releases": gil.voluntary,
