@@ -32,6 +32,8 @@ from typing import Any
 
 import attrs
 
+from gilsim.analysis.refcounts import refcount_lanes
+
 STATES = ("running", "no_gil", "gil_wait", "runnable", "waking", "sleep", "io", "lock")
 """Every state a thread's interval can have, in the order a legend lists them."""
 
@@ -126,6 +128,8 @@ class Timeline:
     # A run of several processes has a GIL each: (pid, lane) for each, the first process's
     # first (``gil_lane`` is that one); empty in a run of one.
     process_gil_lanes: tuple[tuple[int, tuple[Interval, ...]], ...] = ()
+    # A lane per watched reference count (``gilsim.analysis.refcounts``), if any.
+    refcount_lanes: tuple[Any, ...] = ()
 
     def name(self, ident: int | None) -> str:
         for info in self.threads:
@@ -282,6 +286,7 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
         handoffs=tuple(handoffs),
         drop_requests=tuple(requests),
         process_gil_lanes=process_gil_lanes,
+        refcount_lanes=refcount_lanes(trace),
     )
 
 

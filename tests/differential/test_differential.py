@@ -183,9 +183,7 @@ def test_program_matches_cpython(prog: Path, mode: str) -> None:
 # values it saw (``gilsim.races.places``), which show in the counts.
 COUNTS_REFERENCES = frozenset({"std_getrefcount"})
 RECORDED = [
-    p
-    for p in PROGRAMS
-    if not p.with_suffix(".stdin").exists() and p.stem not in COUNTS_REFERENCES
+    p for p in PROGRAMS if not p.with_suffix(".stdin").exists() and p.stem not in COUNTS_REFERENCES
 ]
 
 
