@@ -144,6 +144,12 @@ def run(
     if error is not None and capture:
         stderr += f"gilsim: {error}\n"
     interp = outcome.interp
+    if interp is not None and interp.refcounts is not None:
+        for note in interp.refcounts.notes():
+            if capture:
+                stderr += f"gilsim: {note}\n"
+            else:
+                sys.stderr.write(f"gilsim: {note}\n")
     summary = run_summary(interp) if interp is not None else {}
     races = None
     if interp is not None and interp.recorder is not None:

@@ -125,6 +125,14 @@ def _add_running_options(parser: argparse.ArgumentParser, one_run: bool = True) 
         "(default 3.11)",
     )
     parser.add_argument(
+        "--refcount",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="watch the reference count of the object bound to the main module's global NAME "
+        "(repeatable; a lane in the timeline, a counter in the Perfetto file)",
+    )
+    parser.add_argument(
         "--schedule",
         metavar="SCHEDULE",
         help="replay a schedule that `gilsim explore` printed (e.g. 12:T1,40:T0)"
@@ -164,6 +172,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         max_instructions=args.max_instructions,
         races=getattr(args, "races", False) or getattr(args, "kind", None) == "race",
         schedule=args.schedule,
+        refcounts=tuple(args.refcount),
     )
 
 
@@ -216,6 +225,10 @@ def _run(args: argparse.Namespace) -> int:
         _say(str(outcome.gilsim_error))
     if outcome.interp is not None and outcome.interp.recorder is not None:
         _report_races(outcome.interp.recorder)
+    if outcome.interp is not None and outcome.interp.refcounts is not None:
+        sys.stdout.flush()
+        for note in outcome.interp.refcounts.notes():
+            _say(note)
     if args.json:
         _write_json(args.json, args.script, outcome, wall_s)
     interp = outcome.interp

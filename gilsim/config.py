@@ -49,6 +49,20 @@ def _valid_schedule(instance: object, attribute: attrs.Attribute, value: str | N
         Schedule.parse(value)
 
 
+def _names(value: object) -> tuple[str, ...]:
+    """A name, or names, to watch (``"x"`` is one name, not three letters)."""
+    return (value,) if isinstance(value, str) else tuple(value)  # type: ignore[arg-type]
+
+
+def _watchable(instance: object, attribute: attrs.Attribute, value: tuple[str, ...]) -> None:
+    from gilsim.interpreter.refcounts import valid_name
+
+    for name in value:
+        problem = valid_name(name)
+        if problem is not None:
+            raise ConfigurationError(problem)
+
+
 def _duration(value: object) -> int:
     """A duration as the user writes it (``"5ms"``, ``"0.005"``), or an ``int`` of ns."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -78,7 +92,8 @@ class Config:
     ``checkpoints`` the Python version
     whose eval-breaker check points the eval loop has (``gilsim.interpreter.checkpoints``).
     ``trace`` records
-    every scheduling event.  ``schedule`` replays a schedule found by exploration.
+    every scheduling event.  ``refcounts`` names globals of the main module whose objects'
+    reference counts are watched (``gilsim.interpreter.refcounts``).  ``schedule`` replays a schedule found by exploration.
     """
 
     cores: int | None = attrs.field(default=None, validator=_positive)
@@ -97,6 +112,7 @@ class Config:
     trace: bool = False
     # Record the program's accesses to shared variables and report races (``gilsim.races``).
     races: bool = False
+    refcounts: tuple[str, ...] = attrs.field(default=(), converter=_names, validator=_watchable)
     # A schedule to replay (``gilsim.schedules.schedule``: ``"12:T1,40:T0"``), as
     # ``gilsim explore`` prints it; None runs without watching the switch points.
     schedule: str | None = attrs.field(default=None, validator=_valid_schedule)

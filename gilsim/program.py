@@ -93,6 +93,10 @@ def new_interpreter(config: Config, chooser: Any = None) -> state.InterpreterSta
         from gilsim.races import install  # only when recording: nothing to import otherwise
 
         install(interp)
+    if config.refcounts:
+        from gilsim.interpreter import refcounts
+
+        refcounts.install(interp, config.refcounts)
     return interp
 
 
@@ -173,6 +177,8 @@ def run_main(
     )
     if filename == "<string>":
         del main.__dict__["__file__"]
+    if interp.refcounts is not None:
+        interp.refcounts.namespace = main.__dict__
     ts, main_thread = new_thread(interp, "MainThread")
     ts.native_id = os.getpid()
     root = interp.process

@@ -36,6 +36,8 @@ from typing import Any
 
 import attrs
 
+from gilsim.analysis.refcounts import refcount_lanes
+
 STATES = ("running", "no_gil", "gil_wait", "runnable", "waking", "sleep", "io", "lock")
 """Every state a thread's interval can have, in the order a legend lists them."""
 
@@ -132,10 +134,12 @@ class Timeline:
     process_gil_lanes: tuple[tuple[int, tuple[Interval, ...]], ...] = ()
     # The ``--gil`` kind the run had (``run_end``); without a GIL every GIL lane is empty.
     gil: str = "new"
+    # A lane per watched reference count (``gilsim.analysis.refcounts``), if any.
+    refcount_lanes: tuple[Any, ...] = ()
 
     @property
     def has_gil(self) -> bool:
-        return self.gil == "new"
+        return self.gil not in ("none", "free-threaded")
 
     def name(self, ident: int | None) -> str:
         for info in self.threads:
@@ -298,6 +302,7 @@ def timeline_of(trace: Iterable[Mapping[str, Any]], cores: int | None = None) ->
         drop_requests=tuple(requests),
         process_gil_lanes=process_gil_lanes,
         gil=gil,
+        refcount_lanes=refcount_lanes(trace),
     )
 
 

@@ -70,6 +70,9 @@ class InterpreterState:
         # The race recorder (``gilsim.races``), or None: it chooses the handler table of each
         # code object, and ``_thread`` tells it of thread starts and lock hand-overs.
         self.recorder: Any = None
+        # The objects whose reference counts are watched (``gilsim.interpreter.refcounts``),
+        # or None: it runs every instruction through a wrapper that reads their counts.
+        self.refcounts: Any = None
         # The simulated kernel (``gilsim.runtime.kernel``: descriptors, pipes, sockets),
         # made on first use.
         self.kernel: Any = None
@@ -126,7 +129,10 @@ class InterpreterState:
         hit = self._decoded.get(id(code))
         if hit is None or hit[0] is not code:
             table = self.table if self.recorder is None else self.recorder.table_for(code)
-            hit = (code, decode(code, table, self.costs))
+            decoded = decode(code, table, self.costs)
+            if self.refcounts is not None:
+                decoded = self.refcounts.decoded(decoded)
+            hit = (code, decoded)
             self._decoded[id(code)] = hit
         return hit[1]
 

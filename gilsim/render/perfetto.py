@@ -13,7 +13,8 @@ run is laid out as:
 - one more process, pid 0, ``machine (N cores)``: a track per core, its slices named after
   the thread that ran there, since cores belong to the machine, not to a process;
 - counters (``"C"``): ``GIL waiters`` in each simulated process, ``run queue`` (threads
-  runnable with no free core) in the machine, sampled when they change;
+  runnable with no free core) in the machine, sampled when they change; ``refcount NAME``
+  for each watched reference count (``--refcount NAME``) in the first process;
 - flow arrows (``"s"``/``"f"``, category ``handoff``, named after the cause) for every
   pass of the GIL from one thread to another, and instant events (``"i"``) for drop
   requests on the requester's track.
@@ -124,6 +125,8 @@ def perfetto_trace(
     for index, process in enumerate(processes):
         _process_events(events, process, index, positions)
     _machine_events(events, timeline, processes, core_tids)
+    if processes:
+        _refcount_counters(events, processes[0], timeline)
     return {
         "traceEvents": events.in_order(),
         "displayTimeUnit": "ns",
@@ -269,6 +272,18 @@ def _machine_events(
         if interval.state == "runnable"
     )
     _add_counter(events, pid, first_tid, "run queue", "length", queued)
+
+
+def _refcount_counters(events: _Events, process: _Process, timeline: Timeline) -> None:
+    """A counter ``refcount NAME`` per watched name (``gilsim run --refcount``), in the
+    first process (the one whose globals are watched), sampled at each change; a freed
+    object's count drops to 0."""
+    pid, tid = process.pid, min(process.threads.values(), default=process.gil_tid)
+    for lane in timeline.refcount_lanes:
+        for time_ns, count in lane.steps:
+            counter = _event("C", f"refcount {lane.name}", "refcount", pid, tid, time_ns)
+            counter["args"] = {"count": count}
+            events.add(time_ns, _COUNTER, counter)
 
 
 def _handoff_flows(events: _Events, process: _Process) -> None:

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import attrs
 import graphviz
 
+from gilsim.analysis.refcounts import RefcountLane
 from gilsim.analysis.timeline import Interval, Timeline
 from gilsim.errors import ConfigurationError
 from gilsim.units import format_ns, parse_duration_ns
@@ -76,6 +77,7 @@ THREAD_COLOURS = (
     "#6d214f",
     "#006064",
 )
+REFCOUNT_COLOUR = "#c7a76c"  # the band of a watched reference count
 HANDOFF_COLOURS = {"drop request": "#d62728", "blocking call": "#1f4e9c", "exit": "#555555"}
 
 
@@ -151,18 +153,26 @@ class _Canvas:
         return f"{x:.2f},{-y:.2f}!"
 
     def box(
-        self, x0: float, x1: float, y: float, colour: str, tooltip: str, label: str = ""
+        self,
+        x0: float,
+        x1: float,
+        y: float,
+        colour: str,
+        tooltip: str,
+        label: str = "",
+        height: float = LANE_PT,
     ) -> str:
-        """A box from ``x0`` to ``x1`` on the lane whose centre is at ``y``."""
+        """A box from ``x0`` to ``x1`` on the lane whose centre is at ``y``; a lower one
+        (``height``) stands on the lane's foot."""
         name = self._name()
         width = max(x1 - x0, 0.05)
         shown = label if label and width > 7 * len(label) else ""
         self.dot.node(
             name,
             label=shown,
-            pos=self._pos(x0 + width / 2, y),
+            pos=self._pos(x0 + width / 2, y + (LANE_PT - height) / 2),
             width=f"{width / 72:.4f}",
-            height=f"{LANE_PT / 72:.4f}",
+            height=f"{height / 72:.4f}",
             fillcolor=colour,
             tooltip=tooltip,
             fontcolor="white",
@@ -325,7 +335,12 @@ def timeline_picture(
                 _tooltip(timeline, kind, interval, start, end),
                 label,
             )
-    bottom = len(lanes) * (LANE_PT + LANE_GAP_PT)
+    for lane in timeline.refcount_lanes:
+        y = len(lane_y) * (LANE_PT + LANE_GAP_PT)
+        lane_y[f"refcount {lane.name}"] = y
+        canvas.text(LABEL_WIDTH_PT / 2 - 4, y, f"refcount {lane.name}", LABEL_WIDTH_PT - 12)
+        _refcount_lane(canvas, lane, window, y)
+    bottom = len(lane_y) * (LANE_PT + LANE_GAP_PT)
     notes = _marks(canvas, timeline, window, lane_y)
     _axis(canvas, window, bottom)
     _legend(canvas, bottom + 40, timeline.has_gil)
@@ -343,6 +358,85 @@ def timeline_picture(
             fontsize="9",
         )
     return canvas.dot
+
+
+def _refcount_lane(canvas: _Canvas, lane: RefcountLane, window: Window, y: float) -> None:
+    """A watched count as a shaded step band, as high as the count (the lane's top is its
+    highest count in view), labelled with the count where it changes and there is room;
+    a cross where an object of the name was freed.  With more than ``EXACT_LIMIT`` steps
+    in view, each point-wide column shows the highest count in it."""
+    spans = _count_spans(lane, window)
+    top = max((count for _, _, count in spans), default=0) or 1
+    if len(spans) > EXACT_LIMIT:
+        spans = _count_columns(spans, window, int(PLOT_WIDTH_PT))
+    for start, end, count in spans:
+        x0, x1 = window.x(start), window.x(end)
+        height = max(LANE_PT * count / top, 1.0 if count else 0.0)
+        tooltip = f"{format_ns(start)} to {format_ns(end)}: {lane.name} has {count} references"
+        if height:
+            canvas.box(x0, x1, y, REFCOUNT_COLOUR, tooltip, height=height)
+        label = str(count)
+        if x1 - x0 > 6 * len(label) + 4:
+            canvas.text(
+                x0 + 3 * len(label) + 2,
+                y - LANE_PT / 2 + 5,
+                label,
+                6 * len(label),
+                fontsize="7",
+                fontcolor="#222222",
+                tooltip=tooltip,
+            )
+    for time_ns, number in lane.freed:
+        if window.start_ns <= time_ns < window.end_ns:
+            canvas.point(
+                window.x(time_ns),
+                y,
+                shape="diamond",
+                width="0.1",
+                height="0.1",
+                style="filled",
+                fillcolor="#d62728",
+                color="#d62728",
+                tooltip=f"{lane.name} (object {number}) freed at {format_ns(time_ns)}",
+            )
+
+
+def _count_spans(lane: RefcountLane, window: Window) -> list[tuple[int, int, int]]:
+    """``(start_ns, end_ns, count)`` of each step in view, the last to the end of the view
+    (or to its dealloc)."""
+    spans = []
+    steps = lane.steps
+    for index, (time_ns, count) in enumerate(steps):
+        end = steps[index + 1][0] if index + 1 < len(steps) else window.end_ns
+        start, end = max(time_ns, window.start_ns), min(end, window.end_ns)
+        if end > start:
+            spans.append((start, end, count))
+    return spans
+
+
+def _count_columns(
+    spans: list[tuple[int, int, int]], window: Window, columns: int
+) -> list[tuple[int, int, int]]:
+    """The highest count of each of ``columns`` columns of ``window``, runs of one count
+    as one span."""
+    pieces: list[tuple[int, int, int]] = []
+    index = 0
+    for column in range(columns):
+        start = window.start_ns + window.span_ns * column // columns
+        end = window.start_ns + window.span_ns * (column + 1) // columns
+        while index < len(spans) and spans[index][1] <= start:
+            index += 1
+        scan, high = index, None
+        while scan < len(spans) and spans[scan][0] < end:
+            high = spans[scan][2] if high is None else max(high, spans[scan][2])
+            scan += 1
+        if high is None:
+            continue
+        if pieces and pieces[-1][1] == start and pieces[-1][2] == high:
+            pieces[-1] = (pieces[-1][0], end, high)
+        else:
+            pieces.append((start, end, high))
+    return pieces
 
 
 def _marks(

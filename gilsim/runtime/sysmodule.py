@@ -110,6 +110,24 @@ def refusal(module: str, name: str) -> Any:
     return call
 
 
+def getrefcount(obj: Any) -> int:
+    """``sys.getrefcount`` (``sys_getrefcount_impl``) as the program calls it: ``obj``'s
+    count, which CPython gives with one reference of the caller's value stack in it.
+
+    Called by ``CALL``, the object is held by the call's argument list, the tuple
+    ``calls.call`` unpacks into this call, ``obj`` here, and the argument of the host's
+    ``sys.getrefcount``, where CPython's count has the value stack's one alone.  A call
+    from native code (``map(sys.getrefcount, ...)``) holds it otherwise, and reads high or
+    low by a reference or two."""
+    return _host_getrefcount(obj) - _GETREFCOUNT_OWN
+
+
+_host_getrefcount = sys.getrefcount
+# The references of the ``CALL`` path above besides CPython's one (list, tuple, ``obj``, the
+# host call's argument; less the value stack's, which ``CALL`` has popped).
+_GETREFCOUNT_OWN = 3
+
+
 def make_sys(interp: state.InterpreterState) -> ShadowModule:
     def exc_info() -> tuple[Any, Any, Any]:
         """The exception being handled, as ``(type, value, traceback)``."""
@@ -189,6 +207,7 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         return frame
 
     overrides = {
+        "getrefcount": getrefcount,
         "modules": ModulesView(interp),
         "_getframe": _getframe,
         "exc_info": exc_info,

@@ -76,6 +76,7 @@ def run_summary(interp: state.InterpreterState) -> dict[str, Any]:
             }
             for process in machine.process_table.processes
         ],
+        **({"refcounts": interp.refcounts.summary()} if interp.refcounts is not None else {}),
     }
 
 

@@ -179,7 +179,12 @@ def test_program_matches_cpython(prog: Path, mode: str) -> None:
 # handlers (``gilsim.races.recording``, ``gilsim.races.containers``): the program must not
 # notice.  Recorded, it prints what CPython prints, the race report after its stderr;
 # explored, its default schedule's outcome is CPython's.
-RECORDED = [p for p in PROGRAMS if not p.with_suffix(".stdin").exists()]
+# A program printing ``sys.getrefcount`` is left out: the recorder holds references to the
+# values it saw (``gilsim.races.places``), which show in the counts.
+COUNTS_REFERENCES = frozenset({"std_getrefcount"})
+RECORDED = [
+    p for p in PROGRAMS if not p.with_suffix(".stdin").exists() and p.stem not in COUNTS_REFERENCES
+]
 
 
 @pytest.mark.parametrize("prog", RECORDED, ids=[p.stem for p in RECORDED])

@@ -1,0 +1,127 @@
+"""Property tests of watched reference counts (``gilsim.run(..., refcounts=...)``) over
+generated programs: threads take and drop references to a shared object through lists,
+dicts, attributes, cells, arguments and returns, switched often, under every GIL of
+``gilsim.gil.KINDS``.
+
+Whatever the schedule: a watched count never goes below zero; each watched object is freed
+at most once; the shared object is never freed while the main module's global still holds
+it (up to the marked point, where the program binds ``marker``), and it is freed by the end,
+since the program then drops every reference it had.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+import gilsim
+from gilsim.gil import KINDS
+
+# One thread's step: (take, drop), statements on ``s`` (the thread's reference to the shared
+# object, an argument of its function), run ``times`` times each.
+STEPS = {
+    "local list": ("mine.append(s)", "mine.pop() if mine else None"),
+    "global list": ("box.append(s)", "box.pop() if box else None"),
+    "dict": ("table[(n, i)] = s", "table.pop((n, i), None)"),
+    "attribute": ("setattr(holder, f'a{n}', s)", "setattr(holder, f'a{n}', None)"),
+    "cell": ("cells.append(closing(s))", "cells.pop() if cells else None"),
+    "argument and return": ("mine.append(same(s))", "same(mine.pop()) if mine else None"),
+}
+
+PRELUDE = """\
+import threading
+
+
+class Obj:
+    pass
+
+
+shared = Obj()
+box = []
+table = {}
+holder = Obj()
+cells = []
+
+
+def same(x):
+    return x
+
+
+def closing(x):
+    def inner():
+        return x
+
+    return inner
+"""
+
+EPILOGUE = """\
+threads = [threading.Thread(target=body, args=(shared, n)) for n, body in enumerate(BODIES)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+del threads
+box.clear()
+table.clear()
+holder = None
+cells.clear()
+marker = Obj()
+shared = None
+print("done")
+"""
+
+
+@st.composite
+def programs(draw: st.DrawFn) -> str:
+    """A program of two or three threads, each a few steps of taking references to the
+    shared object and dropping some of them."""
+    lines = [PRELUDE]
+    bodies = []
+    for n in range(draw(st.integers(2, 3))):
+        body = [f"def body{n}(s, n):", "    mine = []"]
+        steps = st.lists(
+            st.tuples(st.sampled_from(sorted(STEPS)), st.booleans()), min_size=1, max_size=6
+        )
+        for kind, drop in draw(steps):
+            take, release = STEPS[kind]
+            times = draw(st.integers(1, 30))
+            body.append(f"    for i in range({times}):")
+            body.append(f"        {take}")
+            if drop:
+                body.append(f"    for i in range({times}):")
+                body.append(f"        {release}")
+        lines.append("\n".join(body) + "\n")
+        bodies.append(f"body{n}")
+    lines.append(f"BODIES = [{', '.join(bodies)}]\n")
+    lines.append(EPILOGUE)
+    return "\n\n".join(lines)
+
+
+@given(programs(), st.sampled_from(sorted(KINDS)), st.integers(0, 2**16))
+def test_counts_stay_whole_and_objects_are_freed_once_when_unreachable(source, gil, seed):
+    note(source)
+    result = gilsim.run(
+        source=source,
+        refcounts=("shared", "marker"),
+        trace=True,
+        gil=gil,
+        seed=seed,
+        switch_interval_ns="20us",
+        max_instructions=2_000_000,
+    )
+    assert (result.stdout, result.exit_status) == ("done\n", 0), result.stderr
+    watched = [
+        (index, event)
+        for index, event in enumerate(result.trace)
+        if event["event"] in ("refcount", "refcount_watch", "dealloc")
+    ]
+    assert all(e["count"] >= 0 for _, e in watched if e["event"] == "refcount")
+    freed = [(e["name"], e["object"]) for _, e in watched if e["event"] == "dealloc"]
+    assert len(freed) == len(set(freed))
+    (marked,) = [i for i, e in watched if e["event"] == "refcount_watch" and e["name"] == "marker"]
+    shared_freed = [i for i, e in watched if e["event"] == "dealloc" and e["name"] == "shared"]
+    assert len(shared_freed) == 1
+    assert shared_freed[0] > marked
+    before = [e.get("count") for i, e in watched if i < marked and e["name"] == "shared"]
+    assert all(count >= 1 for count in before if count is not None)
+    assert result.summary["refcounts"]["shared"]["freed"] is True
