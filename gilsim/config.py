@@ -6,7 +6,7 @@ from __future__ import annotations
 import attrs
 
 from gilsim.errors import ConfigurationError
-from gilsim.gil import KINDS, WAKE_POLICIES
+from gilsim.gil import KINDS, WAKE_POLICIES, WITHOUT_GIL
 from gilsim.interpreter.checkpoints import VERSIONS
 from gilsim.machine import MachineSpec, spec_for
 from gilsim.units import parse_duration_ns
@@ -118,7 +118,7 @@ class Config:
     schedule: str | None = attrs.field(default=None, validator=_valid_schedule)
 
     def __attrs_post_init__(self) -> None:
-        if self.gil != "new" and (self.races or self.schedule is not None):
+        if self.gil in WITHOUT_GIL and (self.races or self.schedule is not None):
             # Both watch the GIL's switch points (``gilsim.gil.watch``); there are none.
             what = "--races" if self.races else "--schedule"
             raise ConfigurationError(

@@ -37,6 +37,7 @@ from typing import Any
 import attrs
 
 from gilsim.analysis.refcounts import refcount_lanes
+from gilsim.gil import WITHOUT_GIL
 
 STATES = ("running", "no_gil", "gil_wait", "runnable", "waking", "sleep", "io", "lock")
 """Every state a thread's interval can have, in the order a legend lists them."""
@@ -139,7 +140,7 @@ class Timeline:
 
     @property
     def has_gil(self) -> bool:
-        return self.gil not in ("none", "free-threaded")
+        return self.gil not in WITHOUT_GIL
 
     def name(self, ident: int | None) -> str:
         for info in self.threads:

@@ -16,6 +16,8 @@ from gilsim.gil.nogil import FreeThreaded, NoGIL
 from gilsim.gil.oldgil import OldGIL
 
 KINDS: dict[str, Any] = {"new": GIL, "old": OldGIL, "none": NoGIL, "free-threaded": FreeThreaded}
+# The kinds with no lock at all: threads run bytecode at once, and nothing changes hands.
+WITHOUT_GIL = frozenset({"none", "free-threaded"})
 
 
 def make_gil(kind: str, machine: Any, interp: Any, interval_ns: int, wake_policy: str) -> Any:
@@ -29,4 +31,14 @@ def like(gil: Any, machine: Any, interp: Any) -> Any:
     return type(gil)(machine, interp, gil.interval_us * 1000, gil.wake_policy)
 
 
-__all__ = ["GIL", "KINDS", "FreeThreaded", "NoGIL", "OldGIL", "WAKE_POLICIES", "like", "make_gil"]
+__all__ = [
+    "GIL",
+    "KINDS",
+    "FreeThreaded",
+    "NoGIL",
+    "OldGIL",
+    "WAKE_POLICIES",
+    "WITHOUT_GIL",
+    "like",
+    "make_gil",
+]

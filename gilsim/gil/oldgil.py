@@ -153,6 +153,9 @@ class OldGIL:
     child processes: the old GIL has no switch interval.
     """
 
+    threads_in_parallel = False
+    kind = "old"
+
     def __init__(
         self,
         machine: Machine,
