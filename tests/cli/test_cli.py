@@ -77,6 +77,7 @@ def test_json_summary(tmp_path):
     assert main["name"] == "MainThread" and main["instructions"] == summary["instructions"]
     assert main["cpu_ns"] == summary["virtual_time_ns"]
     assert summary["gil"] == {
+        "kind": "new",
         "switches": 1,
         "forced_switches": 0,
         "voluntary_releases": 0,
