@@ -24,7 +24,8 @@ A path is taken relative to the document's own file, as ``literalinclude`` takes
 starting with ``/`` is relative to the source directory (the one holding ``conf.py``).
 
 Options: ``cores``, ``machine``, ``switch-interval``, ``seed``, ``gil``, ``checkpoints``
-configure the run (as ``gilsim run``'s options do); ``kind`` is the kind of picture (``timeline``, the default,
+and ``refcount`` (names separated by spaces) configure the run (as ``gilsim run``'s options
+do); ``kind`` is the kind of picture (``timeline``, the default,
 ``graph`` or ``race``, as ``gilsim render --kind`` draws them), ``window`` (``START:END``,
 either side may be left out) the span of virtual time shown, ``race`` which race report a
 ``race`` picture draws (from 1); ``alt`` is the picture's text for readers who cannot see
@@ -116,6 +117,7 @@ class GilsimDirective(SphinxDirective):
         "seed": directives.nonnegative_int,
         "gil": directives.unchanged_required,
         "checkpoints": directives.unchanged_required,
+        "refcount": directives.unchanged_required,
         "window": _window,
         "kind": _kind,
         "race": directives.positive_int,
@@ -139,6 +141,8 @@ class GilsimDirective(SphinxDirective):
         ):
             if option in self.options:
                 options[field] = self.options[option]
+        if "refcount" in self.options:
+            options["refcounts"] = tuple(self.options["refcount"].split())
         try:
             config = gilsim.Config(**options)
         except GilsimError as error:
