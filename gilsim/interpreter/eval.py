@@ -199,8 +199,7 @@ def _on_deadline(ts: state.ThreadState, frame: Frame, count: int) -> int:
     other threads may run, before this returns).  Returns the instructions still to be
     counted by the caller (none: they are counted here)."""
     interp = ts.interp
-    interp.instructions += count
-    ts.instructions += count
+    _count(ts, count)
     if interp.clock_ns > interp.limit_ns:
         raise LimitExceeded(
             f"the program ran past --max-time {format_ns(interp.limit_ns)} of virtual "
