@@ -7,13 +7,16 @@ import pytest
 
 import gilsim
 from gilsim.errors import ConfigurationError
+from gilsim.gil import KINDS
 
 
 def run(source, **options):
     return gilsim.run(source=textwrap.dedent(source), **options)
 
 
-def test_two_locks_taken_in_opposite_orders_deadlock_with_a_report():
+@pytest.mark.parametrize("gil", sorted(KINDS))
+def test_two_locks_taken_in_opposite_orders_deadlock_with_a_report(gil):
+    """Under every ``--gil``: without a GIL the threads run at once, and still deadlock."""
     result = run(
         """
         import threading, time
@@ -33,7 +36,8 @@ def test_two_locks_taken_in_opposite_orders_deadlock_with_a_report():
         t1.start(); t2.start()
         print("started both")
         t1.join()
-        """
+        """,
+        gil=gil,
     )
     assert result.exit_status == 3
     assert result.stdout == "started both\n"

@@ -71,36 +71,6 @@ def test_an_example_computes_what_it_computes_under_the_gil(name, gil, monkeypat
 
 
 @pytest.mark.parametrize("gil", NO_GIL)
-def test_two_locks_taken_in_opposite_orders_still_deadlock_with_a_report(gil):
-    result = run(
-        """
-        import threading, time
-        a, b = threading.Lock(), threading.Lock()
-        def one():
-            with a:
-                time.sleep(0.001)
-                with b:
-                    pass
-        def two():
-            with b:
-                time.sleep(0.001)
-                with a:
-                    pass
-        t1 = threading.Thread(target=one, name="first")
-        t2 = threading.Thread(target=two, name="second")
-        t1.start(); t2.start()
-        print("started both")
-        t1.join()
-        """,
-        gil=gil,
-    )
-    assert result.exit_status == 3
-    assert result.stdout == "started both\n"
-    assert "first waits for lock #" in result.error and "held by second" in result.error
-    assert "second waits for" in result.error and "held by first" in result.error
-
-
-@pytest.mark.parametrize("gil", NO_GIL)
 def test_a_runaway_thread_is_still_stopped_by_max_time(gil):
     result = run(
         """
