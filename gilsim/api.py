@@ -14,7 +14,7 @@ import attrs
 from gilsim.analysis import Timeline, timeline_of
 from gilsim.config import Config
 from gilsim.errors import ConfigurationError
-from gilsim.program import captured_stdio, run_main
+from gilsim.program import captured_stdio, run_main, thread_names
 from gilsim.schedules import schedule, search
 from gilsim.schedules.search import Exploration, Progress
 from gilsim.trace import run_summary
@@ -145,7 +145,7 @@ def run(
         stderr += f"gilsim: {error}\n"
     interp = outcome.interp
     if interp is not None and interp.refcounts is not None:
-        for note in interp.refcounts.notes():
+        for note in interp.refcounts.notes(thread_names(interp)):
             if capture:
                 stderr += f"gilsim: {note}\n"
             else:

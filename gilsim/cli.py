@@ -206,7 +206,7 @@ def _read_script(path: str) -> bytes | None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gilsim.program import SIGINT_STATUS, run_main
+    from gilsim.program import SIGINT_STATUS, run_main, thread_names
 
     if args.command == "render":
         render_command.check(args)
@@ -227,7 +227,7 @@ def _run(args: argparse.Namespace) -> int:
         _report_races(outcome.interp.recorder)
     if outcome.interp is not None and outcome.interp.refcounts is not None:
         sys.stdout.flush()
-        for note in outcome.interp.refcounts.notes():
+        for note in outcome.interp.refcounts.notes(thread_names(outcome.interp)):
             _say(note)
     if args.json:
         _write_json(args.json, args.script, outcome, wall_s)

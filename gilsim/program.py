@@ -96,7 +96,7 @@ def new_interpreter(config: Config, chooser: Any = None) -> state.InterpreterSta
     if config.refcounts:
         from gilsim.interpreter import refcounts
 
-        refcounts.install(interp, config.refcounts)
+        refcounts.install(interp, config.refcounts, config.seed)
     return interp
 
 
@@ -202,6 +202,8 @@ def run_main(
             error = exc
         finally:
             interp.machine.settle()  # account every thread's time up to the end
+            if interp.refcounts is not None:
+                interp.refcounts.finish()
             _record_names(interp)
             interp.machine.kill_all()
             processes.restore_first_world(interp)
@@ -218,6 +220,14 @@ def run_main(
         os._exit(status & 0xFF)
     virtual_ns = max(interp.clock_ns, interp.machine.elapsed_ns())
     return Outcome(status, interp.instructions, virtual_ns, error, interp)
+
+
+def thread_names(interp: state.InterpreterState) -> dict[int, str]:
+    """The name of each thread of the run, by ident, as ``threading`` named it."""
+    return {
+        thread.ident: thread_name(thread.payload.interp, thread)
+        for thread in interp.machine.threads
+    }
 
 
 def _record_names(interp: state.InterpreterState) -> None:

@@ -45,7 +45,7 @@ from typing import Any
 
 import attrs
 
-from gilsim.interpreter import blocks
+from gilsim.interpreter import blocks, obrefcnt
 from gilsim.interpreter.decode import DecodedCode
 from gilsim.interpreter.frame import Frame
 
@@ -80,15 +80,17 @@ class Watched:
     """One watched name and the object bound to it now.
 
     ``ref`` is a weak reference to the object, or ``held`` the object itself when it has no
-    weakref support; ``count`` the last count read (None: nothing bound yet).  Objects are
-    numbered from 1 in the order the name was bound to them (``object`` in the events).  ``low``,
-    ``high`` and ``last`` are over every object the name was bound to; ``freed`` counts the
-    ``dealloc`` events, ``bindings`` the objects watched."""
+    weakref support; ``count`` the host's count at the last read (None: nothing bound yet),
+    from which each update's change is worked out.  Objects are numbered from 1 in the order
+    the name was bound to them (``object`` in the events).  ``low``, ``high`` and ``final``
+    are of the count CPython would hold (``obrefcnt``), over every object the name was bound
+    to; ``freed`` counts the ``dealloc`` events, ``bindings`` the objects watched."""
 
     name: str
     ref: Any = None
     held: Any = _MISSING
     count: int | None = None
+    final: int | None = None
     low: int | None = None
     high: int | None = None
     bindings: int = 0
@@ -106,25 +108,18 @@ class Watched:
                 return obj
         return _MISSING
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "min": self.low,
-            "max": self.high,
-            "final": self.count,
-            "freed": self.freed > 0,
-            "objects": self.bindings,
-        }
-
 
 class Watch:
     """The watched names of one interpreter (``InterpreterState.refcounts``), read after
-    every instruction its threads run."""
+    every instruction its threads run; ``counts`` puts what is read in time order, as
+    CPython's ``ob_refcnt`` would hold it (``gilsim.interpreter.obrefcnt``)."""
 
-    def __init__(self, interp: Any, names: tuple[str, ...]) -> None:
+    def __init__(self, interp: Any, names: tuple[str, ...], seed: int = 0) -> None:
         self.interp = interp
         self.watched = [Watched(name) for name in names]
         # The main module's globals (``program.run_main`` sets them before it runs).
         self.namespace: dict[str, Any] = {}
+        self.counts = obrefcnt.Counts(self, seed)
 
     def decoded(self, code: DecodedCode) -> DecodedCode:
         """``code`` as a watched run executes it: each handler wrapped to read the counts
@@ -135,8 +130,9 @@ class Watch:
         code.heat = [blocks.HOT + 1] * len(instructions)
         return code
 
-    def after(self, frame: Frame) -> None:
-        """Read each watched name's object and its count after an instruction of ``frame``."""
+    def after(self, frame: Frame, pc: int) -> None:
+        """Read each watched name's object and its count after instruction ``pc`` of
+        ``frame``."""
         namespace = self.namespace
         for watched in self.watched:
             bound = namespace.get(watched.name, _MISSING)
@@ -154,11 +150,20 @@ class Watch:
             count = _getrefcount(obj) - _READER - (_HELD if watched.held is not _MISSING else 0)
             del obj
             if count != watched.count:
-                self._note(watched, count, frame)
+                self._update(watched, count, frame, pc)
                 if count == 0:
                     # Only the watch holds it: let it go, and the host frees it now.
                     watched.held = _MISSING
-                    self._freed(watched, frame, watched.bindings, True)
+
+    def _update(self, watched: Watched, count: int, frame: Frame, pc: int) -> None:
+        """The count of ``watched`` changed to ``count`` in instruction ``pc``."""
+        delta = None if watched.count is None else count - watched.count
+        watched.count = count
+        place = obrefcnt.Place(self.interp.clock_ns, _ident(frame.thread), frame.code, pc)
+        update = obrefcnt.Update(
+            place.time_ns, watched, watched.bindings, delta, count, place, freed=count == 0
+        )
+        self.counts.add(update)
 
     def _bind(self, watched: Watched, obj: Any, frame: Frame | None) -> None:
         if watched.ref is not None:
@@ -173,9 +178,10 @@ class Watch:
         except TypeError:
             watched.held = obj
         watched.count = None
-        self._record(
+        self.counts.object(watched, watched.bindings, type(obj).__name__)
+        self.record(
             "refcount_watch",
-            frame,
+            self._here(),
             name=watched.name,
             object=watched.bindings,
             type=type(obj).__name__,
@@ -188,49 +194,138 @@ class Watch:
             # before it clears the weakrefs (``subtype_dealloc``, ``Objects/typeobject.c``),
             # and the instructions of ``__del__`` see the new binding.
             current = watched.ref is ref
+            place = self._here()
             if current:
                 watched.ref = None
+                # The last reference went inside an instruction: the count was not read
+                # after it, so its change is all that was left.
+                delta = -(watched.count or 0)
+                watched.count = 0
+                update = obrefcnt.Update(
+                    place.time_ns, watched, serial, delta, 0, place, freed=True, read=False
+                )
+            else:
+                # An object the name was watched for before: its count was last followed
+                # when the name let go of it.
+                update = obrefcnt.Update(
+                    place.time_ns, watched, serial, None, 0, place, freed=True, read=False
+                )
             watched.retired.pop(serial, None)
-            self._freed(watched, None, serial, current)
+            self.counts.add(update)
 
         return freed
 
-    def _note(self, watched: Watched, count: int, frame: Frame | None) -> None:
-        watched.count = count
-        watched.low = count if watched.low is None else min(watched.low, count)
-        watched.high = count if watched.high is None else max(watched.high, count)
-        self._record("refcount", frame, name=watched.name, object=watched.bindings, count=count)
-
-    def _freed(self, watched: Watched, frame: Frame | None, serial: int, current: bool) -> None:
-        """Object number ``serial`` of ``watched`` was freed (``current``: it is the one
-        the name is watched for still)."""
-        watched.freed += 1
-        if current:
-            watched.count = 0
-        watched.low = 0 if watched.low is None else min(watched.low, 0)
-        self._record("dealloc", frame, name=watched.name, object=serial)
-
-    def _record(self, event: str, frame: Frame | None, **fields: Any) -> None:
-        engine = self.interp.machine.engine
-        if engine.trace is None:
-            return
+    def _here(self) -> obrefcnt.Place:
+        """The running thread's present, as a place (when no instruction is at hand)."""
         from gilsim.interpreter import state  # the running thread, when a callback runs
 
-        ts = frame.thread if frame is not None else state.current
-        thread = ts.os_thread.ident if ts is not None and ts.os_thread is not None else None
-        engine.record_at(self.interp.clock_ns, event, thread=thread, **fields)
+        ts = state.current
+        frame = ts.frame if ts is not None else None
+        if frame is None:
+            return obrefcnt.Place(self.interp.clock_ns, _ident(ts))
+        return obrefcnt.Place(self.interp.clock_ns, _ident(ts), frame.code, max(frame.pc - 1, 0))
 
-    def notes(self) -> list[str]:
-        """What to say at the end of the run: each watched name the program never bound."""
-        return [
+    # -- what the counts say (called by ``obrefcnt.Counts``, in time order) ---------------
+
+    def note(
+        self,
+        watched: Watched,
+        serial: int,
+        count: int,
+        place: obrefcnt.Place,
+        references: int | None = None,
+    ) -> None:
+        """Object ``serial`` of ``watched`` has count ``count`` after ``place``
+        (``references``: how many references exist, if that is not ``count``)."""
+        if serial == watched.bindings:
+            watched.final = count
+        watched.low = count if watched.low is None else min(watched.low, count)
+        watched.high = count if watched.high is None else max(watched.high, count)
+        fields: dict[str, Any] = {"name": watched.name, "object": serial, "count": count}
+        if references is not None and references != count:
+            fields["references"] = references
+        self.record("refcount", place, **fields)
+
+    def freed(
+        self,
+        watched: Watched,
+        serial: int,
+        place: obrefcnt.Place,
+        early: bool = False,
+        references: int = 0,
+    ) -> None:
+        """Object ``serial`` of ``watched`` is freed after ``place`` (``early``: by a count
+        that reached 0 while ``references`` remained)."""
+        watched.freed += 1
+        if serial == watched.bindings:
+            watched.final = 0
+        watched.low = 0 if watched.low is None else min(watched.low, 0)
+        fields: dict[str, Any] = {"name": watched.name, "object": serial}
+        if early:
+            fields.update(early=True, references=references, **place.fields())
+        self.record("dealloc", place, **fields)
+
+    def record(self, event: str, place: obrefcnt.Place, **fields: Any) -> None:
+        """Record ``event`` at ``place``'s time: in order now with a GIL; without one, in
+        the trace that the run sorts at its end (``program._record_names``)."""
+        engine = self.interp.machine.engine
+        trace = engine.trace
+        if trace is None:
+            return
+        if self.counts.parallel:
+            trace.append(
+                {"time_ns": place.time_ns, "event": event, "thread": place.thread, **fields}
+            )
+        else:
+            engine.record_at(place.time_ns, event, thread=place.thread, **fields)
+
+    def finish(self) -> None:
+        """The run is over: take the updates still waiting, and say what is wrong at exit."""
+        machine = self.interp.machine
+        end_ns = max(self.interp.clock_ns, machine.elapsed_ns())
+        self.counts.finish(obrefcnt.Place(end_ns, None))
+
+    def notes(self, thread_names: dict[int, str] | None = None) -> list[str]:
+        """What to say at the end of the run: each watched name the program never bound,
+        and each count that went wrong (``thread_names`` name the threads, by ident)."""
+        said = [
             f"--refcount {w.name}: the program never bound a global named {w.name!r}"
             for w in self.watched
             if w.bindings == 0
         ]
+        for watched in self.watched:
+            for obj in self.counts.of(watched):
+                said.extend(
+                    obrefcnt.consequences(
+                        watched.name, obj, thread_names or {}, several=watched.bindings > 1
+                    )
+                )
+        return said
 
     def summary(self) -> dict[str, Any]:
-        """Each watched name's min, max and final count and whether it was freed."""
-        return {watched.name: watched.to_json() for watched in self.watched}
+        """Each watched name's min, max and final count, whether it was freed, and what
+        went wrong with it: updates lost, objects freed while in use, used after, leaked."""
+        summary = {}
+        for watched in self.watched:
+            objects = self.counts.of(watched)
+            summary[watched.name] = {
+                "min": watched.low,
+                "max": watched.high,
+                "final": watched.final,
+                "freed": watched.freed > 0,
+                "objects": watched.bindings,
+                "updates": sum(obj.updates for obj in objects),
+                "lost": sum(obj.lost for obj in objects),
+                "freed_early": any(obj.freed_at is not None for obj in objects),
+                "used_after_free": any(obj.used_at is not None for obj in objects),
+                "leaked": any(obj.leaked for obj in objects),
+            }
+        return summary
+
+
+def _ident(ts: Any) -> int | None:
+    """The OS thread ident of thread state ``ts`` (None if it has none)."""
+    return ts.os_thread.ident if ts is not None and ts.os_thread is not None else None
 
 
 def watching(handler: Callable[[Frame, Any], Any]) -> Callable[[Frame, Any], Any]:
@@ -240,10 +335,12 @@ def watching(handler: Callable[[Frame, Any], Any]) -> Callable[[Frame, Any], Any
     if made is None:
 
         def made(frame: Frame, arg: Any) -> Any:
+            # The eval loop has moved past the instruction already.
+            pc = max(frame.pc - 1, 0)
             try:
                 return handler(frame, arg)
             finally:
-                frame.thread.interp.refcounts.after(frame)
+                frame.thread.interp.refcounts.after(frame, pc)
 
         made.__name__ = made.__qualname__ = getattr(handler, "__name__", "handler")
         _made[handler] = made
@@ -253,7 +350,8 @@ def watching(handler: Callable[[Frame, Any], Any]) -> Callable[[Frame, Any], Any
 _made: dict[Callable[[Frame, Any], Any], Callable[[Frame, Any], Any]] = {}
 
 
-def install(interp: Any, names: tuple[str, ...]) -> Watch:
-    """Watch ``names`` in the program ``interp`` will run (before its code is decoded)."""
-    interp.refcounts = Watch(interp, names)
+def install(interp: Any, names: tuple[str, ...], seed: int = 0) -> Watch:
+    """Watch ``names`` in the program ``interp`` will run (before its code is decoded), with
+    ``seed`` the run's (``obrefcnt`` draws where in an instruction each update falls)."""
+    interp.refcounts = Watch(interp, names, seed)
     return interp.refcounts

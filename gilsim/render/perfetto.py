@@ -277,13 +277,29 @@ def _machine_events(
 def _refcount_counters(events: _Events, process: _Process, timeline: Timeline) -> None:
     """A counter ``refcount NAME`` per watched name (``gilsim run --refcount``), in the
     first process (the one whose globals are watched), sampled at each change; a freed
-    object's count drops to 0."""
+    object's count drops to 0.  Without a GIL, a process-wide instant ``NAME: update
+    lost`` (``freed while in use``, ``used after free``, ``leaked``) where one happened."""
     pid, tid = process.pid, min(process.threads.values(), default=process.gil_tid)
     for lane in timeline.refcount_lanes:
         for time_ns, count in lane.steps:
             counter = _event("C", f"refcount {lane.name}", "refcount", pid, tid, time_ns)
             counter["args"] = {"count": count}
             events.add(time_ns, _COUNTER, counter)
+        # What went wrong without a GIL, as instants on the process's track.
+        marks = [
+            ((time_ns, None) for time_ns in lane.lost),
+            lane.early,
+            lane.used,
+            lane.leaked,
+        ]
+        whats = ("update lost", "freed while in use", "used after free", "leaked")
+        for what, times in zip(whats, marks, strict=True):
+            for time_ns, number in times:
+                instant = _event("i", f"{lane.name}: {what}", "refcount", pid, tid, time_ns)
+                instant["s"] = "p"
+                if number is not None:
+                    instant["args"] = {"object": number}
+                events.add(time_ns, _INSTANT, instant)
 
 
 def _handoff_flows(events: _Events, process: _Process) -> None:

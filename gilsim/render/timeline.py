@@ -276,8 +276,11 @@ def _nice_step(span_ns: int, ticks: int = 10) -> int:
     return int(10 * power)
 
 
-def _ms(time_ns: int) -> str:
-    text = f"{time_ns / 1e6:.3f}".rstrip("0").rstrip(".")
+def _ms(time_ns: int, step_ns: int = 1000) -> str:
+    """``time_ns`` in milliseconds, with the decimals ticks ``step_ns`` apart need (at
+    least 3: a window of a few hundred nanoseconds shows 4.4589, 4.45895...)."""
+    decimals = min(max(3, 6 - math.floor(math.log10(max(step_ns, 1)))), 6)
+    text = f"{time_ns / 1e6:.{decimals}f}".rstrip("0").rstrip(".")
     return text or "0"
 
 
@@ -335,13 +338,14 @@ def timeline_picture(
                 _tooltip(timeline, kind, interval, start, end),
                 label,
             )
+    refcount_notes: list[str] = []
     for lane in timeline.refcount_lanes:
         y = len(lane_y) * (LANE_PT + LANE_GAP_PT)
         lane_y[f"refcount {lane.name}"] = y
         canvas.text(LABEL_WIDTH_PT / 2 - 4, y, f"refcount {lane.name}", LABEL_WIDTH_PT - 12)
-        _refcount_lane(canvas, lane, window, y)
+        refcount_notes = _refcount_lane(canvas, lane, window, y)
     bottom = len(lane_y) * (LANE_PT + LANE_GAP_PT)
-    notes = _marks(canvas, timeline, window, lane_y)
+    notes = _marks(canvas, timeline, window, lane_y) + refcount_notes
     _axis(canvas, window, bottom)
     _legend(canvas, bottom + 40, timeline.has_gil)
     if summarised:
@@ -360,11 +364,15 @@ def timeline_picture(
     return canvas.dot
 
 
-def _refcount_lane(canvas: _Canvas, lane: RefcountLane, window: Window, y: float) -> None:
+def _refcount_lane(canvas: _Canvas, lane: RefcountLane, window: Window, y: float) -> list[str]:
     """A watched count as a shaded step band, as high as the count (the lane's top is its
     highest count in view), labelled with the count where it changes and there is room;
-    a cross where an object of the name was freed.  With more than ``EXACT_LIMIT`` steps
-    in view, each point-wide column shows the highest count in it."""
+    a diamond where an object of the name was freed.  With more than ``EXACT_LIMIT`` steps
+    in view, each point-wide column shows the highest count in it.  Without a GIL, also a
+    tick on the lane's top edge for each update lost (up to ``MARK_LIMIT`` in view; past
+    it the caption counts them), a star where an object was freed while still in use, a
+    triangle where it was used after that, a square where one leaked.  Returns the
+    caption's notes."""
     spans = _count_spans(lane, window)
     top = max((count for _, _, count in spans), default=0) or 1
     if len(spans) > EXACT_LIMIT:
@@ -372,7 +380,7 @@ def _refcount_lane(canvas: _Canvas, lane: RefcountLane, window: Window, y: float
     for start, end, count in spans:
         x0, x1 = window.x(start), window.x(end)
         height = max(LANE_PT * count / top, 1.0 if count else 0.0)
-        tooltip = f"{format_ns(start)} to {format_ns(end)}: {lane.name} has {count} references"
+        tooltip = f"{format_ns(start)} to {format_ns(end)}: {lane.name} has count {count}"
         if height:
             canvas.box(x0, x1, y, REFCOUNT_COLOUR, tooltip, height=height)
         label = str(count)
@@ -386,19 +394,42 @@ def _refcount_lane(canvas: _Canvas, lane: RefcountLane, window: Window, y: float
                 fontcolor="#222222",
                 tooltip=tooltip,
             )
-    for time_ns, number in lane.freed:
-        if window.start_ns <= time_ns < window.end_ns:
-            canvas.point(
-                window.x(time_ns),
-                y,
-                shape="diamond",
-                width="0.1",
-                height="0.1",
-                style="filled",
-                fillcolor="#d62728",
-                color="#d62728",
-                tooltip=f"{lane.name} (object {number}) freed at {format_ns(time_ns)}",
-            )
+    marks = [
+        (lane.freed, "diamond", "#d62728", "freed"),
+        (lane.early, "star", "#d62728", "freed while still in use"),
+        (lane.used, "invtriangle", "#000000", "used after it was freed"),
+        (lane.leaked, "square", "#ff7f0e", "leaked: never freed"),
+    ]
+    for events, shape, colour, what in marks:
+        for time_ns, number in events:
+            if window.start_ns <= time_ns < window.end_ns:
+                canvas.point(
+                    window.x(time_ns),
+                    y,
+                    shape=shape,
+                    width="0.12",
+                    height="0.12",
+                    style="filled",
+                    fillcolor=colour,
+                    color=colour,
+                    tooltip=f"{lane.name} (object {number}) {what} at {format_ns(time_ns)}",
+                )
+    lost = [time_ns for time_ns in lane.lost if window.start_ns <= time_ns < window.end_ns]
+    if len(lost) > MARK_LIMIT:
+        return [f"{len(lost):,} updates of {lane.name}'s count lost (not marked)"]
+    for time_ns in lost:
+        canvas.point(
+            window.x(time_ns),
+            y - LANE_PT / 2,
+            shape="triangle",
+            width="0.1",
+            height="0.1",
+            style="filled",
+            fillcolor="#8c1c13",
+            color="#8c1c13",
+            tooltip=f"an update of {lane.name}'s count lost at {format_ns(time_ns)}",
+        )
+    return []
 
 
 def _count_spans(lane: RefcountLane, window: Window) -> list[tuple[int, int, int]]:
@@ -514,7 +545,7 @@ def _axis(canvas: _Canvas, window: Window, y: float) -> None:
         top = canvas.point(x, y, width="0.01", height="0.01")
         foot = canvas.point(x, y + 4, width="0.01", height="0.01")
         canvas.line(top, foot, color="#444444")
-        canvas.text(x, y + 12, _ms(tick), 40, fontsize="9")
+        canvas.text(x, y + 12, _ms(tick, step), 40, fontsize="9")
         tick += step
     canvas.text(LABEL_WIDTH_PT / 2, y + 12, "time (ms)", LABEL_WIDTH_PT - 12, fontsize="9")
 

@@ -37,6 +37,11 @@ def test_counts_follow_the_references_the_program_takes_and_drops():
         "final": 0,
         "freed": True,
         "objects": 1,
+        "updates": 4,
+        "lost": 0,
+        "freed_early": False,
+        "used_after_free": False,
+        "leaked": False,
     }
 
 
