@@ -21,7 +21,7 @@ Notes about the implementation:
   interpreter gets the cost table ``gilsim.interpreter.costs.FREE_THREADED_COSTS``
   (``costs.table_for``; the tax is data, like every cost).  Biased reference
   counting and the per-object locks of built-in containers, where that cost comes from, are
-  not modelled one by one: see ``FreeThreaded``.
+  not charged one by one: see ``FreeThreaded``.
 
 - A watcher (race recording, schedule exploration) chooses who holds the GIL at each check
   point; with no GIL there is nothing to choose, so ``watch`` refuses.
@@ -110,12 +110,10 @@ class FreeThreaded(NoGIL):
     """``--gil free-threaded``: PEP 703's free-threaded build (3.13t), as far as speed goes:
     no GIL, and every instruction 6% dearer (``interpreter.costs.FREE_THREADED_COSTS``).
 
-    The seam for reference counting: a model of biased reference counting (an increment
-    by a thread that does not own the object is atomic, a decrement may be queued to the
-    owner) would hook the same places as a fork child's shared pages do, the refcount
-    writes each instruction makes (``interpreter.references.pushes``, ``eval._touch``,
-    ``blocks._emit_touch_after_return``): with ``ob_tid`` kept per object, a write by a
-    thread other than the owner while the owner runs on another core is the contended
-    case, and its cost would replace part of the flat tax."""
+    Biased reference counting is kept, as bookkeeping, for the objects a run watches
+    (``gilsim.interpreter.biased``); charging its contended atomic updates would need the
+    counts of every object, and the writes each instruction makes (the places a fork
+    child's shared pages hook: ``interpreter.references.pushes``, ``eval._touch``,
+    ``blocks._emit_touch_after_return``) are where that would go."""
 
     kind = "free-threaded"

@@ -65,8 +65,9 @@ COSTS_311: dict[str, int] = {
 # with one thread (pyperformance 1.0.6; 8% and 7% with several, where refcount and lock
 # contention adds to it: ``spec/gil.md`` §5.3).  6%: the machine of §8 is an AMD EPYC of
 # an unstated generation, so neither figure is its own, and 6% is the middle of the PEP's
-# single-thread range; the extra of several threads is contention, which belongs to a
-# model of biased refcounting (``gilsim.gil.nogil.FreeThreaded``), not to a flat rate.
+# single-thread range; the extra of several threads is contention on shared objects,
+# which would need the biased counts of every object (``gilsim.interpreter.biased`` keeps
+# only the watched ones'), not a flat rate.
 FREE_THREADED_TAX_PERMILLE = 60
 FREE_THREADED_COSTS: dict[str, int] = {**COSTS_311, "tax_permille": FREE_THREADED_TAX_PERMILLE}
 

@@ -57,6 +57,8 @@ from typing import Any
 
 import attrs
 
+from gilsim.interpreter import biased
+
 # How long before its store an update's load happens (ns): measured, see above (the median
 # at 100-300 ns apart).  A store of another thread that lands in it is overwritten.
 RMW_WINDOW_NS = 2.5
@@ -135,6 +137,9 @@ class ObjectCount:
     lost: int = 0
     # The first update lost: where it was made, and where the one that overwrote it.
     first_lost: tuple[Place, Place] | None = None
+    # Under free threading: its biased count, and where (and how) its owner gave it up.
+    biased: biased.BiasedCount | None = None
+    merged: tuple[Place, str] | None = None
     # Each thread's updates still near enough to the next taken to meet it: their times
     # and themselves, in time order (a thread makes its updates in time order).
     times: dict[int | None, list[float]] = attrs.field(factory=dict)
@@ -167,8 +172,10 @@ class Counts:
         self.random = random.Random(f"ob_refcnt {seed}")
         gil = interp.gil
         self.parallel = gil.threads_in_parallel
-        # Whether updates can be lost: threads at once, and plain ``ob_refcnt++``.
+        # Whether updates can be lost: threads at once, and plain ``ob_refcnt++``; or
+        # counts are biased (``gilsim.interpreter.biased``).
         self.racing = self.parallel and gil.kind != "free-threaded"
+        self.biased = gil.kind == "free-threaded"
         self.horizon_ns = HORIZON_LOOKAHEADS * interp.machine.spec.lookahead_ns
         self.pending: list[tuple[float, int, Update]] = []
         self.sequence = 0
@@ -254,12 +261,35 @@ class Counts:
             return
         if update.delta is None:
             obj.references = update.count
+            if self.biased:
+                obj.biased = biased.BiasedCount(update.place.thread, local=update.count)
         else:
             obj.updates += 1
             obj.references += update.delta
             if self.racing:
                 self._race(watched, obj, update)
+            if obj.biased is not None:
+                self._bias(watched, obj, update)
         self._settle(watched, obj, update)
+
+    def _bias(self, watched: Any, obj: ObjectCount, update: Update) -> None:
+        """Count ``update`` in its object's local or shared field, and record a merge."""
+        assert obj.biased is not None and update.delta is not None
+        owner = obj.biased.owner
+        happened = obj.biased.update(update.place.thread, update.delta)
+        if happened is None:
+            return
+        obj.merged = (update.place, happened)
+        self._record(
+            "refcount_merge",
+            update.place,
+            name=watched.name,
+            object=obj.serial,
+            owner=owner,
+            queued=happened == biased.QUEUED,
+            count=obj.biased.shared,
+            **update.place.fields(),
+        )
 
     def _race(self, watched: Any, obj: ObjectCount, update: Update) -> None:
         """Lose ``update`` with probability ``RMW_WINDOW_NS`` times the other threads' rate
@@ -327,7 +357,10 @@ class Counts:
                 watched, obj.serial, update.place, early=True, references=obj.references
             )
             return
-        self.watch.note(watched, obj.serial, count, update.place, obj.references)
+        fields = {}
+        if obj.biased is not None:
+            fields = {"local": obj.biased.local, "shared": obj.biased.shared}
+        self.watch.note(watched, obj.serial, count, update.place, obj.references, **fields)
 
     def _record(self, event: str, place: Place, **fields: Any) -> None:
         self.watch.record(event, place, **fields)
@@ -410,6 +443,8 @@ def consequences(
                 f"the {obj.references} reference{'s' if obj.references != 1 else ''} that "
                 f"exist, so it would never be freed"
             )
+    if obj.biased is not None and obj.updates:
+        said.append(_biased_story(what, obj, threads))
     if obj.short_at_exit:
         said.append(
             f"{what}: at exit its count is {obj.count}, {-obj.error} short of the "
@@ -417,6 +452,27 @@ def consequences(
             f"CPython would free it while still in use once enough of them go"
         )
     return said
+
+
+def _biased_story(what: str, obj: ObjectCount, threads: dict[int, str]) -> str:
+    """What biased reference counting did with ``obj``'s count (under free threading)."""
+    counts = obj.biased
+    assert counts is not None
+    owner = threads.get(counts.made_by, "the interpreter") if counts.made_by else "nobody"
+    story = (
+        f"{what}: biased reference counting: owned by {owner}, whose "
+        f"{counts.local_updates:,} update{'s' if counts.local_updates != 1 else ''} were "
+        f"plain adds to ob_ref_local; other threads' {counts.shared_updates:,} were atomic "
+        f"adds to ob_ref_shared"
+    )
+    if obj.merged is None:
+        return story
+    place, how = obj.merged
+    if how == biased.QUEUED:
+        cause = f"{_who(place, threads)} dropped a reference its owner had counted"
+    else:
+        cause = "its owner's own count reached 0 with other threads' references left"
+    return f"{story}; at {_at(place)} {cause} ({_where(place)}), and its count was merged"
 
 
 def _at(place: Place) -> str:

@@ -234,9 +234,11 @@ class Watch:
         count: int,
         place: obrefcnt.Place,
         references: int | None = None,
+        **biased: int,
     ) -> None:
         """Object ``serial`` of ``watched`` has count ``count`` after ``place``
-        (``references``: how many references exist, if that is not ``count``)."""
+        (``references``: how many references exist, if that is not ``count``; ``biased``:
+        ``local`` and ``shared``, its two fields under free threading)."""
         if serial == watched.bindings:
             watched.final = count
         watched.low = count if watched.low is None else min(watched.low, count)
@@ -244,7 +246,7 @@ class Watch:
         fields: dict[str, Any] = {"name": watched.name, "object": serial, "count": count}
         if references is not None and references != count:
             fields["references"] = references
-        self.record("refcount", place, **fields)
+        self.record("refcount", place, **fields, **biased)
 
     def freed(
         self,
@@ -304,8 +306,9 @@ class Watch:
 
     def summary(self) -> dict[str, Any]:
         """Each watched name's min, max and final count, whether it was freed, and what
-        went wrong with it: updates lost, objects freed while in use, used after, leaked."""
-        summary = {}
+        went wrong with it: updates lost, objects freed while in use, used after, leaked;
+        under free threading, how its biased count was updated."""
+        summary: dict[str, dict[str, Any]] = {}
         for watched in self.watched:
             objects = self.counts.of(watched)
             summary[watched.name] = {
@@ -320,6 +323,13 @@ class Watch:
                 "used_after_free": any(obj.used_at is not None for obj in objects),
                 "leaked": any(obj.leaked for obj in objects),
             }
+            if self.counts.biased:
+                counted = [obj.biased for obj in objects if obj.biased is not None]
+                summary[watched.name]["biased"] = {
+                    "local_updates": sum(b.local_updates for b in counted),
+                    "shared_updates": sum(b.shared_updates for b in counted),
+                    "merged": sum(1 for obj in objects if obj.merged is not None),
+                }
         return summary
 
 

@@ -20,7 +20,7 @@ class Watch:
         self.watched = [SimpleNamespace(name="x", bindings=1)]
         self.events = []
 
-    def note(self, watched, serial, count, place, references=None):
+    def note(self, watched, serial, count, place, references=None, **biased):
         differs = references if references is not None and references != count else None
         self.events.append(("refcount", place.time_ns, count, differs))
 

@@ -1,0 +1,74 @@
+"""Biased reference counting under ``--gil free-threaded`` (``gilsim.interpreter.biased``):
+the owner's updates are local, everyone else's shared, and the two merge when the owner's
+own count reaches 0 or another thread drops a reference the owner counted."""
+
+import gilsim
+from gilsim.interpreter.biased import MERGED, QUEUED, BiasedCount
+
+
+def test_the_owner_counts_locally_and_others_in_the_shared_field():
+    count = BiasedCount(owner=1, local=1)
+    assert count.update(1, +1) is None and count.update(2, +1) is None
+    assert (count.local, count.shared, count.local_updates, count.shared_updates) == (2, 1, 1, 1)
+    assert count.update(2, -1) is None
+    assert (count.local, count.shared) == (2, 0)
+
+
+def test_the_owners_count_reaching_zero_with_shared_references_left_merges():
+    count = BiasedCount(owner=1, local=1)
+    count.update(2, +1)
+    assert count.update(1, -1) == MERGED
+    assert (count.owner, count.local, count.shared, count.merged) == (None, 0, 1, True)
+    # Nobody owns it now: even its first owner's updates are atomic.
+    count.update(1, +1)
+    assert (count.local, count.shared, count.shared_updates) == (0, 2, 2)
+
+
+def test_another_thread_dropping_a_reference_the_owner_counted_queues_it():
+    count = BiasedCount(owner=1, local=2)
+    assert count.update(2, -1) == QUEUED
+    assert (count.owner, count.local, count.shared) == (None, 0, 1)
+
+
+def test_the_owners_last_reference_with_no_shared_ones_does_not_merge():
+    """``_Py_MergeZeroLocalRefcount``'s fast path: the object is simply freed."""
+    count = BiasedCount(owner=1, local=1)
+    assert count.update(1, -1) is None and count.owner == 1
+    assert count.local + count.shared == 0
+
+
+def test_a_net_change_counts_one_reference_at_a_time():
+    count = BiasedCount(owner=1, local=1)
+    count.update(2, +3)
+    # -2 by the owner: its local count reaches 0 at the first (a merge), the second is shared.
+    assert count.update(1, -2) == MERGED
+    assert (count.local, count.shared) == (0, 2)
+
+
+def test_free_threaded_lanes_show_both_fields_summing_to_the_count():
+    source = (
+        "import threading\n"
+        "class A: pass\n"
+        "x = A()\n"
+        "keep = [x]\n"
+        "def take():\n"
+        "    keep.pop()\n"
+        "t = threading.Thread(target=take)\n"
+        "t.start(); t.join()\n"
+    )
+    result = gilsim.run(source=source, gil="free-threaded", refcounts=("x",), trace=True)
+    counts = [e for e in result.trace if e["event"] == "refcount"]
+    assert counts and all(e["local"] + e["shared"] == e["count"] for e in counts)
+    (merge,) = [e for e in result.trace if e["event"] == "refcount_merge"]
+    # The thread popped the list's reference, which the main thread counted: queued.
+    assert merge["queued"] is True and merge["line"] == 6
+    biased = result.summary["refcounts"]["x"]["biased"]
+    assert biased["merged"] == 1 and biased["shared_updates"] > 0
+    assert "biased reference counting: owned by MainThread" in result.stderr
+    assert "dropped a reference its owner had counted" in result.stderr
+
+
+def test_with_a_gil_there_is_no_biased_count():
+    result = gilsim.run(source="x = [1]\ny = x\n", refcounts=("x",), trace=True)
+    assert "biased" not in result.summary["refcounts"]["x"]
+    assert all("local" not in e for e in result.trace if e["event"] == "refcount")
