@@ -132,18 +132,19 @@ def _workloads(draw: Draw, max_threads: int) -> Workload:
     wanted = draw(st.integers(1, max_threads))
     threads: list[Worker | Pair] = []
     workers: list[int] = []  # indices of the threads that publish an event
+    joiners: dict[int, int] = {}  # a joined thread: the one thread that joins it
     count = 0
     while count < wanted:
         if wanted - count >= 2 and draw(st.booleans()):
             threads.append(_pair(draw, budget))
             count += 2
             continue
-        steps = _steps(draw, budget, locks, workers, count)
+        steps = _steps(draw, budget, locks, workers, joiners, count)
         publish_at = draw(st.integers(0, len(steps)))
         threads.append(Worker(steps, publish_at))
         workers.append(count)
         count += 1
-    main = _steps(draw, budget, locks, workers, count, main=True)
+    main = _steps(draw, budget, locks, workers, joiners, count, main=True)
     return Workload(tuple(threads), locks, main)
 
 
@@ -152,17 +153,20 @@ def _steps(
     budget: _Budget,
     locks: tuple[str, ...],
     workers: list[int],
+    joiners: dict[int, int],
     index: int,
     main: bool = False,
 ) -> tuple[Step, ...]:
     """The steps of thread ``index`` (or of the main thread, which runs after every thread
-    has started): waits only for threads before it."""
+    has started): waits only for threads before it, and joins only threads no other thread
+    joins (``joiners``, updated; see ``workloads``: "no race in join")."""
     kinds = ["spin", "sleep"]
     if locks:
         kinds.append("locked")
     if workers:
         kinds.append("await")
-    if index > 0:
+    joinable = [k for k in range(index) if joiners.get(k, index) == index]
+    if joinable:
         kinds.append("join")
     steps: list[Step] = []
     for _ in range(draw(st.integers(0, 2 if main else MAX_STEPS))):
@@ -176,7 +180,9 @@ def _steps(
         elif kind == "await":
             steps.append(Await(draw(st.sampled_from(workers))))
         else:
-            steps.append(Join(draw(st.integers(0, index - 1))))
+            target = draw(st.sampled_from(joinable))
+            joiners[target] = index
+            steps.append(Join(target))
     return tuple(steps)
 
 

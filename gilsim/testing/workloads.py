@@ -13,6 +13,11 @@ Why every such program ends, and prints the same under any interleaving:
   once, at the latest at its end.  A producer and its consumer wait only for each other, on
   their own queue, and the producer always ends the stream with ``None``.  A lock's body only
   computes or sleeps, and locks nest only in increasing order, so lock waits are finite;
+* **no race in ``join``**: a thread is joined by one thread only (the main thread's last
+  joins skip those a worker joins, which it still waits for through the joiner).  In 3.11
+  and 3.12 two threads joining one thread at once can fail in ``Thread._stop``
+  (``assert not lock.locked()``, CPython gh-116372): one releases the ``_tstate_lock`` it
+  took and, before its ``_stop``, the other takes it;
 * **deterministic output**: only the main thread prints, after joining every thread.  A
   thread's results depend only on its own steps and on values published before the events it
   waited for; shared counters change only under their lock by amounts so computed, and the
@@ -214,9 +219,24 @@ class Workload:
         out += ["    thread.start()", "acc = 0"]
         for step in self.main:
             out += step.lines()
-        out += ["for thread in threads:", "    thread.join()"]
+        joined = self.joined_by_workers()
+        if joined:
+            rest = [k for k in range(n) if k not in joined]
+            out += [f"for thread in [threads[k] for k in {rest}]:", "    thread.join()"]
+        else:
+            out += ["for thread in threads:", "    thread.join()"]
         out += ['print("main", acc)', 'print("counts", counts)', 'print("results", results)']
         return "\n".join(out) + "\n"
+
+    def joined_by_workers(self) -> set[int]:
+        """The threads a worker joins (the main thread leaves them to it)."""
+        return {
+            step.thread
+            for thread in self.threads
+            if isinstance(thread, Worker)
+            for step in thread.steps
+            if isinstance(step, Join)
+        }
 
     def _bodies(self) -> list[tuple[int, list[str]]]:
         bodies = []

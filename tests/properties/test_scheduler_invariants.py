@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 import gilsim
 from gilsim.interpreter import blocks
-from gilsim.testing import check_deterministic, check_invariants, runs
+from gilsim.testing import check_deterministic, check_invariants, runs, workloads
+from gilsim.testing.workloads import Join, Pair, Worker, Workload
 
 CPYTHON_TIMEOUT_S = 20
 WORKLOAD_BUDGET_NS = 20_000_000  # what thread_workloads promises, in virtual time
@@ -99,6 +100,40 @@ def test_workloads_print_what_cpython_prints(
     with compiled_blocks(compile_blocks):
         result = gilsim.run(source=source, config=config)
     assert result.stdout == expected.stdout
+
+
+@given(workload=workloads())
+def test_one_thread_joins_a_thread(workload: Workload) -> None:
+    """The generator's promise "no race in join": no two threads join one thread (3.11's
+    ``Thread.join`` then fails now and then in ``_stop``, CPython gh-116372; gilsim found
+    it so), and the main thread's last loop joins every thread no worker joins."""
+    joiners: dict[int, set[str]] = {}
+    for index, thread in enumerate(_indexed(workload)):
+        if isinstance(thread, Worker):
+            for step in thread.steps:
+                if isinstance(step, Join):
+                    joiners.setdefault(step.thread, set()).add(f"thread_{index}")
+    for step in workload.main:
+        if isinstance(step, Join):
+            joiners.setdefault(step.thread, set()).add("main")
+    assert all(len(who) == 1 for who in joiners.values()), joiners
+    source = workload.source()
+    last = source[source.rindex("for thread in") :]
+    by_workers = {k for k, who in joiners.items() if who != {"main"}}
+    rest = [k for k in range(workload.thread_count) if k not in by_workers]
+    assert last.startswith(
+        "for thread in threads:"
+        if not by_workers
+        else f"for thread in [threads[k] for k in {rest}]:"
+    )
+
+
+def _indexed(workload: Workload) -> list[Worker | Pair]:
+    """The workload's threads, one entry per thread index (a pair takes two)."""
+    out: list[Worker | Pair] = []
+    for thread in workload.threads:
+        out += [thread] if isinstance(thread, Worker) else [thread, thread]
+    return out
 
 
 LOCKED = """\
