@@ -283,16 +283,17 @@ class OldGIL:
             self.watcher.released(thread, forced)
         if not self.waiters:
             return 0
-        woken = self._signal_one(thread)
-        if woken is not None and None in machine.cores:
+        free_core = None in machine.cores
+        woken = self._signal_one(thread, at_once=forced and not free_core)
+        if woken is not None and free_core:
             # It will run on a free core, another one than ours.
             self._owed[woken] = CROSS_CORE_WAKE_NS
             return CROSS_CORE_WAKE_NS
         return 0
 
-    def _signal_one(self, holder: OSThread) -> OSThread | None:
+    def _signal_one(self, holder: OSThread, at_once: bool = False) -> OSThread | None:
         """The ``futex_wake`` of ``sem_post``: one sleeper, the OS's pick (``wake_policy``)
-        unless a watcher chose one."""
+        unless a watcher chose one; ``at_once``: runnable without a wake-up latency."""
         waiting = self._waiting()
         if not waiting:
             return None
@@ -307,7 +308,18 @@ class OldGIL:
         if self.watcher is not None and self.handoff is None:
             chosen = self.watcher.pick(holder, waiting, chosen)
         self.blocked.remove(chosen)
-        self.machine.wake(chosen)
+        if at_once:
+            # No core is free: the sleeper is made runnable inside our ``futex_wake`` (the
+            # kernel's ``try_to_wake_up``), not after a wake-up latency, and it preempts
+            # us there, at the system call's return, before we take the lock back.  It
+            # last ran only to find the lock taken, so the fair scheduler owes it time
+            # (EEVDF, Linux 6.6 on: a positive lag; CFS before: a low virtual runtime).
+            # On one core the tick gives the other thread the core while the holder holds
+            # the lock, it blocks, and the holder's next release hands the lock over: one
+            # hand-off a tick (2.7: 252/s, 4.00 ms, spec §8.1).
+            self.machine.wake(chosen, 0, preempt=holder)
+        else:
+            self.machine.wake(chosen)
         return chosen
 
     def _waiting(self) -> list[OSThread]:

@@ -469,8 +469,13 @@ class Machine:
 
     # -- called by anyone -----------------------------------------------------------------
 
-    def wake(self, thread: OSThread) -> bool:
-        """Wake a blocked thread (it was signalled); False if it was not blocked."""
+    def wake(
+        self, thread: OSThread, latency_ns: int | None = None, preempt: OSThread | None = None
+    ) -> bool:
+        """Wake a blocked thread (it was signalled); False if it was not blocked.  It can
+        run after the machine's wake-up latency, or ``latency_ns`` (0: it is runnable at
+        once, in the waker's system call, as a wakee that must wait for a busy core is);
+        with ``preempt`` (the waker), it takes that thread's core if none is free."""
         if thread.state != BLOCKED:
             return False
         if self.current is not None:
@@ -482,7 +487,8 @@ class Machine:
             thread.timer = None
         thread.timed_out = False
         self._set_state(thread, WAKING)
-        self.engine.after(self._wake_latency(thread), self._ready, thread, domain=thread.domain)
+        delay = self._wake_latency(thread) if latency_ns is None else latency_ns
+        self.engine.after(delay, self._ready, thread, preempt, domain=thread.domain)
         return True
 
     def now_ns(self) -> int:
@@ -518,8 +524,9 @@ class Machine:
                 mu = self._poll_mu  # its core is still polling: it answers at once
         return round(self.engine.random.lognormvariate(mu, self.spec.wake_sigma))
 
-    def _ready(self, thread: OSThread) -> None:
-        """``thread`` can run: give it a free core or queue it."""
+    def _ready(self, thread: OSThread, preempt: OSThread | None = None) -> None:
+        """``thread`` can run: give it a free core or queue it (and take ``preempt``'s
+        core, if that thread is still on one)."""
         if thread.state == EXITED:
             # Killed (its process ended) before it was created or while it was waking:
             # the start or wake-up scheduled for it is void.
@@ -533,6 +540,8 @@ class Machine:
         # Only time accounted at the last tick counts for a wake-up preemption.
         now = self.engine.now_ns
         victim = self._preemptible(now - now % self.spec.tick_ns)
+        if preempt is not None and preempt.state == RUNNING and preempt.core is not None:
+            victim = preempt
         if victim is not None:
             self._preempt(victim)
         self._arm_tick()

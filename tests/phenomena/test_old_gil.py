@@ -31,6 +31,7 @@ def run_old(program: str, *args: str, cores: int = 2, gil: str = "old") -> dict:
 CHECKS = [
     oldgil_checks.countdown_battle,
     oldgil_checks.thousands_of_handoffs,
+    oldgil_checks.one_core_handoffs_on_the_tick,
     oldgil_checks.no_convoy,
 ]
 
@@ -52,19 +53,20 @@ def test_the_new_gil_has_the_convoy_and_no_battle():
 
 
 def python27() -> str | None:
-    """Python 2.7, the old GIL's own interpreter, if this machine has one."""
-    found = shutil.which("python2.7")
-    if found is None:
-        pyenv = shutil.which("pyenv")
-        if pyenv is not None:
-            done = subprocess.run(
-                [pyenv, "which", "python2.7"],
-                capture_output=True,
-                text=True,
-                env={**os.environ, "PYENV_VERSION": "2.7.18"},
-            )
-            found = done.stdout.strip() if done.returncode == 0 else None
-    return found or None
+    """Python 2.7, the old GIL's own interpreter, if this machine has one: pyenv's 2.7.18
+    by its real path (pyenv's ``python2.7`` shim fails unless 2.7 is a selected version),
+    else a ``python2.7`` on the path."""
+    pyenv = shutil.which("pyenv")
+    if pyenv is not None:
+        done = subprocess.run(
+            [pyenv, "which", "python2.7"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYENV_VERSION": "2.7.18"},
+        )
+        if done.returncode == 0 and done.stdout.strip():
+            return done.stdout.strip()
+    return shutil.which("python2.7")
 
 
 def run_in_python27(program: str, *args: str, cores: int = 2) -> dict:
