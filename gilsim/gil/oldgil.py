@@ -317,7 +317,7 @@ class OldGIL:
             # On one core the tick gives the other thread the core while the holder holds
             # the lock, it blocks, and the holder's next release hands the lock over: one
             # hand-off a tick (2.7: 252/s, 4.00 ms, spec §8.1).
-            self.machine.wake(chosen, 0, preempt=holder)
+            self.machine.wake(chosen, 0)
         else:
             self.machine.wake(chosen)
         return chosen

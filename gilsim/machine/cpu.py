@@ -22,9 +22,13 @@ The OS scheduler (a model of Linux's, measured in ``spec/gil.md`` §8)
   latency drawn from a seeded log-normal distribution (median ``wake_median_ns``); an expired
   timeout adds the timer slack.  A runnable thread takes a free core, else queues (FIFO).
 * The scheduler tick (``tick_ns``, 4 ms at ``CONFIG_HZ=250``) preempts a thread that has run
-  at least ``min_slice_ns`` while others queue.  A wake-up preempts such a thread at once only
-  if the tick has already accounted its slice as used (the kernel updates run times at ticks),
-  which is why on one core switches fall on tick boundaries (§7 item 14).
+  at least ``min_slice_ns`` while others queue.  A wake-up preempts such a thread at once if
+  the tick has already accounted its slice as used (the kernel updates run times at ticks).
+* A woken thread the scheduler owes time (a positive lag, ``gilsim.machine.fair``) preempts
+  the running thread furthest ahead of it, used slice or not: an I/O thread that slept beside
+  a CPU-bound one runs as it wakes, while a CPU-bound GIL waiter whose wait ends is owed
+  nothing and waits for the tick, which is why on one core switches fall on tick boundaries
+  (§7 item 14).
 * Taking a core costs ``context_switch_ns``.
 
 Processes side by side
@@ -81,6 +85,7 @@ from greenlet import greenlet
 from gilsim.engine import Engine
 from gilsim.engine.core import LATE, NEVER, URGENT
 from gilsim.errors import GilsimError, ProcessExit
+from gilsim.machine import fair
 
 # The domain of the machine's own events (the scheduler tick); a process's is its number;
 # a thread of an interpreter without a GIL has one of its own, from ``THREAD_DOMAINS`` up
@@ -95,6 +100,7 @@ RUNNABLE = "runnable"
 WAKING = "waking"  # woken, not yet runnable: the wake-up latency
 BLOCKED = "blocked"
 EXITED = "exited"
+COMPETING = (RUNNING, RUNNABLE, WAKING)  # for the cores (``gilsim.machine.fair``)
 
 
 def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
@@ -173,6 +179,10 @@ class OSThread:
     timer: Any = None  # the engine event of a pending timeout
     pending: Any = None  # the engine event that lets it continue on its core
     picked_at: int = 0  # when it last took a core
+    # What the fair scheduler owes it (``gilsim.machine.fair``): its virtual runtime's
+    # offset from its CPU time, and its lag while it does not compete.
+    v_offset: int = 0
+    lag_ns: int = 0
     since: int = 0  # when it entered its state
     times: dict[str, int] = attrs.Factory(lambda: collections.defaultdict(int))
     greenlet: Any = None
@@ -429,6 +439,7 @@ class Machine:
         thread.timed_out = False
         if self._killing:
             raise ThreadKilled(thread.name)
+        fair.keep_lag(thread, self._competing(), self.engine.now_ns)
         self._set_state(thread, BLOCKED)
         if timeout_ns is not None:
             thread.timer = self.engine.after(
@@ -469,13 +480,10 @@ class Machine:
 
     # -- called by anyone -----------------------------------------------------------------
 
-    def wake(
-        self, thread: OSThread, latency_ns: int | None = None, preempt: OSThread | None = None
-    ) -> bool:
+    def wake(self, thread: OSThread, latency_ns: int | None = None) -> bool:
         """Wake a blocked thread (it was signalled); False if it was not blocked.  It can
         run after the machine's wake-up latency, or ``latency_ns`` (0: it is runnable at
-        once, in the waker's system call, as a wakee that must wait for a busy core is);
-        with ``preempt`` (the waker), it takes that thread's core if none is free."""
+        once, in the waker's system call, as a wakee that must wait for a busy core is)."""
         if thread.state != BLOCKED:
             return False
         if self.current is not None:
@@ -486,9 +494,9 @@ class Machine:
             thread.timer.cancel()
             thread.timer = None
         thread.timed_out = False
-        self._set_state(thread, WAKING)
+        self._wake_up(thread)
         delay = self._wake_latency(thread) if latency_ns is None else latency_ns
-        self.engine.after(delay, self._ready, thread, preempt, domain=thread.domain)
+        self.engine.after(delay, self._ready, thread, domain=thread.domain)
         return True
 
     def now_ns(self) -> int:
@@ -505,7 +513,7 @@ class Machine:
         if thread.state != BLOCKED:
             return
         thread.timed_out = True
-        self._set_state(thread, WAKING)
+        self._wake_up(thread)
         delay = self.spec.timer_slack_ns + self._wake_latency()
         self.engine.after(delay, self._ready, thread, domain=thread.domain)
 
@@ -524,24 +532,27 @@ class Machine:
                 mu = self._poll_mu  # its core is still polling: it answers at once
         return round(self.engine.random.lognormvariate(mu, self.spec.wake_sigma))
 
-    def _ready(self, thread: OSThread, preempt: OSThread | None = None) -> None:
-        """``thread`` can run: give it a free core or queue it (and take ``preempt``'s
-        core, if that thread is still on one)."""
+    def _ready(self, thread: OSThread) -> None:
+        """``thread`` (new, or woken) can run: give it a free core or queue it, and let it
+        preempt a running thread if the scheduler owes it time."""
         if thread.state == EXITED:
             # Killed (its process ended) before it was created or while it was waking:
             # the start or wake-up scheduled for it is void.
             return
+        now = self.engine.now_ns
+        if thread.state == NEW:
+            fair.place(thread, self._competing(), now)
         for index, occupant in enumerate(self.cores):
             if occupant is None:
                 self._assign(index, thread, 0)
                 return
         self._set_state(thread, RUNNABLE)
         self.run_queue.append(thread)
-        # Only time accounted at the last tick counts for a wake-up preemption.
-        now = self.engine.now_ns
+        # Only time accounted at the last tick counts for a slice used up.
         victim = self._preemptible(now - now % self.spec.tick_ns)
-        if preempt is not None and preempt.state == RUNNING and preempt.core is not None:
-            victim = preempt
+        if victim is None:
+            running = [t for t in self.cores if t is not None and t is not self.current]
+            victim = fair.furthest_ahead(thread, running, now)
         if victim is not None:
             self._preempt(victim)
         self._arm_tick()
@@ -576,6 +587,16 @@ class Machine:
         self._core_free_ns[core] = self.engine.now_ns
         if self.run_queue:
             self._assign(core, self.run_queue.popleft(), self.spec.context_switch_ns)
+
+    def _wake_up(self, thread: OSThread) -> None:
+        """``try_to_wake_up``: the thread competes again at once, though it runs only
+        after its wake-up latency."""
+        fair.place(thread, self._competing(), self.engine.now_ns)
+        self._set_state(thread, WAKING)
+
+    def _competing(self) -> list[OSThread]:
+        """The threads that compete for the cores: running, runnable or being woken."""
+        return [t for t in self.threads if t.state in COMPETING]
 
     def _preemptible(self, at_ns: int) -> OSThread | None:
         """A running thread that had used its slice at ``at_ns``, the longest-running

@@ -45,9 +45,10 @@ trace rules are checked event by event by ``gilsim.testing.tracecheck.TraceCheck
   ``range(cores)`` (``gilsim/machine/cpu.py``).
 * **work conserving**: at the end of every instant, a runnable thread means every core is
   busy; a thread is preempted only while another one is runnable, and (when the minimum
-  slice is known) only after running that long on its core (``cpu.py``, "a runnable thread
-  takes a free core, else queues", "the scheduler tick preempts a thread that has run at
-  least ``min_slice_ns`` while others queue"; §7 item 14, §8).
+  slice is known) only after running that long on its core or by a thread woken that
+  instant (``cpu.py``, "a runnable thread takes a free core, else queues", "the scheduler
+  tick preempts a thread that has run at least ``min_slice_ns`` while others queue", "a
+  woken thread the scheduler owes time preempts"; §7 item 14, §8).
 * **accounts** (:func:`check_invariants`, from the summary): CPU time of all threads is at
   most ``cores`` times the elapsed time, a core is busy at most the elapsed time, the cores'
   busy time is the threads' CPU time, and each exited thread's running, runnable, GIL-wait

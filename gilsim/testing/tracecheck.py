@@ -50,7 +50,8 @@ class TraceChecker:
     started with (``None`` if unknown: drop requests are then not timed until a
     ``switch_interval`` event says it); ``names`` maps thread idents to names for messages;
     ``min_slice_ns``, if known, is the OS scheduler's minimum slice: no thread is preempted
-    before it has run that long on its core.  Without ``gil``, the trace is of a machine
+    before it has run that long on its core, unless by a thread woken that instant (one the
+    scheduler owes time, ``gilsim.machine.fair``).  Without ``gil``, the trace is of a machine
     driven without one (threads run on cores holding nothing), and the rules of the GIL about
     ``ran`` segments are not applied.  With ``requests`` false the GIL is the old one
     (``gilsim.gil.oldgil``): its forced drops are periodic releases that nobody requested,
@@ -106,6 +107,7 @@ class TraceChecker:
         self.running_since: dict[int, int] = {}
         self.left_core_ns: dict[int, int] = {}
         self.ran_until_ns: dict[int, int] = {}
+        self.woken_at: dict[int, int] = {}  # when a thread last became runnable from waking
 
     # -- reporting ------------------------------------------------------------------------
 
@@ -157,6 +159,8 @@ class TraceChecker:
             self.leave_core(ident)
         if new == "running":
             self.take_core(ident, event["core"])
+        if new == "runnable" and old == "waking":
+            self.woken_at[ident] = self.now_ns
         if new == "runnable" and old == "running":
             self.check_preemption(ident)
         if new == "blocked":
@@ -293,7 +297,11 @@ class TraceChecker:
         if not self.others_runnable(ident):
             self.fail("work conserving", f"{self.name(ident)} preempted with nobody queued")
         ran_ns = self.now_ns - self.running_since[ident]
-        if self.min_slice_ns is not None and ran_ns < max(self.min_slice_ns, 1):
+        woken = any(
+            at == self.now_ns and self.state.get(other) == "runnable"
+            for other, at in self.woken_at.items()
+        )
+        if self.min_slice_ns is not None and ran_ns < max(self.min_slice_ns, 1) and not woken:
             self.fail(
                 "work conserving",
                 f"{self.name(ident)} preempted after {ran_ns} ns on its core, before its "

@@ -31,6 +31,7 @@ CHECKS = [
     checks.threads_do_not_speed_up_cpu_work,
     checks.lost_updates_only_where_a_switch_can_split_the_update,
     checks.convoy_effect,
+    checks.the_convoy_on_one_core,
     checks.handoffs_go_through_the_gil,
     checks.several_waiters_in_no_fair_order,
     checks.a_long_native_call_shuts_out_its_peer,

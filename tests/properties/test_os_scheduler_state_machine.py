@@ -5,7 +5,8 @@ add threads, wake waiting ones and let virtual time pass.  Between rules, and ov
 the scheduler must keep the rules of ``cpu.py``'s docstring and ``spec/gil.md`` §8: no more
 running threads than cores; a runnable thread queues only while every core is taken (a core
 counts as taken from the moment it is given, during the context switch too); the tick, and a
-wake-up, preempt only a thread that has used its slice; the clock never goes back; every
+wake-up, preempt only a thread that has used its slice, or else, at a wake-up, one ahead of
+a woken thread the scheduler owes time (``gilsim.machine.fair``); the clock never goes back; every
 nanosecond of every thread is accounted; and in the end every thread finishes.
 """
 
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from gilsim.engine import Engine
-from gilsim.machine import Machine, MachineSpec, OSThread
+from gilsim.machine import Machine, MachineSpec, OSThread, fair
 from gilsim.testing.invariants import TraceChecker
 from gilsim.testing.synthetic import WAIT_WAKE, Compute, Idle, Sleep, SyntheticThread, run_until
 
@@ -34,12 +35,14 @@ actions = st.lists(
 class ObservedMachine(Machine):
     """A machine that checks each preemption as it happens: a thread is preempted only once
     it has used its slice, counted to the tick's own time for a tick and to the last tick
-    for a wake-up (the kernel updates run times at ticks)."""
+    for a wake-up (the kernel updates run times at ticks), or at the wake-up of a thread
+    owed time that it is ahead of."""
 
     def __init__(self, engine: Engine, spec: MachineSpec) -> None:
         super().__init__(engine, spec)
         self.tick_time_ns: int | None = None  # the time of the tick being handled
         self.preemptions = 0
+        self.readying: OSThread | None = None  # the thread ``_ready`` is placing
 
     def _on_tick(self, tick_ns: int) -> None:
         assert self._tick is not None
@@ -51,15 +54,29 @@ class ObservedMachine(Machine):
         finally:
             self.tick_time_ns = None
 
+    def _ready(self, thread: OSThread) -> None:
+        self.readying = thread
+        try:
+            super()._ready(thread)
+        finally:
+            self.readying = None
+
     def _preempt(self, thread: OSThread) -> None:
         now, slice_ns = self.engine.now_ns, max(self.spec.min_slice_ns, 1)
         counted_to = self.tick_time_ns
         if counted_to is None:
             counted_to = now - now % self.spec.tick_ns
         used = counted_to - thread.picked_at
-        assert used >= slice_ns, (
+        woken = self.readying if self.tick_time_ns is None else None
+        owed = (
+            woken is not None
+            and woken.lag_ns > 0
+            and fair.vruntime(thread, now) > fair.vruntime(woken, now)
+        )
+        assert used >= slice_ns or owed, (
             f"{thread.name} preempted at {now} ns having used {used} ns of its core "
-            f"(counted to {counted_to} ns), less than its slice of {slice_ns} ns"
+            f"(counted to {counted_to} ns), less than its slice of {slice_ns} ns, and not "
+            "by a woken thread it is ahead of that is owed time"
         )
         assert self.run_queue, "a preemption with nobody queued"
         self.preemptions += 1
