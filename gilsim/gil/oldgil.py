@@ -310,10 +310,10 @@ class OldGIL:
         self.blocked.remove(chosen)
         if at_once:
             # No core is free: the sleeper is made runnable inside our ``futex_wake`` (the
-            # kernel's ``try_to_wake_up``), not after a wake-up latency, and it preempts
-            # us there, at the system call's return, before we take the lock back.  It
-            # last ran only to find the lock taken, so the fair scheduler owes it time
-            # (EEVDF, Linux 6.6 on: a positive lag; CFS before: a low virtual runtime).
+            # kernel's ``try_to_wake_up``), not after a wake-up latency, so that if it
+            # preempts us, it does so there, at the system call's return, before we take
+            # the lock back.  It does when it last ran only to find the lock taken: the
+            # fair scheduler owes it time (a positive lag, ``gilsim.machine.fair``).
             # On one core the tick gives the other thread the core while the holder holds
             # the lock, it blocks, and the holder's next release hands the lock over: one
             # hand-off a tick (2.7: 252/s, 4.00 ms, spec §8.1).
