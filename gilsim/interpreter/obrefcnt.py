@@ -140,6 +140,11 @@ class ObjectCount:
     # Under free threading: its biased count, and where (and how) its owner gave it up.
     biased: biased.BiasedCount | None = None
     merged: tuple[Place, str] | None = None
+    # Under free threading, if it is immortal there (``biased.immortal``): since when and
+    # what it is; the updates its count did not take for that, and the first of them.
+    immortal: tuple[str, str] | None = None
+    skipped: int = 0
+    first_skipped: Place | None = None
     # Each thread's updates still near enough to the next taken to meet it: their times
     # and themselves, in time order (a thread makes its updates in time order).
     times: dict[int | None, list[float]] = attrs.field(factory=dict)
@@ -176,6 +181,9 @@ class Counts:
         # counts are biased (``gilsim.interpreter.biased``).
         self.racing = self.parallel and gil.kind != "free-threaded"
         self.biased = gil.kind == "free-threaded"
+        # When the program started its first thread, which made the objects of deferred
+        # reference counting immortal (``biased.DEFERRED``).
+        self.immortal_from_ns = float("inf")
         self.horizon_ns = HORIZON_LOOKAHEADS * interp.machine.spec.lookahead_ns
         self.pending: list[tuple[float, int, Update]] = []
         self.sequence = 0
@@ -227,13 +235,30 @@ class Counts:
                 at_exit=True,
             )
 
-    def object(self, watched: Any, serial: int, type_name: str = "object") -> ObjectCount:
-        """The count of object number ``serial`` of ``watched``, made on first use."""
+    def object(
+        self,
+        watched: Any,
+        serial: int,
+        type_name: str = "object",
+        immortal: tuple[str, str] | None = None,
+    ) -> ObjectCount:
+        """The count of object number ``serial`` of ``watched``, made on first use
+        (``immortal``: what ``biased.immortal`` says of it, kept under free threading)."""
         key = (watched.name, serial)
         obj = self.objects.get(key)
         if obj is None:
             obj = self.objects[key] = ObjectCount(serial, type_name)
+            obj.immortal = immortal if self.biased else None
         return obj
+
+    def thread_started(self, time_ns: float) -> None:
+        """The program started a thread at ``time_ns``."""
+        self.immortal_from_ns = min(self.immortal_from_ns, time_ns)
+
+    def _is_immortal(self, obj: ObjectCount, time_ns: float) -> bool:
+        if obj.immortal is None:
+            return False
+        return obj.immortal[0] == biased.STATIC or time_ns >= self.immortal_from_ns
 
     def of(self, watched: Any) -> list[ObjectCount]:
         """The counts of every object ``watched`` was bound to, in binding order."""
@@ -261,14 +286,19 @@ class Counts:
             return
         if update.delta is None:
             obj.references = update.count
-            if self.biased:
+            if self.biased and not self._is_immortal(obj, update.time_ns):
                 obj.biased = biased.BiasedCount(update.place.thread, local=update.count)
         else:
             obj.updates += 1
             obj.references += update.delta
             if self.racing:
                 self._race(watched, obj, update)
-            if obj.biased is not None:
+            if self._is_immortal(obj, update.time_ns):
+                # ``_Py_IsImmortal``: the update is skipped, its count left alone.
+                obj.skipped += 1
+                if obj.first_skipped is None:
+                    obj.first_skipped = update.place
+            elif obj.biased is not None:
                 self._bias(watched, obj, update)
         self._settle(watched, obj, update)
 
@@ -357,8 +387,10 @@ class Counts:
                 watched, obj.serial, update.place, early=True, references=obj.references
             )
             return
-        fields = {}
-        if obj.biased is not None:
+        fields: dict[str, Any] = {}
+        if self._is_immortal(obj, update.time_ns):
+            fields = {"immortal": True}
+        elif obj.biased is not None:
             fields = {"local": obj.biased.local, "shared": obj.biased.shared}
         self.watch.note(watched, obj.serial, count, update.place, obj.references, **fields)
 
@@ -443,8 +475,10 @@ def consequences(
                 f"the {obj.references} reference{'s' if obj.references != 1 else ''} that "
                 f"exist, so it would never be freed"
             )
-    if obj.biased is not None and obj.updates:
+    if obj.biased is not None and obj.biased.local_updates + obj.biased.shared_updates:
         said.append(_biased_story(what, obj, threads))
+    if obj.immortal is not None and obj.skipped:
+        said.append(_immortal_story(what, obj))
     if obj.short_at_exit:
         said.append(
             f"{what}: at exit its count is {obj.count}, {-obj.error} short of the "
@@ -473,6 +507,25 @@ def _biased_story(what: str, obj: ObjectCount, threads: dict[int, str]) -> str:
     else:
         cause = "its owner's own count reached 0 with other threads' references left"
     return f"{story}; at {_at(place)} {cause} ({_where(place)}), and its count was merged"
+
+
+def _immortal_story(what: str, obj: ObjectCount) -> str:
+    """Why free threading left ``obj``'s count alone (it is immortal there)."""
+    when, kind = obj.immortal or ("", "")
+    n = obj.skipped
+    updates = f"{n:,} update{'s' if n != 1 else ''} of its count"
+    if when == biased.STATIC:
+        return (
+            f"{what}: immortal under free threading ({kind}, allocated statically, PEP 683): "
+            f"Py_INCREF and Py_DECREF left it alone, so its {updates} were skipped and no "
+            f"thread wrote to it"
+        )
+    since = _at(obj.first_skipped) if obj.first_skipped is not None else "the end"
+    return (
+        f"{what}: immortal under free threading from the first thread's start on ({kind}, "
+        f"of deferred reference counting, made immortal then, gh-117783): its {updates} "
+        f"from {since} on were skipped"
+    )
 
 
 def _at(place: Place) -> str:

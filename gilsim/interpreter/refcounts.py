@@ -45,7 +45,7 @@ from typing import Any
 
 import attrs
 
-from gilsim.interpreter import blocks, obrefcnt
+from gilsim.interpreter import biased, blocks, obrefcnt
 from gilsim.interpreter.decode import DecodedCode
 from gilsim.interpreter.frame import Frame
 
@@ -178,7 +178,7 @@ class Watch:
         except TypeError:
             watched.held = obj
         watched.count = None
-        self.counts.object(watched, watched.bindings, type(obj).__name__)
+        self.counts.object(watched, watched.bindings, type(obj).__name__, biased.immortal(obj))
         self.record(
             "refcount_watch",
             self._here(),
@@ -329,8 +329,16 @@ class Watch:
                     "local_updates": sum(b.local_updates for b in counted),
                     "shared_updates": sum(b.shared_updates for b in counted),
                     "merged": sum(1 for obj in objects if obj.merged is not None),
+                    "immortal": sum(1 for obj in objects if _was_immortal(obj)),
+                    "skipped_updates": sum(obj.skipped for obj in objects),
                 }
         return summary
+
+
+def _was_immortal(obj: obrefcnt.ObjectCount) -> bool:
+    """Immortal under free threading for some of the run: from the start, or once the
+    first thread started, if it was updated after that."""
+    return obj.immortal is not None and (obj.immortal[0] == biased.STATIC or obj.skipped > 0)
 
 
 def _ident(ts: Any) -> int | None:

@@ -461,6 +461,9 @@ def make_thread_module(interp: state.InterpreterState) -> ShadowModule:
             delete_thread_state(ts)
 
         thread.body = thread_run
+        if interp.refcounts is not None:
+            # 3.13t makes the objects of deferred reference counting immortal here.
+            interp.refcounts.counts.thread_started(interp.clock_ns)
         interp.machine.start(thread, own_domain=interp.gil.threads_in_parallel)
         return thread.ident
 

@@ -3,6 +3,7 @@ the owner's updates are local, everyone else's shared, and the two merge when th
 own count reaches 0 or another thread drops a reference the owner counted."""
 
 import gilsim
+from gilsim.interpreter import biased
 from gilsim.interpreter.biased import MERGED, QUEUED, BiasedCount
 
 
@@ -72,3 +73,71 @@ def test_with_a_gil_there_is_no_biased_count():
     result = gilsim.run(source="x = [1]\ny = x\n", refcounts=("x",), trace=True)
     assert "biased" not in result.summary["refcounts"]["x"]
     assert all("local" not in e for e in result.trace if e["event"] == "refcount")
+
+
+def test_which_objects_are_immortal_in_313t():
+    """The static ones as 3.13.0 reports them (``sys.getrefcount`` 4294967295), and the
+    kinds of deferred reference counting."""
+
+    def nested() -> None:
+        pass
+
+    static = [None, True, False, ..., NotImplemented, 7, -5, 256, (), "", "a", "é", b"", b"x"]
+    assert all(biased.immortal(obj)[0] == biased.STATIC for obj in static)
+    mortal = [int("257"), int("-6"), chr(257), "ab", (1,), b"xy", [], frozenset(), nested]
+    assert [biased.immortal(obj) for obj in mortal] == [None] * len(mortal)
+    deferred = [int, len.__class__, biased, biased.immortal.__code__, list.append]
+    assert all(biased.immortal(obj)[0] == biased.DEFERRED for obj in deferred)
+
+
+SHARED_INT = """\
+import threading
+n = 7
+def work():
+    for _ in range(200):
+        m = n
+t = threading.Thread(target=work)
+t.start(); work(); t.join()
+"""
+
+
+def test_free_threading_skips_every_update_of_a_small_int():
+    result = gilsim.run(source=SHARED_INT, gil="free-threaded", refcounts=("n",), trace=True)
+    summary = result.summary["refcounts"]["n"]
+    assert summary["biased"]["immortal"] == 1
+    assert summary["biased"]["skipped_updates"] == summary["updates"] > 0
+    assert summary["biased"]["local_updates"] == summary["biased"]["shared_updates"] == 0
+    counts = [e for e in result.trace if e["event"] == "refcount"]
+    assert counts and all(e.get("immortal") is True and "local" not in e for e in counts)
+    assert "immortal under free threading (a small int, allocated statically" in result.stderr
+    assert "biased reference counting" not in result.stderr
+
+
+def test_a_function_becomes_immortal_when_the_first_thread_starts():
+    source = (
+        "import threading\n"
+        "def f(): pass\n"
+        "for _ in range(5):\n"
+        "    g = f\n"
+        "def work():\n"
+        "    for _ in range(50):\n"
+        "        h = f\n"
+        "t = threading.Thread(target=work)\n"
+        "t.start(); work(); t.join()\n"
+    )
+    result = gilsim.run(source=source, gil="free-threaded", refcounts=("f",), trace=True)
+    summary = result.summary["refcounts"]["f"]["biased"]
+    assert summary["local_updates"] > 0 and summary["skipped_updates"] >= 100
+    (start,) = [e for e in result.trace if e["event"] == "thread_start"]
+    counts = [e for e in result.trace if e["event"] == "refcount"]
+    assert all(bool(e.get("immortal")) is (e["time_ns"] >= start["time_ns"]) for e in counts)
+    assert "immortal under free threading from the first thread's start on" in result.stderr
+    assert f"whose {summary['local_updates']} updates were plain adds" in result.stderr
+
+
+def test_with_a_gil_nothing_is_immortal():
+    """gilsim's GILs are 3.11's, before PEP 683: a small int's count changes."""
+    result = gilsim.run(source=SHARED_INT, refcounts=("n",), trace=True)
+    assert result.summary["refcounts"]["n"]["updates"] > 0
+    assert "immortal" not in result.stderr
+    assert all("immortal" not in e for e in result.trace if e["event"] == "refcount")
