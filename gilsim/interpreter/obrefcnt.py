@@ -284,23 +284,24 @@ class Counts:
             return
         if obj.state != LIVE:
             return
+        immortal = self._is_immortal(obj, update.time_ns)
         if update.delta is None:
             obj.references = update.count
-            if self.biased and not self._is_immortal(obj, update.time_ns):
+            if self.biased and not immortal:
                 obj.biased = biased.BiasedCount(update.place.thread, local=update.count)
         else:
             obj.updates += 1
             obj.references += update.delta
             if self.racing:
                 self._race(watched, obj, update)
-            if self._is_immortal(obj, update.time_ns):
+            if immortal:
                 # ``_Py_IsImmortal``: the update is skipped, its count left alone.
                 obj.skipped += 1
                 if obj.first_skipped is None:
                     obj.first_skipped = update.place
             elif obj.biased is not None:
                 self._bias(watched, obj, update)
-        self._settle(watched, obj, update)
+        self._settle(watched, obj, update, immortal)
 
     def _bias(self, watched: Any, obj: ObjectCount, update: Update) -> None:
         """Count ``update`` in its object's local or shared field, and record a merge."""
@@ -354,8 +355,9 @@ class Counts:
             **update.place.fields(),
         )
 
-    def _settle(self, watched: Any, obj: ObjectCount, update: Update) -> None:
-        """Record the count after ``update``, and what it leads to."""
+    def _settle(self, watched: Any, obj: ObjectCount, update: Update, immortal: bool) -> None:
+        """Record the count after ``update``, and what it leads to (``immortal``: its
+        count is immortal now, under free threading)."""
         count = obj.count
         if update.freed:
             # The program's last reference went (the host freed it).
@@ -388,7 +390,7 @@ class Counts:
             )
             return
         fields: dict[str, Any] = {}
-        if self._is_immortal(obj, update.time_ns):
+        if immortal:
             fields = {"immortal": True}
         elif obj.biased is not None:
             fields = {"local": obj.biased.local, "shared": obj.biased.shared}

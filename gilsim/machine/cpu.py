@@ -100,7 +100,6 @@ RUNNABLE = "runnable"
 WAKING = "waking"  # woken, not yet runnable: the wake-up latency
 BLOCKED = "blocked"
 EXITED = "exited"
-COMPETING = (RUNNING, RUNNABLE, WAKING)  # for the cores (``gilsim.machine.fair``)
 
 
 def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
@@ -217,6 +216,7 @@ class Machine:
         self.current: OSThread | None = None
         self.finished = False
         self._resumable: collections.deque[OSThread] = collections.deque()
+        self._waking: dict[OSThread, None] = {}  # threads in their wake-up latency
         self._tick: Any = None
         self._hub: Any = None
         self._killing = False
@@ -596,7 +596,8 @@ class Machine:
 
     def _competing(self) -> list[OSThread]:
         """The threads that compete for the cores: running, runnable or being woken."""
-        return [t for t in self.threads if t.state in COMPETING]
+        running = [t for t in self.cores if t is not None]
+        return [*running, *self.run_queue, *self._waking]
 
     def _preemptible(self, at_ns: int) -> OSThread | None:
         """A running thread that had used its slice at ``at_ns``, the longest-running
@@ -658,6 +659,10 @@ class Machine:
         thread.since = now
         changed = state != thread.state
         thread.state = state
+        if state == WAKING:
+            self._waking[thread] = None
+        else:
+            self._waking.pop(thread, None)
         if state not in (BLOCKED, WAKING):
             thread.wait = None
         if changed and self.engine.trace is not None:
