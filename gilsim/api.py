@@ -11,9 +11,11 @@ from typing import Any
 
 import attrs
 
+from gilsim import versions
 from gilsim.analysis import Timeline, timeline_of
 from gilsim.config import Config
 from gilsim.errors import ConfigurationError
+from gilsim.isolation import call_in_child
 from gilsim.program import captured_stdio, run_main, thread_names
 from gilsim.schedules import schedule, search
 from gilsim.schedules.search import Exploration, Progress
@@ -123,8 +125,26 @@ def run(
     ``capture`` the program's standard streams are captured into the result and ``stdin``
     is its standard input; otherwise they are the process's own.  Keyword ``options`` build
     a ``Config`` when none is given (``gilsim.run("x.py", max_instructions=10**6)``).
+
+    On the host's own interpreter (3.12 and later) the run happens in a child process of
+    this one (``gilsim.isolation``), so that nothing of it stays in this process.
     """
     filename, text, config = _program(path, source, config, options)
+    if versions.traced():
+        return call_in_child(_run_here, filename, text, config, argv, path, stdin, capture)
+    return _run_here(filename, text, config, argv, path, stdin, capture)
+
+
+def _run_here(
+    filename: str,
+    text: str | bytes,
+    config: Config,
+    argv: tuple[str, ...] | list[str],
+    path: Any,
+    stdin: str | None,
+    capture: bool,
+) -> RunResult:
+    """``run``, in this process."""
     program_argv = list(argv) if argv else [filename if path is not None else "-c"]
     chooser = schedule.replaying(config)
     if capture:

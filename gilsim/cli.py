@@ -17,7 +17,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from gilsim.config import Config
+from gilsim import versions
+from gilsim.config import CHECKPOINT_VERSIONS, Config
 from gilsim.errors import GilsimError
 from gilsim.gil import KINDS, WAKE_POLICIES
 from gilsim.interpreter.checkpoints import VERSIONS
@@ -75,9 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     dis_.add_argument(
         "--checkpoints",
-        default="3.11",
-        choices=VERSIONS,
-        help="mark the check points of this Python version (default 3.11)",
+        default=versions.default_checkpoints(),
+        choices=VERSIONS if not versions.traced() else (versions.host_name(),),
+        help="mark the check points of this Python version (default "
+        f"{versions.default_checkpoints()}, the Python gilsim runs on)",
     )
     dis_.add_argument("script", metavar="SCRIPT")
     return parser
@@ -119,10 +121,10 @@ def _add_running_options(parser: argparse.ArgumentParser, one_run: bool = True) 
     )
     parser.add_argument(
         "--checkpoints",
-        default="3.11",
-        choices=VERSIONS,
+        default=versions.default_checkpoints(),
+        choices=CHECKPOINT_VERSIONS,
         help="where a thread can be switched out: the check points of this Python version "
-        "(default 3.11)",
+        f"(default {versions.default_checkpoints()}, the Python gilsim runs on)",
     )
     parser.add_argument(
         "--refcount",
@@ -180,7 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command in ("run", "races", "render"):
-            return _run(args)
+            status = _run(args)
+            if versions.traced():
+                _exit_now(status)
+            return status
         if args.command == "dis":
             return _dis(args)
         if args.command == "explore":
@@ -189,6 +194,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(str(exc))
         return exc.exit_status
     return 2
+
+
+def _exit_now(status: int) -> None:
+    """End this process after a run on the host's interpreter: its threads' frames are
+    suspended in greenlets, and finalising the interpreter would unwind them, running the
+    program's ``finally`` blocks after the run (``gilsim.isolation``).  What is written is
+    flushed first."""
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            if stream is not None:
+                stream.flush()
+        except Exception:
+            pass
+    os._exit(status & 0xFF)
 
 
 def _say(message: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import attrs
 
+from gilsim import versions
 from gilsim.errors import ConfigurationError
 from gilsim.gil import KINDS, WAKE_POLICIES, WITHOUT_GIL
 from gilsim.interpreter.checkpoints import VERSIONS
@@ -35,10 +36,14 @@ def _known_gil(instance: object, attribute: attrs.Attribute, value: str) -> None
         raise ConfigurationError(f"unknown GIL {value!r}; choose one of {', '.join(KINDS)}")
 
 
+# Every version whose check points a run can have (``--checkpoints``).
+CHECKPOINT_VERSIONS = (*VERSIONS, *versions.VERSIONS)
+
+
 def _known_checkpoints(instance: object, attribute: attrs.Attribute, value: str) -> None:
-    if value not in VERSIONS:
+    if value not in CHECKPOINT_VERSIONS:
         raise ConfigurationError(
-            f"no check points of Python {value!r}; choose one of {', '.join(VERSIONS)}"
+            f"no check points of Python {value!r}; choose one of {', '.join(CHECKPOINT_VERSIONS)}"
         )
 
 
@@ -90,7 +95,8 @@ class Config:
     wakes (``"random"``: the OS picks; ``"fifo"``).  ``gil`` is the lock threads run under
     (``gilsim.gil.KINDS``: ``"new"``, the 3.2-3.13 GIL, or ``"old"``, the GIL up to 3.1);
     ``checkpoints`` the Python version
-    whose eval-breaker check points the eval loop has (``gilsim.interpreter.checkpoints``).
+    whose eval-breaker check points the eval loop has (``gilsim.interpreter.checkpoints``;
+    by default the host's).
     ``trace`` records
     every scheduling event.  ``refcounts`` names globals of the main module whose objects'
     reference counts are watched (``gilsim.interpreter.refcounts``).  ``schedule`` replays a schedule found by exploration.
@@ -108,7 +114,9 @@ class Config:
     max_instructions: int | None = attrs.field(default=None, validator=_positive)
     wake_policy: str = attrs.field(default="random", validator=_known_policy)
     gil: str = attrs.field(default="new", validator=_known_gil)
-    checkpoints: str = attrs.field(default="3.11", validator=_known_checkpoints)
+    checkpoints: str = attrs.field(
+        factory=versions.default_checkpoints, validator=_known_checkpoints
+    )
     trace: bool = False
     # Record the program's accesses to shared variables and report races (``gilsim.races``).
     races: bool = False

@@ -1,6 +1,7 @@
-"""``gilsim dis``: a program's bytecode as ``dis`` shows it, with the places where CPython 3.11
-(or, with ``--checkpoints``, 3.10 or 3.9, on the same 3.11 bytecode) can switch threads marked
-(``spec/gil.md`` §2, §4).
+"""``gilsim dis``: a program's bytecode as ``dis`` shows it, with the places where CPython can
+switch threads marked (``spec/gil.md`` §2, §4): on 3.12 and 3.13 the host version's (§2.4,
+§2.5); on 3.11 that version's or, with ``--checkpoints``, 3.10's or 3.9's, on the same 3.11
+bytecode.
 
 A *check point* is where a thread polls ``eval_breaker`` and may hand the GIL over on a drop
 request.  A *release* is a call that gives the GIL up while it blocks: known statically only
@@ -12,9 +13,11 @@ from __future__ import annotations
 
 import dis
 import re
+import sys
 import types
 from collections.abc import Iterator
 
+from gilsim import versions
 from gilsim.interpreter import checkpoints
 
 CHECK = "<- check point"
@@ -51,8 +54,10 @@ NO_CHECK_NAMES = frozenset({"len", "isinstance", "append"})
 
 def marks(code: types.CodeType, version: str = "3.11") -> dict[int, str]:
     """Offset -> mark, for the instructions of ``code`` (not of nested code objects), with
-    the check points of ``version`` (``checkpoints.VERSIONS``)."""
+    the check points of ``version`` (``checkpoints.VERSIONS``, or the host's own)."""
     instructions = list(dis.get_instructions(code))
+    if version in versions.VERSIONS:
+        return _host_marks(code, instructions, versions.VERSIONS[version])
     if version != "3.11":
         return _older_marks(code, instructions, version)
     callees = _callee_names(code, instructions)
@@ -66,13 +71,40 @@ def marks(code: types.CodeType, version: str = "3.11") -> dict[int, str]:
                 " (loop back edge)" if name == "JUMP_BACKWARD" else " (if taken)"
             )
         elif name in ("CALL", "CALL_FUNCTION_EX"):
-            callee = callees.get(ins.offset)
-            if callee in RELEASING_NAMES:
-                result[ins.offset] = f"{RELEASE} ({callee}) and {CHECK}"
-            elif callee in NO_CHECK_NAMES:
-                result[ins.offset] = f"no check: {callee}() is specialized without one"
-            else:
-                result[ins.offset] = CHECK + " (after the call, unless the callee is Python code)"
+            result[ins.offset] = _call_mark(callees.get(ins.offset), NO_CHECK_NAMES)
+    return result
+
+
+def _call_mark(callee: str | None, unchecked: frozenset[str]) -> str:
+    """The mark of a call to ``callee`` (its name, if known): a likely release, no check
+    (its specialised call has none), or the check after a call into C."""
+    if callee in RELEASING_NAMES:
+        return f"{RELEASE} ({callee}) and {CHECK}"
+    if callee in unchecked:
+        return f"no check: {callee}() is specialized without one"
+    return CHECK + " (after the call, unless the callee is Python code)"
+
+
+def _host_marks(
+    code: types.CodeType, instructions: list[dis.Instruction], version: versions.Version
+) -> dict[int, str]:
+    """The marks of 3.12's or 3.13's check points (``gilsim.versions``): ``RESUME`` at a
+    function's start or after ``yield``, ``JUMP_BACKWARD``, and the calls, after a callee
+    that is not Python code returns, unless its specialisation does not check."""
+    callees = _callee_names(code, instructions)
+    unchecked = frozenset(name.rpartition(".")[2] for name in version.unchecked_calls)
+    result: dict[int, str] = {}
+    for ins in instructions:
+        name = ins.opname
+        if name == "RESUME" and ins.arg is not None:
+            location = ins.arg & version.resume_location_mask
+            if location < 2:
+                where = " (function entry)" if location == 0 else " (after yield)"
+                result[ins.offset] = CHECK + where
+        elif name == "JUMP_BACKWARD":
+            result[ins.offset] = CHECK + " (loop back edge)"
+        elif name in ("CALL", "CALL_KW", "CALL_FUNCTION_EX"):
+            result[ins.offset] = _call_mark(callees.get(ins.offset), unchecked)
     return result
 
 
@@ -135,17 +167,40 @@ def _callee_names(code: types.CodeType, instructions: list[dis.Instruction]) -> 
             plain = pushed_by.get(depth - ins.arg - 1)
             loader = method if method is not None and method.opname == "LOAD_METHOD" else plain
             callee = loader.argval if loader is not None else None
-        if ins.opname == "CALL" and isinstance(callee, str):
+        if _HOST_CALLS and ins.opname in ("CALL", "CALL_KW") and ins.arg is not None:
+            # 3.12: [NULL, callable, args...] or [method, self, args...]; 3.13: [callable,
+            # self or NULL, args...] (``CALL_KW`` has the names' tuple on top).
+            top = depth - (1 if ins.opname == "CALL_KW" else 0)
+            below = pushed_by.get(top - ins.arg - 2)
+            above = pushed_by.get(top - ins.arg - 1)
+            loader = below if below is not None and (_NULL_AFTER or _is_method(below)) else above
+            callee = loader.argval if loader is not None else None
+        if ins.opname in ("CALL", "CALL_KW") and isinstance(callee, str):
             names[ins.offset] = callee
         if ins.opname in _LOADS:
             position = depth  # where the loaded value sits on the stack
-            if ins.opname == "LOAD_GLOBAL" and ins.arg is not None and ins.arg & 1:
+            if (
+                ins.opname == "LOAD_GLOBAL"
+                and ins.arg is not None
+                and ins.arg & 1
+                and not _NULL_AFTER
+            ):
                 position += 1  # after the NULL pushed first
             elif ins.opname in ("LOAD_ATTR", "LOAD_METHOD"):
                 position -= 1  # in place of the object
             pushed_by[position] = ins
     return names
 
+
+def _is_method(ins: dis.Instruction) -> bool:
+    """A ``LOAD_ATTR`` that loads a method (3.12: the low bit of its argument)."""
+    return ins.opname == "LOAD_ATTR" and ins.arg is not None and bool(ins.arg & 1)
+
+
+# The host's calls have no ``PRECALL`` (3.12, 3.13), and from 3.13 a load pushes the NULL
+# after the callable (``LOAD_GLOBAL (f + NULL)``), not before (3.12: ``NULL + f``).
+_HOST_CALLS = sys.version_info >= (3, 12)
+_NULL_AFTER = sys.version_info >= (3, 13)
 
 _LOADS = frozenset(
     {"LOAD_GLOBAL", "LOAD_NAME", "LOAD_ATTR", "LOAD_METHOD", "LOAD_FAST", "LOAD_DEREF"}
@@ -185,12 +240,17 @@ def _exception_entries(code: types.CodeType) -> Iterator[tuple[int, int]]:
         yield entry.target, entry.depth + 1 + (1 if entry.lasti else 0)
 
 
-_LINE = re.compile(r"^\s*(?:\d+)?\s+(?:>>)?\s*(\d+) [A-Z_]+")
+# A line of ``dis`` output: the offset of its instruction (3.13 shows a label, ``L1:``, where
+# older versions show ``>>``).
+_LINE = re.compile(r"^\s*(?:\d+|--)?\s+(?:>>|L\d+:)?\s*(\d+) +[A-Z_]+")
+# 3.13 shows no offsets unless asked.
+_SHOW_OFFSETS = {"show_offsets": True} if sys.version_info >= (3, 13) else {}
 
 
-def disassemble(code: types.CodeType, version: str = "3.11") -> str:
+def disassemble(code: types.CodeType, version: str | None = None) -> str:
     """The text of ``dis.dis(code)`` with the marks of ``version``'s check points, for
     ``code`` and every code object in it."""
+    version = version or versions.default_checkpoints()
     out: list[str] = []
     for each in _all_code(code):
         if out:
@@ -199,7 +259,7 @@ def disassemble(code: types.CodeType, version: str = "3.11") -> str:
             f"Disassembly of {each.co_qualname} ({each.co_filename}, line {each.co_firstlineno}):"
         )
         found = marks(each, version)
-        for line in dis.Bytecode(each).dis().splitlines():
+        for line in dis.Bytecode(each, **_SHOW_OFFSETS).dis().splitlines():
             match = _LINE.match(line)
             mark = found.get(int(match.group(1))) if match else None
             out.append(f"{line:<60} {mark}" if mark else line)

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from gilsim import processes
+from gilsim import processes, versions
 from gilsim.config import Config
 from gilsim.engine import Engine
 from gilsim.errors import DeadlockError, GilsimError, UnsupportedError
@@ -34,7 +34,9 @@ from gilsim.runtime.fileio import io_builtins
 from gilsim.runtime.shadows import make_shadow_modules
 from gilsim.runtime.threadmodule import new_thread
 
-SUPPORTED_VERSIONS = ((3, 11),)
+# The versions gilsim runs programs on: 3.11 on its own bytecode interpreter, 3.12 and 3.13
+# on the host's (``gilsim.versions``).
+SUPPORTED_VERSIONS = ((3, 11), (3, 12), (3, 13))
 
 # Exit status of a process killed by SIGINT, as ``subprocess`` reports it.
 SIGINT_STATUS = pymain.SIGINT_STATUS
@@ -56,7 +58,7 @@ class Outcome:
 def check_version() -> None:
     if sys.version_info[:2] not in SUPPORTED_VERSIONS:
         raise UnsupportedError(
-            f"gilsim runs the bytecode of the Python it runs on, and Python "
+            f"gilsim runs programs on the Python it runs on, and Python "
             f"{sys.version_info.major}.{sys.version_info.minor} is not supported "
             f"(supported: {', '.join('.'.join(map(str, v)) for v in SUPPORTED_VERSIONS)})"
         )
@@ -156,8 +158,13 @@ def run_main(
     source: str | bytes, filename: str, argv: list[str], config: Config, chooser: Any = None
 ) -> Outcome:
     """Compile and run a main module; print what CPython prints; return how it ended.
-    ``chooser`` decides who runs at each choice point (schedule exploration)."""
+    ``chooser`` decides who runs at each choice point (schedule exploration).  On 3.12 and
+    later the program runs on the host's own interpreter (``gilsim.hostprogram``)."""
     check_version()
+    if versions.traced():
+        from gilsim import hostprogram  # (it builds on this module)
+
+        return hostprogram.run_main(source, filename, argv, config, chooser)
     if filename != "<string>":
         # Since 3.9 the main script's ``__file__`` and code filename are absolute
         # (bpo-20443); ``sys.argv[0]`` stays as given.
@@ -191,20 +198,15 @@ def run_main(
         processes.end_process(root, processes.exit_status(status), main_thread)
 
     main_thread.body = main_body
-    error: GilsimError | None = None
     host_pid = os.getpid()
     with program_world(interp, filename, argv, main):
         try:
-            interp.machine.start(main_thread, delay_ns=0)
-            if not interp.machine.run():
-                raise DeadlockError(deadlock_report(interp))
-        except GilsimError as exc:
-            error = exc
+            error = run_machine(interp, main_thread)
         finally:
             interp.machine.settle()  # account every thread's time up to the end
             if interp.refcounts is not None:
                 interp.refcounts.finish()
-            _record_names(interp)
+            record_names(interp)
             interp.machine.kill_all()
             processes.restore_first_world(interp)
         pymain.flush()
@@ -222,6 +224,19 @@ def run_main(
     return Outcome(status, interp.instructions, virtual_ns, error, interp)
 
 
+def run_machine(interp: state.InterpreterState, main_thread: Any) -> GilsimError | None:
+    """Start the main thread and run the machine until the program has ended; the error
+    that stopped it, if one did (a deadlock: every thread waits for something no thread
+    will ever do)."""
+    try:
+        interp.machine.start(main_thread, delay_ns=0)
+        if not interp.machine.run():
+            raise DeadlockError(deadlock_report(interp))
+    except GilsimError as exc:
+        return exc
+    return None
+
+
 def thread_names(interp: state.InterpreterState) -> dict[int, str]:
     """The name of each thread of the run, by ident, as ``threading`` named it."""
     return {
@@ -230,7 +245,7 @@ def thread_names(interp: state.InterpreterState) -> dict[int, str]:
     }
 
 
-def _record_names(interp: state.InterpreterState) -> None:
+def record_names(interp: state.InterpreterState) -> None:
     """End the trace with every thread's name (``threading`` names a thread only once it
     runs, so the names are known for certain only now) and the end of the run."""
     machine = interp.machine
@@ -255,11 +270,24 @@ def _record_names(interp: state.InterpreterState) -> None:
 
 
 class _Named(io.BytesIO):
-    """The bytes behind a captured stream, named as CPython names its standard streams."""
+    """The bytes behind a captured stream, named as CPython names its standard streams:
+    like the pipe a standard stream is, not seekable, and either read or written, not both
+    (the text layer over a readable stream resets its decoder on every write, in Python code
+    of ``codecs`` that a program writing to a real pipe does not run)."""
 
-    def __init__(self, name: str, initial: bytes = b"") -> None:
+    def __init__(self, name: str, initial: bytes = b"", mode: str = "w") -> None:
         super().__init__(initial)
         self.name = name
+        self._mode = mode
+
+    def seekable(self) -> bool:
+        return False
+
+    def readable(self) -> bool:
+        return self._mode == "r"
+
+    def writable(self) -> bool:
+        return self._mode == "w"
 
 
 class CapturedStream(io.TextIOWrapper):
@@ -267,8 +295,12 @@ class CapturedStream(io.TextIOWrapper):
     named ``<stdout>``, not a terminal, with a ``buffer``; ``getvalue()`` is what was written
     (``write_through``: nothing waits in the text layer)."""
 
-    def __init__(self, name: str, errors: str = "strict", initial: bytes = b"") -> None:
-        super().__init__(_Named(name, initial), encoding="utf-8", errors=errors, write_through=True)
+    def __init__(
+        self, name: str, errors: str = "strict", initial: bytes = b"", mode: str = "w"
+    ) -> None:
+        super().__init__(
+            _Named(name, initial, mode), encoding="utf-8", errors=errors, write_through=True
+        )
 
     def getvalue(self) -> str:
         self.flush()
@@ -284,7 +316,8 @@ def captured_stdio(
     standard output."""
     out = out if out is not None else CapturedStream("<stdout>")
     err = CapturedStream("<stderr>", errors="backslashreplace")
-    streams = (CapturedStream("<stdin>", initial=(stdin or "").encode("utf-8")), out, err)
+    stdin_stream = CapturedStream("<stdin>", initial=(stdin or "").encode("utf-8"), mode="r")
+    streams = (stdin_stream, out, err)
     names = ("stdin", "stdout", "stderr", "__stdin__", "__stdout__", "__stderr__")
     saved = [getattr(sys, name) for name in names]
     for name, stream in zip(names, streams * 2, strict=True):

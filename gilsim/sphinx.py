@@ -62,6 +62,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 import gilsim
+from gilsim import versions
 from gilsim.engine.core import NEVER
 from gilsim.errors import GilsimError
 from gilsim.render import KINDS, render_bytes
@@ -155,7 +156,7 @@ class GilsimDirective(SphinxDirective):
         )
         if config.gil != "new":
             described += f", --gil {config.gil}"
-        if config.checkpoints != "3.11":
+        if config.checkpoints != versions.default_checkpoints():
             described += f", --checkpoints {config.checkpoints}"
         window = self.options.get("window")
         if window is not None:

@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
-# Set up gilsim for development on a fresh machine: a virtual environment in .venv with gilsim
-# and its test tools, and Graphviz's `dot` (for pictures) where it is missing and can be
-# installed.  Safe to run again: it only does what is not done yet.
+# Set up gilsim for development on a fresh machine: a virtual environment with gilsim and its
+# test tools, and Graphviz's `dot` (for pictures) where it is missing and can be installed.
+# Safe to run again: it only does what is not done yet.
+#
+# PYTHON names the interpreter (default: python3.11, else python3) and VENV the environment
+# (default: .venv).  gilsim runs programs on the interpreter it is installed in: 3.11 on its
+# own bytecode interpreter, 3.12 and 3.13 on the host's own (scripts/test.sh sets up one
+# environment for each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python=${PYTHON:-python3}
-if ! "$python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
-    for candidate in python3.11 "$(command -v pyenv >/dev/null && pyenv which python3.11 2>/dev/null || true)"; do
-        if [ -n "$candidate" ] && command -v "$candidate" >/dev/null; then python=$candidate; break; fi
-    done
+venv=${VENV:-.venv}
+python=${PYTHON:-}
+if [ -z "$python" ]; then
+    python=python3
+    if ! "$python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+        found=$(bash scripts/find-python.sh 3.11 || true)
+        if [ -n "$found" ]; then python=$found; fi
+    fi
 fi
-if [ ! -x .venv/bin/python ]; then
-    "$python" -m venv .venv
+if [ ! -x "$venv/bin/python" ]; then
+    "$python" -m venv "$venv"
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test]'
+"$venv/bin/python" -m pip install --quiet --upgrade pip
+"$venv/bin/python" -m pip install --quiet -e '.[test]'
 
 if ! command -v dot >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -26,4 +34,4 @@ if ! command -v dot >/dev/null 2>&1; then
         echo "setup: Graphviz's dot is missing; install it (apt-get install graphviz) for pictures" >&2
     fi
 fi
-echo "setup: ready (.venv/bin/gilsim)" >&2
+echo "setup: ready ($venv/bin/gilsim, Python $("$venv/bin/python" -c 'import sys; print(*sys.version_info[:3], sep=".")'))" >&2

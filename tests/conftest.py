@@ -25,3 +25,39 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+# -- what runs where ------------------------------------------------------------------------
+#
+# gilsim runs programs on its own bytecode interpreter on 3.11 and on the host's interpreter
+# on 3.12 and 3.13.  A test marked ``feature(NAME)`` needs what gilsim does not run on the
+# host's interpreter yet (``gilsim.versions.NOT_YET_TRACED``): on 3.12 and 3.13 it is skipped,
+# saying what; ``feature("interpreter")`` marks the tests of the 3.11 bytecode interpreter's
+# own pieces.  A user asking for such a feature on 3.12 gets one clear refusal
+# (``tests/cli/test_cli.py``).
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "feature(name): needs what runs on gilsim's own interpreter (3.11) only, so far",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+
+    from gilsim import versions
+
+    features = {
+        **versions.NOT_YET_TRACED,
+        "interpreter": "gilsim's own bytecode interpreter (it runs 3.11)",
+    }
+    for item in items:
+        for mark in item.iter_markers("feature"):
+            for name in mark.args:
+                if name not in features:
+                    raise pytest.UsageError(f"{item.nodeid}: unknown feature {name!r}")
+                if versions.traced():
+                    reason = f"{features[name]}: not on Python {versions.host_name()} yet"
+                    item.add_marker(pytest.mark.skip(reason=reason))

@@ -1,9 +1,11 @@
-"""``gilsim dis``: the check points of CPython 3.11 and the likely releases, marked where they
-are (``spec/gil.md`` §2.1, §4)."""
+"""``gilsim dis``: the check points of the Python gilsim runs on (3.11, 3.12, 3.13) and the
+likely releases, marked where they are (``spec/gil.md`` §2.1, §2.4, §2.5, §4)."""
 
 import dis
 import subprocess
 import sys
+
+import pytest
 
 from gilsim.disassemble import CHECK, RELEASE, marks
 
@@ -27,12 +29,23 @@ def work_marks():
     return [(by_offset[offset], mark) for offset, mark in sorted(marks(work).items())]
 
 
+@pytest.mark.feature("interpreter")
 def test_check_points_are_where_311_checks():
     found = work_marks()
     kinds = [(ins.opname, mark.split(" (")[0]) for ins, mark in found]
     assert kinds[0] == ("RESUME", CHECK)
     assert ("JUMP_BACKWARD", CHECK) in kinds
     assert ("POP_JUMP_BACKWARD_IF_TRUE", CHECK) in kinds  # the bottom test of `while items`
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="the check points of 3.12 and 3.13")
+def test_check_points_are_where_312_and_313_check():
+    """Both loops close with ``JUMP_BACKWARD`` (3.12 has no backward conditional jump), which
+    checks; no conditional jump does."""
+    kinds = [(ins.opname, mark.split(" (")[0]) for ins, mark in work_marks()]
+    assert kinds[0] == ("RESUME", CHECK)
+    assert kinds.count(("JUMP_BACKWARD", CHECK)) == 2
+    assert not any(opname.startswith("POP_JUMP") for opname, _ in kinds)
 
 
 def test_calls_are_told_by_their_callee():

@@ -12,7 +12,14 @@ import pytest
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.py"))
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def _needs(example: Path) -> list:
+    """An example that starts processes needs them (``feature("processes")``)."""
+    source = example.read_text(encoding="utf-8")
+    starts = ("os.fork(", "multiprocessing", "ProcessPoolExecutor")
+    return [pytest.mark.feature("processes")] if any(s in source for s in starts) else []
+
+
+@pytest.mark.parametrize("example", [pytest.param(e, id=e.stem, marks=_needs(e)) for e in EXAMPLES])
 def test_example_runs_the_same_under_both(example):
     env = dict(os.environ, PYTHONHASHSEED="0")
     native = subprocess.run(

@@ -17,16 +17,18 @@ PACKAGE = Path(__file__).resolve().parents[1] / "gilsim"
 
 # Lowest first.  A module imports only from its own layer and the ones before it.
 LAYERS = [
-    {"errors", "units"},
+    {"errors", "units", "paths", "isolation"},
+    {"versions"},
     {"engine"},
     {"machine"},
     {"gil"},
     {"interpreter"},
+    {"tracer"},  # the program on the host's interpreter (it uses the interpreter's state)
     {"runtime"},
     {"processes"},
     {"races"},  # recording hooks into the interpreter and the runtime's locks
     {"config"},
-    {"program", "disassemble"},
+    {"program", "disassemble", "hostprogram"},
     {"trace"},
     {"schedules"},
     {"analysis"},

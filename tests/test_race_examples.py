@@ -8,6 +8,8 @@ import pytest
 
 import gilsim
 
+pytestmark = pytest.mark.feature("races", "explore")
+
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
 

@@ -172,15 +172,10 @@ def switch_phrase(where: Where, who: str, how: str | None, location: str) -> str
 
 
 def where_of(thread: OSThread) -> Where | None:
-    """Where ``thread``'s innermost simulated frame is (the instruction it last ran)."""
+    """Where ``thread``'s innermost frame of the program's is (the instruction it last
+    ran), as its interpreter tells (``InterpreterState.where``)."""
     ts: Any = thread.payload
-    frame = ts.frame if ts is not None else None
-    if frame is None:
-        return None
-    code = frame.code
-    index = max(frame.pc - 1, 0)
-    opname = code.opnames[index] if index < len(code.opnames) else "?"
-    return Where(code.code.co_filename, frame.lineno, opname, code.code.co_name)
+    return ts.interp.where(ts) if ts is not None else None
 
 
 def position_fields(thread: OSThread) -> dict[str, Any]:

@@ -149,22 +149,9 @@ def _call_class(
 
 
 def spend(interp: Any, ts: Any, cost_ns: int) -> None:
-    """Run native code for ``cost_ns`` holding the GIL, before making the call.  Events due
-    meanwhile happen at their own time (a waiter wakes and starts its timed wait in the
-    middle of a long ``sum()``), so that a drop request made during the call is seen at the
-    check point that ends its ``CALL`` (``spec/gil.md`` §7 item 12); the OS may even preempt
-    the thread, and then its remaining work waits."""
-    remaining = cost_ns
-    machine = interp.machine
-    while machine is not None and interp.deadline_ns < interp.limit_ns:
-        step = interp.deadline_ns - interp.clock_ns
-        if remaining <= step:
-            break
-        if step > 0:
-            interp.clock_ns += step
-            remaining -= step
-        machine.yield_to_events(ts.os_thread)
-    interp.clock_ns += remaining
+    """Run native code for ``cost_ns`` holding the GIL, before making the call
+    (``InterpreterState.spend``)."""
+    interp.spend(ts, cost_ns)
 
 
 _BuiltinMethodType = types.BuiltinMethodType

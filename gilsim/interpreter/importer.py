@@ -20,24 +20,13 @@ import importlib.machinery
 import importlib.util
 import os
 import sys
-import sysconfig
 import types
 from typing import Any
 
 from gilsim.interpreter import eval as eval_
 from gilsim.interpreter import loading, state
 from gilsim.interpreter.frame import NULL, Frame, push_frame
-
-
-def _library_dirs() -> list[str]:
-    paths = sysconfig.get_paths()
-    dirs = {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths}
-    dirs.add(os.path.dirname(os.__file__))
-    dirs.add(os.path.dirname(os.path.dirname(__file__)))  # gilsim itself
-    return sorted(os.path.realpath(d) for d in dirs)
-
-
-_LIBRARY_DIRS = _library_dirs()
+from gilsim.paths import LIBRARY_DIRS as _LIBRARY_DIRS
 
 
 @functools.lru_cache(maxsize=4096)

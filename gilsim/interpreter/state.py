@@ -9,8 +9,11 @@ as CPython's C code finds ``_PyThreadState_GET()``.
 from __future__ import annotations
 
 import types
+from collections.abc import Iterator
 from typing import Any
 
+from gilsim.gil.watch import Where
+from gilsim.interpreter import tracebacks
 from gilsim.interpreter.decode import DecodedCode, decode
 from gilsim.interpreter.frame import Frame
 from gilsim.interpreter.loading import STARTUP_MODULES
@@ -18,6 +21,9 @@ from gilsim.interpreter.loading import STARTUP_MODULES
 
 class InterpreterState:
     """One simulated interpreter: its decoded code, builtins, modules, clock and limits."""
+
+    # Whether its program runs on the host's interpreter (``gilsim.tracer.pystate``).
+    traced = False
 
     def __init__(
         self,
@@ -111,6 +117,65 @@ class InterpreterState:
         self.deadline_ns = min(next_event_ns, self.limit_ns)
         current = thread.payload
 
+    def frames(self, ts: ThreadState) -> Iterator[tuple[str, int, str]]:
+        """The frames of thread ``ts``, innermost first, as ``(filename, line, name)``."""
+        frame = ts.frame
+        while frame is not None:
+            yield frame.code.code.co_filename, frame.f_lineno or 0, frame.code.code.co_name
+            frame = frame.previous
+
+    def where(self, ts: ThreadState) -> Where | None:
+        """Where thread ``ts``'s innermost simulated frame is (the instruction it last
+        ran), or None before its first frame and after its last."""
+        frame = ts.frame
+        if frame is None:
+            return None
+        code = frame.code
+        index = max(frame.pc - 1, 0)
+        opname = code.opnames[index] if index < len(code.opnames) else "?"
+        return Where(code.code.co_filename, frame.lineno, opname, code.code.co_name)
+
+    def call_program(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call the program's ``function`` from gilsim's code (a thread's start): here a
+        simulated function runs its own eval loop."""
+        return function(*args, **kwargs)
+
+    def program_module(self, name: str) -> types.ModuleType | None:
+        """The program's module ``name``, if it imported it (the program's own
+        ``threading``, say)."""
+        return self.sim_modules.get(name)
+
+    def format_exception(self, exc: BaseException) -> str:
+        """``exc`` and its traceback as CPython prints an uncaught exception."""
+        return tracebacks.format_exception(exc)
+
+    def write_unraisable(self, message: str, exc: BaseException) -> None:
+        """The default ``sys.unraisablehook``: "Exception ignored MESSAGE" and the
+        traceback."""
+        tracebacks.write_unraisable(message, exc)
+
+    def spend(self, ts: ThreadState, cost_ns: int) -> None:
+        """Run native code for ``cost_ns`` on thread ``ts``, holding the GIL.  Events due
+        meanwhile happen at their own time (a waiter wakes and starts its timed wait in the
+        middle of a long ``sum()``), so that a drop request made during the call is seen at
+        the check point that ends it (``spec/gil.md`` §7 item 12); the OS may even preempt
+        the thread, and then the rest of its work waits."""
+        remaining = cost_ns
+        machine = self.machine
+        while machine is not None and self.deadline_ns < self.limit_ns:
+            step = self.deadline_ns - self.clock_ns
+            if remaining <= step:
+                break
+            if step > 0:
+                self.clock_ns += step
+                remaining -= step
+            machine.yield_to_events(ts.os_thread)
+        self.clock_ns += remaining
+
+    def leave(self, thread: Any) -> None:
+        """The machine's hub runs next: ``thread`` blocked, reached its deadline or ended.
+        (The eval loop keeps its own account of who runs.)"""
+
     def release(self) -> None:
         """The run is over and this interpreter's process ended before it: let go of
         everything that reaches the program's objects (its accounts stay)."""
@@ -160,6 +225,16 @@ class ThreadState:
         self.instructions = 0
         # Locks released when the thread's state is deleted (``_thread._set_sentinel``).
         self.sentinels: list[Any] = []
+        # On the host's interpreter (``gilsim.tracer``): a record for each frame of the
+        # program's running or suspended in a call (its code's ``CodeInfo`` and the offset
+        # charged up to), and how deep the thread is in C functions of gilsim's shadows
+        # (``gilsim.tracer.boundary``: the tracer charges nothing there).  gilsim's code runs
+        # first in a new thread: it is inside a C function until it calls the program.
+        self.stack: list[list[Any]] = []
+        self.native = 1 if interp.traced else 0
+        # The code of an ``__init__`` 3.13 enters inline, about to start
+        # (``Tracer.class_call``).
+        self.init_code: Any = None
 
 
 current: ThreadState | None = None

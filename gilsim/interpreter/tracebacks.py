@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from gilsim.interpreter import suggestions
@@ -231,13 +232,17 @@ def format_exception(exc: BaseException) -> str:
     return "".join(te.format())
 
 
-def write_unraisable(message: str, exc: BaseException) -> None:
-    """The default ``sys.unraisablehook``: "Exception ignored MESSAGE" and the traceback,
-    after what the program printed on stdout."""
+def write_unraisable(
+    message: str, exc: BaseException, formatter: Callable[[BaseException], str] | None = None
+) -> None:
+    """The default ``sys.unraisablehook``: "Exception ignored MESSAGE" and the traceback
+    (by ``formatter``, this module's ``format_exception`` unless given), after what the
+    program printed on stdout."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except Exception:
             pass
-    sys.stderr.write(f"Exception ignored {message}\n{format_exception(exc)}")
+    text = (formatter or format_exception)(exc)
+    sys.stderr.write(f"Exception ignored {message}\n{text}")
     sys.stderr.flush()

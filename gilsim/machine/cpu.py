@@ -137,12 +137,15 @@ class MachineSpec:
 
 class Clock(Protocol):
     """What the machine needs of a thread's interpreter: its time while it runs (ns), and to
-    be told when the machine switches to one of its threads."""
+    be told when the machine switches to one of its threads and when that thread stops
+    running (it blocked, reached its deadline or ended: the hub runs next)."""
 
     clock_ns: int
     deadline_ns: int
 
     def enter(self, thread: OSThread, now_ns: int, next_event_ns: int) -> None: ...
+
+    def leave(self, thread: OSThread) -> None: ...
 
 
 @attrs.frozen
@@ -204,6 +207,10 @@ class OSThread:
         return self.state
 
 
+def _switch(hub: Any) -> Any:
+    return hub.switch()
+
+
 class Machine:
     """The cores, the threads and the scheduler."""
 
@@ -237,6 +244,10 @@ class Machine:
         # kernel objects they all share, by kind (named semaphores...).
         self.process_table: Any = None
         self.shared: dict[str, Any] = {}
+        # How a running thread hands control to the hub (``greenlet.switch``): a program on
+        # the host's interpreter keeps what its thread state says of a monitoring callback
+        # in progress per thread (``gilsim.tracer.hoststate``).
+        self.to_hub: Callable[[Any], Any] = _switch
 
     # -- the event loop -------------------------------------------------------------------
 
@@ -375,6 +386,14 @@ class Machine:
         """End the run once the current thread stops (the process exits)."""
         self.finished = True
 
+    def stop(self, thread: OSThread) -> None:
+        """End the run from the running ``thread`` (it reached a limit): the hub's loop
+        ends, and the thread never goes on.  Its greenlet, and every other thread's, stays
+        suspended: ``kill_all`` is for threads whose frames may be unwound."""
+        self.finished = True
+        self.to_hub(self._hub)
+        raise GilsimError(f"{thread.name} went on after the run was stopped")
+
     def kill_all(self) -> None:
         """End every thread still alive (daemon threads at exit), and let go of every
         thread's greenlet: the garbage collector does not see a greenlet's reference to its
@@ -400,6 +419,7 @@ class Machine:
             thread.greenlet = greenlet(lambda: self._body(thread), parent=self._hub)
         started = self.engine.now_ns
         thread.greenlet.switch()
+        clock.leave(thread)
         self.current = None
         self.engine.advance(clock.clock_ns)
         if self.engine.trace is not None and clock.clock_ns > started:
@@ -446,7 +466,7 @@ class Machine:
                 max(timeout_ns, 0), self._on_timeout, thread, domain=thread.domain
             )
         self._leave_core(thread)
-        self._hub.switch()
+        self.to_hub(self._hub)
         return thread.timed_out
 
     def yield_to_events(self, thread: OSThread) -> None:
@@ -459,7 +479,7 @@ class Machine:
         thread.pending = self.engine.schedule(
             self.engine.now_ns, self._make_resumable, thread, priority=LATE, domain=thread.domain
         )
-        self._hub.switch()
+        self.to_hub(self._hub)
 
     def start(
         self, thread: OSThread, delay_ns: int | None = None, own_domain: bool = False

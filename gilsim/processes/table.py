@@ -28,6 +28,7 @@ import attrs
 
 from gilsim.errors import ProcessExit, UnsupportedError
 from gilsim.interpreter import state
+from gilsim.isolation import caller_ids
 from gilsim.machine import Machine, OSThread, Wait
 from gilsim.runtime import hostfds, signalmodule
 from gilsim.runtime.kernel import allow_threads, busy, os_error, sync
@@ -90,7 +91,7 @@ class ProcessTable:
 
     def add(self, interp: Any, parent: Process | None) -> Process:
         if parent is None:
-            pid, ppid = os.getpid(), os.getppid()
+            pid, ppid = caller_ids()
         else:
             pid, ppid = self._next_pid, parent.pid
             self._next_pid += 1

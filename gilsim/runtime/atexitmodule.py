@@ -43,14 +43,12 @@ def run_exit_handlers(interp: state.InterpreterState) -> None:
     """Last registered, first run; an exception is reported and the others still run."""
     import sys
 
-    from gilsim.interpreter.tracebacks import format_exception
-
     while interp.exit_handlers:
         function, args, kwargs = interp.exit_handlers.pop()
         try:
-            function(*args, **kwargs)
+            interp.call_program(function, *args, **kwargs)
         except SystemExit:
             pass
         except BaseException as exc:  # reported like CPython's atexit_callfuncs
             sys.stderr.write(f"Exception ignored in atexit callback: {function!r}\n")
-            sys.stderr.write(format_exception(exc))
+            sys.stderr.write(interp.format_exception(exc))

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gilsim.interpreter import importer, state
+from gilsim.interpreter import state
 from gilsim.machine.cpu import EXITED, OSThread
+from gilsim.paths import is_library
 from gilsim.runtime.threadmodule import lock
 
 
@@ -25,7 +26,7 @@ def thread_name(interp: state.InterpreterState, thread: OSThread) -> str:
     name = getattr(thread.owner, "__dict__", {}).get("_name")
     if isinstance(name, str):
         return name
-    threading = interp.sim_modules.get("threading")
+    threading = interp.program_module("threading")
     active = getattr(threading, "_active", None) if threading is not None else None
     if isinstance(active, dict) and thread.ident in active:
         name = getattr(active[thread.ident], "__dict__", {}).get("_name")
@@ -35,12 +36,12 @@ def thread_name(interp: state.InterpreterState, thread: OSThread) -> str:
 
 
 def _where(ts: Any) -> str:
-    """The innermost frame of the program's own code (not of the standard library)."""
-    frame = importer.innermost_program_frame(ts.frame) or ts.frame
-    if frame is None:
-        return ""
-    code = frame.code.code
-    return f'File "{code.co_filename}", line {frame.f_lineno}, in {code.co_name}'
+    """The innermost frame of the program's own code (not of the standard library), else
+    the innermost frame."""
+    frames = list(ts.interp.frames(ts))
+    for filename, line, name in [*(f for f in frames if not is_library(f[0])), *frames[:1]]:
+        return f'File "{filename}", line {line}, in {name}'
+    return ""
 
 
 def _waits_for(interp: state.InterpreterState, thread: OSThread) -> str:

@@ -64,19 +64,23 @@ def run_module(ts: state.ThreadState, code: types.CodeType, namespace: dict[str,
     return exit_code(lambda: eval_.run(ts, frame))
 
 
-def exit_code(run: Callable[[], Any]) -> int:
-    """Call ``run`` (the main module running) and return the exit code its end gives."""
+def exit_code(
+    run: Callable[[], Any], printer: Callable[[BaseException], None] | None = None
+) -> int:
+    """Call ``run`` (the main module running) and return the exit code its end gives; an
+    uncaught exception is printed by ``printer`` (by default ``print_uncaught``)."""
+    printer = printer or print_uncaught
     try:
         run()
     except SystemExit as exc:
         return exit_code_of(exc)
     except KeyboardInterrupt as exc:
-        print_uncaught(exc)
+        printer(exc)
         return SIGINT_STATUS
     except GilsimError:
         raise
     except BaseException as exc:
-        print_uncaught(exc)
+        printer(exc)
         return 1
     return 0
 

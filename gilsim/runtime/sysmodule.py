@@ -11,6 +11,7 @@ from typing import Any
 from gilsim.errors import UnsupportedError
 from gilsim.interpreter import state, tracebacks
 from gilsim.runtime import ShadowModule
+from gilsim.tracer import RECURSION_HEADROOM
 
 
 class ModulesView(collections.abc.MutableMapping):
@@ -95,8 +96,11 @@ def display_exception(exc_type: Any, value: Any, tb: Any) -> None:
 def unsupported(what: str) -> UnsupportedError:
     """A refusal naming ``what`` and where the simulated program asked for it."""
     ts = state.current
-    frame = ts.frame if ts is not None else None
-    where = f"{frame.code.code.co_filename}, line {frame.f_lineno}: " if frame is not None else ""
+    where = ""
+    if ts is not None:
+        for filename, line, _name in ts.interp.frames(ts):
+            where = f"{filename}, line {line}: "
+            break
     return UnsupportedError(f"{where}{what} is not supported by gilsim")
 
 
@@ -128,6 +132,81 @@ _host_getrefcount = sys.getrefcount
 _GETREFCOUNT_OWN = 3
 
 
+def settrace(function: Any) -> None:
+    if function is not None:
+        raise unsupported("sys.settrace() (tracing the simulated interpreter)")
+
+
+def setprofile(function: Any) -> None:
+    if function is not None:
+        raise unsupported("sys.setprofile() (profiling the simulated interpreter)")
+
+
+def check_recursion_limit(limit: Any, depth: int) -> None:
+    """``sys_setrecursionlimit_impl``'s checks of a new ``limit`` at ``depth``."""
+    if not isinstance(limit, int):
+        raise TypeError(f"'{type(limit).__name__}' object cannot be interpreted as an integer")
+    if limit < 1:
+        raise ValueError("recursion limit must be greater or equal than 1")
+    if limit <= depth:
+        raise RecursionError(
+            f"cannot set the recursion limit to {limit} at the recursion depth {depth}: "
+            "the limit is too low"
+        )
+
+
+def switch_interval_functions(interp: state.InterpreterState) -> dict[str, Any]:
+    """``sys.getswitchinterval`` and ``sys.setswitchinterval`` of ``interp``'s GIL."""
+
+    def getswitchinterval() -> float:
+        return interp.gil.interval_us / 1e6
+
+    def setswitchinterval(interval: float) -> None:
+        # ``sys_setswitchinterval_impl``: seconds, stored as truncated microseconds in an
+        # unsigned long; a value that overflows it comes out as 0 (``spec/gil.md`` §6).
+        interval = float(interval)
+        if interval <= 0.0:
+            raise ValueError("switch interval must be strictly positive")
+        microseconds = int(1e6 * interval) if 1e6 * interval < 2**64 else 0
+        interp.gil.set_switch_interval(microseconds)
+
+    return {"getswitchinterval": getswitchinterval, "setswitchinterval": setswitchinterval}
+
+
+def host_sys_functions(interp: Any) -> dict[str, Any]:
+    """What the shadow ``sys`` of a program on the host's interpreter replaces: the switch
+    interval, and (3.13) whether the GIL is enabled.  Everything else is the host's, real
+    frames and tracebacks included."""
+    functions = switch_interval_functions(interp)
+
+    def getrecursionlimit() -> int:
+        return interp.recursion_limit
+
+    def setrecursionlimit(limit: Any) -> None:
+        """``sys_setrecursionlimit_impl``: the program's limit, counted in its own frames
+        (``Tracer.too_deep``); the host's is higher, for gilsim's."""
+        ts = state.current
+        # ``py_recursion_limit - py_recursion_remaining`` of the caller: its frames, and
+        # one more, as a new thread's first frame reads (``call_program``).
+        check_recursion_limit(limit, len(ts.stack) + 1 if ts is not None else 0)
+        interp.recursion_limit = limit
+        sys.setrecursionlimit(limit + RECURSION_HEADROOM)
+
+    functions["getrecursionlimit"] = getrecursionlimit
+    functions["setrecursionlimit"] = setrecursionlimit
+    # gilsim's tracer is the host's monitoring of the program: a program's own tracer or
+    # profiler would trace gilsim's frames too, and change nothing of the simulation's.
+    functions["settrace"] = settrace
+    functions["setprofile"] = setprofile
+    if interp.version.info >= (3, 13):
+
+        def _is_gil_enabled() -> bool:
+            return not interp.gil.threads_in_parallel
+
+        functions["_is_gil_enabled"] = _is_gil_enabled
+    return functions
+
+
 def make_sys(interp: state.InterpreterState) -> ShadowModule:
     def exc_info() -> tuple[Any, Any, Any]:
         """The exception being handled, as ``(type, value, traceback)``."""
@@ -150,30 +229,9 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         return interp.recursion_limit
 
     def setrecursionlimit(limit: int) -> None:
-        if not isinstance(limit, int):
-            raise TypeError("'float' object cannot be interpreted as an integer")
-        if limit < 1:
-            raise ValueError("recursion limit must be greater or equal than 1")
         ts = state.current
-        depth = ts.depth if ts is not None else 0
-        if limit <= depth:
-            raise RecursionError(
-                f"cannot set the recursion limit to {limit} at the recursion depth {depth}: "
-                "the limit is too low"
-            )
+        check_recursion_limit(limit, ts.depth if ts is not None else 0)
         interp.recursion_limit = limit
-
-    def getswitchinterval() -> float:
-        return interp.gil.interval_us / 1e6
-
-    def setswitchinterval(interval: float) -> None:
-        # ``sys_setswitchinterval_impl``: seconds, stored as truncated microseconds in an
-        # unsigned long; a value that overflows it comes out as 0 (``spec/gil.md`` §6).
-        interval = float(interval)
-        if interval <= 0.0:
-            raise ValueError("switch interval must be strictly positive")
-        microseconds = int(1e6 * interval) if 1e6 * interval < 2**64 else 0
-        interp.gil.set_switch_interval(microseconds)
 
     def getcheckinterval() -> int:
         """``sys.getcheckinterval`` (2.7; removed in 3.9): ``_Py_CheckInterval``."""
@@ -186,14 +244,6 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         if not isinstance(n, int):
             raise TypeError(f"an integer is required (got type {type(n).__name__})")
         interp.gil.set_check_interval(n)
-
-    def settrace(function: Any) -> None:
-        if function is not None:
-            raise unsupported("sys.settrace() (tracing the simulated interpreter)")
-
-    def setprofile(function: Any) -> None:
-        if function is not None:
-            raise unsupported("sys.setprofile() (profiling the simulated interpreter)")
 
     def _getframe(depth: int = 0) -> Any:
         ts = state.current
@@ -214,8 +264,7 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         "exception": exception,
         "getrecursionlimit": getrecursionlimit,
         "setrecursionlimit": setrecursionlimit,
-        "getswitchinterval": getswitchinterval,
-        "setswitchinterval": setswitchinterval,
+        **switch_interval_functions(interp),
         "settrace": settrace,
         "setprofile": setprofile,
         "__excepthook__": display_exception,

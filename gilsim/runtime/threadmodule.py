@@ -19,11 +19,12 @@ from typing import Any
 
 from gilsim.errors import GilsimError
 from gilsim.gil.watch import position_fields
-from gilsim.interpreter import importer, state
-from gilsim.interpreter.tracebacks import format_exception, write_unraisable
+from gilsim.interpreter import state
 from gilsim.machine import OSThread, Wait
+from gilsim.paths import is_library
 from gilsim.runtime import ShadowModule
 from gilsim.runtime.sysmodule import unsupported
+from gilsim.tracer.boundary import call_back
 
 TIMEOUT_MAX = _thread.TIMEOUT_MAX
 
@@ -53,17 +54,18 @@ def _describe_new_lock() -> tuple[int, str, bool]:
     interp = ts.interp
     interp.locks_made += 1
     serial = interp.locks_made
+    frames = list(interp.frames(ts))
     library_global = False
-    frame = ts.frame
-    while frame is not None and importer.is_library(frame.code.code.co_filename):
-        if frame.code.code.co_name == "<module>":
+    for filename, _line, name in frames:
+        if not is_library(filename):
+            break
+        if name == "<module>":
             library_global = True
             break
-        frame = frame.previous
-    frame = importer.innermost_program_frame(ts.frame)
-    if frame is None:
+    program = next((frame for frame in frames if not is_library(frame[0])), None)
+    if program is None:
         return serial, f"lock #{serial}", library_global
-    where = f"{os.path.basename(frame.code.code.co_filename)}:{frame.f_lineno}"
+    where = f"{os.path.basename(program[0])}:{program[1]}"
     return serial, f"lock #{serial} (made at {where})", library_global
 
 
@@ -84,6 +86,14 @@ def _machine_of(thread: OSThread) -> Any:
     return thread.payload.interp.machine
 
 
+# ``lock_acquire_parse_args``'s message for a negative timeout (3.13 reworded it).
+_NEGATIVE_TIMEOUT = (
+    "timeout value must be a non-negative number"
+    if sys.version_info >= (3, 13)
+    else "timeout value must be positive"
+)
+
+
 def _timeout_ns(blocking: Any, timeout: Any) -> int | None:
     """``lock_acquire_parse_args``: None waits forever, 0 only tries."""
     if not isinstance(blocking, int | float | bool):
@@ -93,7 +103,7 @@ def _timeout_ns(blocking: Any, timeout: Any) -> int | None:
     if not blocking and timeout != -1:
         raise ValueError("can't specify a timeout for a non-blocking call")
     if timeout < 0 and timeout != -1:
-        raise ValueError("timeout value must be positive")
+        raise ValueError(_NEGATIVE_TIMEOUT)
     if not blocking:
         return 0
     if timeout == -1:
@@ -363,7 +373,7 @@ def _select(local: Any) -> None:
         object.__setattr__(local, "__dict__", mine)
         init = type(local).__init__
         if init is not object.__init__:
-            init(local, *args, **kwargs)
+            call_back(init, local, *args, **kwargs)
     elif object.__getattribute__(local, "__dict__") is not mine:
         object.__setattr__(local, "__dict__", mine)
 
@@ -415,13 +425,19 @@ def _excepthook(args: Any) -> None:
     if name is None:
         name = get_ident()
     stream.write(f"Exception in thread {name}:\n")
-    stream.write(format_exception(exc_value) if exc_value is not None else f"{exc_type}\n")
+    interp = state.current_thread().interp
+    stream.write(interp.format_exception(exc_value) if exc_value is not None else f"{exc_type}\n")
     stream.flush()
 
 
 def make_thread_module(interp: state.InterpreterState) -> ShadowModule:
     """The program's ``_thread``."""
-    threads: dict[str, Any] = {"count": 0}
+    return ShadowModule(_thread, thread_functions(interp, {"count": 0}), frozenset())
+
+
+def thread_functions(interp: state.InterpreterState, threads: dict[str, Any]) -> dict[str, Any]:
+    """What the shadow ``_thread`` of ``interp`` replaces; ``threads["count"]`` counts the
+    threads it started that still run."""
 
     def start_new_thread(function: Any, args: Any, kwargs: Any = None) -> int:
         if not callable(function):
@@ -430,42 +446,7 @@ def make_thread_module(interp: state.InterpreterState) -> ShadowModule:
             raise TypeError("2nd arg must be a tuple")
         if kwargs is not None and not isinstance(kwargs, dict):
             raise TypeError("optional 3rd arg must be a dictionary")
-        ts, thread = new_thread(interp, None)
-        if interp.recorder is not None:
-            interp.recorder.started(_running().ident, thread.ident)  # happens-before
-        if interp.machine.engine.trace is not None:
-            parent = _running()
-            interp.machine.engine.record_at(
-                interp.clock_ns,
-                "thread_start",
-                thread=parent.ident,
-                child=thread.ident,
-                **position_fields(parent),
-            )
-        # ``threading`` starts ``Thread._bootstrap``: its owner knows the thread's name.
-        thread.owner = getattr(function, "__self__", None)
-        threads["count"] += 1
-
-        def thread_run() -> None:
-            interp.gil.take_gil(thread)  # PyEval_AcquireThread
-            try:
-                function(*args, **(kwargs or {}))
-            except GilsimError:
-                raise
-            except SystemExit:
-                pass
-            except BaseException as exc:
-                write_unraisable(f"in thread started by: {function!r}", exc)
-            finally:
-                threads["count"] -= 1
-            delete_thread_state(ts)
-
-        thread.body = thread_run
-        if interp.refcounts is not None:
-            # 3.13t makes the objects of deferred reference counting immortal here.
-            interp.refcounts.counts.thread_started(interp.clock_ns)
-        interp.machine.start(thread, own_domain=interp.gil.threads_in_parallel)
-        return thread.ident
+        return start_thread(interp, threads, function, args, kwargs or {}).ident
 
     def _count() -> int:
         return threads["count"]
@@ -491,7 +472,59 @@ def make_thread_module(interp: state.InterpreterState) -> ShadowModule:
         "TIMEOUT_MAX": TIMEOUT_MAX,
         "error": RuntimeError,
     }
-    return ShadowModule(_thread, overrides, frozenset())
+    return overrides
+
+
+def start_thread(
+    interp: state.InterpreterState,
+    threads: dict[str, Any],
+    function: Any,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    on_exit: Any = None,
+) -> OSThread:
+    """``do_start_new_thread``: a new OS thread that takes the GIL and calls ``function``;
+    when it is done, its thread state is deleted (the GIL dropped), then ``on_exit`` runs
+    (3.13's thread handles are marked done there).  ``threads["count"]`` counts the
+    running ones (``_thread._count``)."""
+    ts, thread = new_thread(interp, None)
+    if interp.recorder is not None:
+        interp.recorder.started(_running().ident, thread.ident)  # happens-before
+    if interp.machine.engine.trace is not None:
+        parent = _running()
+        interp.machine.engine.record_at(
+            interp.clock_ns,
+            "thread_start",
+            thread=parent.ident,
+            child=thread.ident,
+            **position_fields(parent),
+        )
+    # ``threading`` starts ``Thread._bootstrap``: its owner knows the thread's name.
+    thread.owner = getattr(function, "__self__", None)
+    threads["count"] += 1
+
+    def thread_run() -> None:
+        interp.gil.take_gil(thread)  # PyEval_AcquireThread
+        try:
+            interp.call_program(function, *args, **kwargs)
+        except GilsimError:
+            raise
+        except SystemExit:
+            pass
+        except BaseException as exc:
+            interp.write_unraisable(f"in thread started by: {function!r}", exc)
+        finally:
+            threads["count"] -= 1
+        delete_thread_state(ts)
+        if on_exit is not None:
+            on_exit()
+
+    thread.body = thread_run
+    if interp.refcounts is not None:
+        # 3.13t makes the objects of deferred reference counting immortal here.
+        interp.refcounts.counts.thread_started(interp.clock_ns)
+    interp.machine.start(thread, own_domain=interp.gil.threads_in_parallel)
+    return thread
 
 
 def new_thread(interp: state.InterpreterState, name: str | None) -> tuple[Any, OSThread]:

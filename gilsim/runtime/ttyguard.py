@@ -49,7 +49,12 @@ def input(*args: Any) -> Any:  # noqa: A001 - the builtin it stands for
     """``builtin_input``: refused when ``sys.stdin`` is a terminal, else the host's."""
     if stream_is_terminal(sys.stdin):
         raise unsupported(f"input() from a terminal ({_ADVICE})")
-    return builtins.input(*args)
+    return _host_input(*args)
+
+
+# The host's own ``input``, kept: a run on the host's interpreter sets ``builtins.input`` to
+# the function above (``gilsim.runtime.hostshadows.host_patches``).
+_host_input = builtins.input
 
 
 _READS = ("read", "read1", "readinto", "readinto1", "readline", "readlines", "peek")

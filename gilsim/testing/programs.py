@@ -47,6 +47,7 @@ import bisect
 import enum
 import functools
 import itertools
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -398,13 +399,23 @@ def def_(
         decorator_list=[ref(d) for d in decorators],
         returns=None,
         type_comment=None,
+        **_NO_TYPE_PARAMS,
     )
 
 
 def class_(name: str, bases: Sequence[str], body: list[ast.stmt]) -> ast.stmt:
     return ast.ClassDef(
-        name=name, bases=[ref(b) for b in bases], keywords=[], body=body, decorator_list=[]
+        name=name,
+        bases=[ref(b) for b in bases],
+        keywords=[],
+        body=body,
+        decorator_list=[],
+        **_NO_TYPE_PARAMS,
     )
+
+
+# 3.12 gave definitions type parameters (PEP 695); 3.13 warns when a node leaves them out.
+_NO_TYPE_PARAMS: dict[str, Any] = {"type_params": []} if sys.version_info >= (3, 12) else {}
 
 
 def return_(value: ast.expr) -> ast.stmt:

@@ -49,6 +49,9 @@ class ThreadClock:
         self.clock_ns = now_ns
         self.deadline_ns = next_event_ns
 
+    def leave(self, thread: OSThread) -> None:
+        pass
+
 
 class Breaker:
     """What a GIL sets when it wants its holder to drop it (the interpreter's

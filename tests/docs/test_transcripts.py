@@ -31,7 +31,15 @@ def transcripts() -> list[tuple[str, str, list[str]]]:
     return [(page, command, lines) for page, command, lines in found if command]
 
 
-@pytest.mark.parametrize("page, command, expected", transcripts())
+def _needs(command: str) -> list:
+    """A transcript of ``--refcount`` needs it (``feature("refcounts")``)."""
+    return [pytest.mark.feature("refcounts")] if "--refcount" in command else []
+
+
+@pytest.mark.parametrize(
+    "page, command, expected",
+    [pytest.param(*found, marks=_needs(found[1])) for found in transcripts()],
+)
 def test_a_transcript_is_what_gilsim_prints(page, command, expected):
     argv = shlex.split(command)
     assert argv[0] == "gilsim", (page, command)

@@ -2,6 +2,8 @@
 the owner's updates are local, everyone else's shared, and the two merge when the owner's
 own count reaches 0 or another thread drops a reference the owner counted."""
 
+import pytest
+
 import gilsim
 from gilsim.interpreter import biased
 from gilsim.interpreter.biased import MERGED, QUEUED, BiasedCount
@@ -46,6 +48,7 @@ def test_a_net_change_counts_one_reference_at_a_time():
     assert (count.local, count.shared) == (0, 2)
 
 
+@pytest.mark.feature("refcounts")
 def test_free_threaded_lanes_show_both_fields_summing_to_the_count():
     source = (
         "import threading\n"
@@ -69,6 +72,7 @@ def test_free_threaded_lanes_show_both_fields_summing_to_the_count():
     assert "dropped a reference its owner had counted" in result.stderr
 
 
+@pytest.mark.feature("refcounts")
 def test_with_a_gil_there_is_no_biased_count():
     result = gilsim.run(source="x = [1]\ny = x\n", refcounts=("x",), trace=True)
     assert "biased" not in result.summary["refcounts"]["x"]
@@ -101,6 +105,7 @@ t.start(); work(); t.join()
 """
 
 
+@pytest.mark.feature("refcounts")
 def test_free_threading_skips_every_update_of_a_small_int():
     result = gilsim.run(source=SHARED_INT, gil="free-threaded", refcounts=("n",), trace=True)
     summary = result.summary["refcounts"]["n"]
@@ -113,6 +118,7 @@ def test_free_threading_skips_every_update_of_a_small_int():
     assert "biased reference counting" not in result.stderr
 
 
+@pytest.mark.feature("refcounts")
 def test_a_function_becomes_immortal_when_the_first_thread_starts():
     source = (
         "import threading\n"
@@ -135,6 +141,7 @@ def test_a_function_becomes_immortal_when_the_first_thread_starts():
     assert f"whose {summary['local_updates']} updates were plain adds" in result.stderr
 
 
+@pytest.mark.feature("refcounts")
 def test_with_a_gil_nothing_is_immortal():
     """gilsim's GILs are 3.11's, before PEP 683: a small int's count changes."""
     result = gilsim.run(source=SHARED_INT, refcounts=("n",), trace=True)

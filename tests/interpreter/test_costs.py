@@ -3,6 +3,8 @@ half a nanosecond on every pass of a loop, though single instructions cost 1-2 n
 
 import dis
 
+import pytest
+
 from gilsim.interpreter import costs, decode
 from gilsim.interpreter.opcodes import shared_table
 
@@ -22,6 +24,7 @@ def test_each_gil_kind_has_its_cost_table():
     assert costs.table_for("free-threaded") is costs.FREE_THREADED_COSTS
 
 
+@pytest.mark.feature("interpreter")
 def test_a_loop_body_costs_its_taxed_sum_rounded():
     plain = charged(costs.COSTS_311)
     taxed = charged(costs.FREE_THREADED_COSTS)
@@ -35,6 +38,7 @@ def test_a_loop_body_costs_its_taxed_sum_rounded():
     assert all(t >= p for p, t in zip(plain, taxed, strict=True))
 
 
+@pytest.mark.feature("interpreter")
 def test_decodings_with_other_costs_share_no_compiled_block():
     one = decode.decode(loop.__code__, shared_table(), costs.COSTS_311)
     two = decode.decode(loop.__code__, shared_table(), costs.FREE_THREADED_COSTS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 import gilsim
 from gilsim.interpreter import loading
 from gilsim.processes import pages
@@ -35,6 +37,7 @@ def _timed_import(tmp_path, name: str) -> tuple[int, int]:
     return first, again
 
 
+@pytest.mark.feature("interpreter")
 def test_a_natively_imported_module_costs_its_load_once(tmp_path):
     first, again = _timed_import(tmp_path, "colorsys")
     cost_ns, size, required = loading._native("colorsys")
@@ -44,6 +47,7 @@ def test_a_natively_imported_module_costs_its_load_once(tmp_path):
     assert again < 10_000
 
 
+@pytest.mark.feature("interpreter")
 def test_a_module_brings_what_it_imports_at_its_top_level(tmp_path):
     """``json`` loads its decoder, scanner and encoder, and ``re`` with everything it needs
     (``enum``, ``functools``...), none of them loaded when an interpreter starts."""
@@ -57,6 +61,7 @@ def test_the_modules_of_start_up_cost_nothing(tmp_path):
     assert first < 10_000
 
 
+@pytest.mark.feature("interpreter")
 def test_module_level_imports_leave_out_functions_and_the_main_guard():
     source = (
         "import a\n"
@@ -80,6 +85,7 @@ def test_module_level_imports_leave_out_functions_and_the_main_guard():
     ]
 
 
+@pytest.mark.feature("interpreter")
 def test_a_fork_child_loads_only_what_its_parent_had_not(tmp_path):
     source = """
         import os

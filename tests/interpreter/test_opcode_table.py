@@ -9,6 +9,7 @@ from gilsim.interpreter import costs, decode
 from gilsim.interpreter.opcodes import UNSUPPORTED, table
 
 
+@pytest.mark.feature("interpreter")
 def test_every_opname_is_handled_or_listed_as_unsupported():
     handlers = table()
     missing = [name for name in dis.opmap if name not in handlers and name not in UNSUPPORTED]
@@ -26,6 +27,7 @@ def test_nothing_is_both_handled_and_unsupported():
     assert not set(UNSUPPORTED) & {name for name in table() if isinstance(name, str)}
 
 
+@pytest.mark.feature("interpreter")
 def test_an_unsupported_opcode_is_refused_naming_opcode_file_line_and_version():
     code = compile("x = 1\ny = x + 2\n", "prog.py", "exec")
     handlers = dict(table())
@@ -38,6 +40,7 @@ def test_an_unsupported_opcode_is_refused_naming_opcode_file_line_and_version():
     assert "Python 3.11" in message
 
 
+@pytest.mark.feature("interpreter")
 def test_decoding_resolves_jump_targets_to_instruction_numbers():
     code = compile("for i in range(3):\n    pass\n", "<t>", "exec")
     decoded = decode.decode(code, table(), costs.COSTS_311)

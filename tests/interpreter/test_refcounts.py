@@ -21,6 +21,7 @@ def counts(result, name="x"):
     return [e["count"] for e in events(result, "refcount", name)]
 
 
+@pytest.mark.feature("refcounts")
 def test_counts_follow_the_references_the_program_takes_and_drops():
     """One global (1), pushed (2), in a list (2), the list pushed and the object again (3),
     appended (3), the list dropped (1), and the object freed when the name lets go."""
@@ -45,6 +46,7 @@ def test_counts_follow_the_references_the_program_takes_and_drops():
     }
 
 
+@pytest.mark.feature("refcounts")
 def test_the_watched_count_is_what_cpython_getrefcount_shows():
     """At module level ``sys.getrefcount(x)`` shows the count with ``x`` pushed: the count the
     watch recorded after that push, for every print of the differential program."""
@@ -59,6 +61,7 @@ def test_the_watched_count_is_what_cpython_getrefcount_shows():
     assert set(module_level) <= set(counts(result))
 
 
+@pytest.mark.feature("refcounts")
 def test_a_rebound_name_watches_the_new_object_and_says_so():
     result = gilsim.run(
         source="class A: pass\nkeep = []\nx = A()\nkeep.append(x)\nx = A()\nx = 7\n",
@@ -75,6 +78,7 @@ def test_a_rebound_name_watches_the_new_object_and_says_so():
     assert [e["object"] for e in events(result, "dealloc")] == [2]
 
 
+@pytest.mark.feature("refcounts")
 def test_a_freed_object_with_a_del_is_freed_once_on_the_thread_that_dropped_it():
     result = gilsim.run(
         source=(
@@ -98,6 +102,7 @@ def test_a_freed_object_with_a_del_is_freed_once_on_the_thread_that_dropped_it()
     assert freed["thread"] != main
 
 
+@pytest.mark.feature("refcounts")
 def test_an_object_without_weakrefs_is_held_and_let_go_when_only_the_watch_holds_it():
     result = gilsim.run(
         source="x = [1]\ny = x\ndel x\nprint(len(y))\ndel y\n", refcounts=("x",), trace=True
@@ -107,6 +112,7 @@ def test_an_object_without_weakrefs_is_held_and_let_go_when_only_the_watch_holds
     assert len(events(result, "dealloc")) == 1
 
 
+@pytest.mark.feature("refcounts")
 def test_a_name_never_bound_is_noted_and_the_status_kept():
     result = gilsim.run(source="import sys\nsys.exit(3)\n", refcounts=("total",))
     assert result.exit_status == 3
@@ -125,6 +131,7 @@ def test_one_name_is_one_name():
     assert gilsim.Config(refcounts="total").refcounts == ("total",)
 
 
+@pytest.mark.feature("refcounts")
 def test_a_watched_run_compiles_no_blocks_and_prints_the_same():
     """Hot loops run one instruction at a time while watching (the counts are read between
     instructions), with the same output and the same instruction count."""

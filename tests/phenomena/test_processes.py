@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.feature("processes")
+
 HERE = Path(__file__).parent
 PROGRAMS = HERE / "programs"
 DIFFERENTIAL = HERE.parent / "differential" / "programs"

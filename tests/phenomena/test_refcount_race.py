@@ -20,6 +20,8 @@ import gilsim
 
 from .test_phenomena import PROGRAMS
 
+pytestmark = pytest.mark.feature("refcounts")
+
 EXAMPLE = Path(__file__).parents[2] / "examples" / "refcount_race.py"
 
 

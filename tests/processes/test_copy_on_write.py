@@ -5,6 +5,8 @@ in ``tests/phenomena/test_processes.py``.)"""
 
 from __future__ import annotations
 
+import pytest
+
 from gilsim.interpreter import references
 from gilsim.interpreter.costs import COSTS_311
 from gilsim.interpreter.decode import decode
@@ -35,6 +37,7 @@ READER = """
 """
 
 
+@pytest.mark.feature("processes")
 def test_a_child_that_reads_copies_the_pages_and_the_run_counts_them(tmp_path):
     result = run(tmp_path, READER, cores=2)
     parent, child = result.stdout.splitlines()
@@ -50,6 +53,7 @@ def test_a_child_that_reads_copies_the_pages_and_the_run_counts_them(tmp_path):
     assert second["pages_shared"] > second["pages_copied"]
 
 
+@pytest.mark.feature("processes")
 def test_the_faults_take_the_child_time(tmp_path):
     """A second pass over the same inherited data copies nothing: the first was slower by
     2.5 µs for each page it copied."""
@@ -84,6 +88,7 @@ def test_the_faults_take_the_child_time(tmp_path):
     assert extra_ns == pages * FAULT_NS
 
 
+@pytest.mark.feature("processes")
 def test_the_same_run_copies_the_same_pages(tmp_path):
     """The layout is made from the objects, not from host addresses: runs agree exactly."""
     first = run(tmp_path, READER)
@@ -93,6 +98,7 @@ def test_the_same_run_copies_the_same_pages(tmp_path):
     assert first.virtual_time_ns == second.virtual_time_ns
 
 
+@pytest.mark.feature("processes")
 def test_gc_freeze_spares_the_pages_a_collection_would_copy(tmp_path):
     source = """
         import gc
@@ -121,6 +127,7 @@ def test_gc_freeze_spares_the_pages_a_collection_would_copy(tmp_path):
     assert result.stdout == "True\nfrozen True\nFalse\n0\n", result.stderr
 
 
+@pytest.mark.feature("processes")
 def test_smaps_rollup_is_read_only_and_only_for_this_process(tmp_path):
     source = """
         import os
@@ -154,6 +161,7 @@ def test_gc_collect_checks_its_generation(tmp_path):
     ]
 
 
+@pytest.mark.feature("processes")
 def test_every_push_is_a_reference_and_stores_are_none():
     def sample(items, pair):
         a, b = pair

@@ -39,6 +39,7 @@ def fork_copy(namespace: dict[str, Any], interp: Any) -> tuple[dict[str, Any], A
     return copied, copier
 
 
+@pytest.mark.feature("processes")
 def test_functions_see_the_copied_globals(tmp_path):
     namespace, interp = module_state(
         tmp_path,
@@ -57,6 +58,7 @@ def test_functions_see_the_copied_globals(tmp_path):
     assert bump.__code__ is namespace["bump"].__code__  # code is immutable: shared
 
 
+@pytest.mark.feature("processes")
 def test_classes_are_copied_and_instances_belong_to_the_copy(tmp_path):
     namespace, interp = module_state(
         tmp_path,
@@ -241,6 +243,7 @@ def test_library_objects_are_copied_by_reduction_and_files_shared(tmp_path):
     namespace["log"].close()
 
 
+@pytest.mark.feature("processes")
 def test_generators_are_copied_with_their_frames(tmp_path):
     namespace, interp = module_state(
         tmp_path,
@@ -265,6 +268,7 @@ def test_generators_are_copied_with_their_frames(tmp_path):
     assert collections.Counter(map(type, [frame.fast, frame.stack])) == {list: 2}
 
 
+@pytest.mark.feature("processes")
 def test_what_stands_for_the_parent_is_given(tmp_path):
     """``replace`` maps objects of the parent to the child's own (its shadow modules, its
     interpreter); the interpreter itself is never copied by accident."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import gilsim
 
 TWO_CHILDREN = """
@@ -35,6 +37,7 @@ def run(tmp_path: Path, source: str, **options):
     return gilsim.run(path, argv=[str(path)], **options)
 
 
+@pytest.mark.feature("processes")
 def test_the_children_are_forked_from_one_server(tmp_path):
     """Processes: the program, its resource tracker and its fork server (both its
     children), and two children of the server; everything ends with exit code 0, the
@@ -51,6 +54,7 @@ def test_the_children_are_forked_from_one_server(tmp_path):
     assert ends.index(root["pid"]) < ends.index(tracker["pid"])
 
 
+@pytest.mark.feature("processes")
 def test_only_the_first_start_launches_the_server(tmp_path):
     """The first child starts after a fresh interpreter's start-up (the server's); the
     second one soon after the first has ended, forked from the running server."""

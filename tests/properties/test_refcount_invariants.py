@@ -16,11 +16,14 @@ references remain, used after only once freed, and still freed at most once.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
 import gilsim
 from gilsim.gil import KINDS
+
+pytestmark = pytest.mark.feature("refcounts")
 
 # One thread's step: (take, drop), statements on ``s`` (the thread's reference to the shared
 # object, an argument of its function), run ``times`` times each.

@@ -13,6 +13,8 @@ from gilsim.program import new_interpreter, run_main
 from gilsim.races.recording import WRAPPERS
 from tests.races import programs
 
+pytestmark = pytest.mark.feature("races")
+
 NORMAL = set(table().values())
 
 

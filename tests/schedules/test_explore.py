@@ -6,6 +6,8 @@ makes it safe again (spec/gil.md §2.1, §2.6)."""
 import subprocess
 import sys
 
+import pytest
+
 import gilsim
 from gilsim.schedules.schedule import Schedule
 
@@ -16,6 +18,7 @@ def outputs(exploration):
     return {o.stdout for o in exploration.outcomes}
 
 
+@pytest.mark.feature("explore")
 def test_plus_equals_has_one_outcome():
     found = gilsim.explore(source=PLUS_EQUALS)
     assert found.complete
@@ -23,6 +26,7 @@ def test_plus_equals_has_one_outcome():
     assert found.explored > 1  # it did try other schedules
 
 
+@pytest.mark.feature("explore")
 def test_a_call_between_load_and_store_loses_updates_with_one_preemption():
     found = gilsim.explore(source=THROUGH_A_CALL)
     assert found.complete
@@ -33,12 +37,14 @@ def test_a_call_between_load_and_store_loses_updates_with_one_preemption():
     assert "6\n" in outputs(found)
 
 
+@pytest.mark.feature("explore")
 def test_a_lock_makes_it_one_outcome_again():
     found = gilsim.explore(source=WITH_A_LOCK)
     assert found.complete
     assert outputs(found) == {"6\n"}
 
 
+@pytest.mark.feature("explore")
 def test_the_schedule_of_a_lossy_outcome_replays_to_it():
     found = gilsim.explore(source=THROUGH_A_CALL)
     for outcome in found.outcomes:
@@ -47,12 +53,14 @@ def test_the_schedule_of_a_lossy_outcome_replays_to_it():
         assert "warning" not in replayed.stderr
 
 
+@pytest.mark.feature("explore")
 def test_a_schedule_that_does_not_fit_warns():
     result = gilsim.run(source=PLUS_EQUALS, schedule="100000:T1")
     assert result.stdout == "6\n"
     assert "the schedule names choice point 100000" in result.stderr
 
 
+@pytest.mark.feature("explore")
 def test_the_search_without_reduction_finds_the_same_outcomes():
     reduced = gilsim.explore(source=THROUGH_A_CALL, bound=1)
     full = gilsim.explore(source=THROUGH_A_CALL, bound=1, reduce=False)
@@ -60,6 +68,7 @@ def test_the_search_without_reduction_finds_the_same_outcomes():
     assert reduced.explored <= full.explored
 
 
+@pytest.mark.feature("explore")
 def test_random_and_pct_find_the_lost_update_and_shrink_it():
     for strategy in ("random", "pct"):
         found = gilsim.explore(source=THROUGH_A_CALL, strategy=strategy, max_schedules=60)
@@ -73,6 +82,7 @@ def test_random_and_pct_find_the_lost_update_and_shrink_it():
                 assert replayed.stdout != outcome.stdout or "warning" in replayed.stderr
 
 
+@pytest.mark.feature("explore")
 def test_the_same_seed_explores_the_same_way():
     a = gilsim.explore(source=THROUGH_A_CALL, strategy="random", max_schedules=20, seed=5)
     b = gilsim.explore(source=THROUGH_A_CALL, strategy="random", max_schedules=20, seed=5)
@@ -109,6 +119,7 @@ print(total)
 """
 
 
+@pytest.mark.feature("explore")
 def test_recorded_hot_loops_run_as_compiled_blocks_as_they_do_plain():
     """Exploration records with wrapped ``FOR_ITER``/``PRECALL``/``GET_ITER`` handlers; hot
     loops compile to blocks around them (a wrapped ``FOR_ITER`` must end its block)."""

@@ -6,6 +6,7 @@ Two threads each update a module global K times with the loop body chosen by BOD
   call  counter = counter + g()        3.11: updates lost (a Python call is a check point)
   abs   counter = counter + abs(1)     3.11: updates lost (this builtin call checks eval_breaker)
   len   counter = counter + len(L)     3.11: nothing lost (specialised len() does not check)
+  isinstance  counter = counter + isinstance(i, int)   the same (3.11 to 3.13: nothing lost)
 A lossy run loses about one timeslice of the other thread's updates per bad switch, so
 the losses are large (spec section 2.6, K = 10**6: call 589,877 and abs 711,854 lost).
 
@@ -58,7 +59,19 @@ def work_len(k):
         counter = counter + len(L)
 
 
-work = {"inc": work_inc, "call": work_call, "abs": work_abs, "len": work_len}[body]
+def work_isinstance(k):
+    global counter
+    for i in range(k):
+        counter = counter + isinstance(i, int)
+
+
+work = {
+    "inc": work_inc,
+    "call": work_call,
+    "abs": work_abs,
+    "len": work_len,
+    "isinstance": work_isinstance,
+}[body]
 go = threading.Event()
 
 

@@ -1,0 +1,186 @@
+"""Running a whole program on the host's own interpreter (CPython 3.12, 3.13): ``Py_RunMain``
+with gilsim as the machine around it (``gilsim.tracer``).
+
+The program's main module runs in the simulated main thread, a greenlet, as real bytecode in
+the host's eval loop; every thread it starts is another greenlet.  The shadows of the C
+boundary are put in ``sys.modules`` first (``gilsim.runtime.hostworld``), the tracer charges
+each event's instructions and lets the GIL act at the check points.  How the main module
+ends gives the exit status as CPython gives it (``gilsim.runtime.pymain``): 0, the
+``SystemExit`` code, or 1 with the traceback; then ``threading._shutdown`` waits for the
+non-daemon threads and the ``atexit`` handlers run, in the main thread, as in
+``Py_FinalizeEx``.
+
+Processes (``os.fork()``, ``multiprocessing``) do not run on the host's interpreter yet: a
+program that starts one is stopped with a message naming the call.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import types
+from typing import Any
+
+from gilsim import processes
+from gilsim.config import Config
+from gilsim.engine import Engine
+from gilsim.errors import ConfigurationError, GilsimError, ProcessExit
+from gilsim.gil import make_gil
+from gilsim.machine import Machine
+from gilsim.program import Outcome, compile_main, record_names, run_machine
+from gilsim.runtime import hostshadows, pymain
+from gilsim.runtime.atexitmodule import run_exit_handlers
+from gilsim.runtime.hostshadows import make_host_shadows
+from gilsim.runtime.hostworld import World
+from gilsim.runtime.threadmodule import new_thread
+from gilsim.tracer import RECURSION_HEADROOM, boundary
+from gilsim.tracer.hoststate import make_switch_to_hub
+from gilsim.tracer.pystate import TracedInterpreter
+from gilsim.tracer.tracebacks import trim
+from gilsim.versions import FREE_THREADED_TAX_PERMILLE, Version, host
+
+
+def refuse_unsupported(config: Config, version: Version) -> None:
+    """The options the host's interpreter does not run yet, refused with what to use."""
+    refused = []
+    if config.races:
+        refused.append("--races")
+    if config.refcounts:
+        refused.append("--refcount")
+    if config.schedule is not None:
+        refused.append("--schedule")
+    if config.gil == "old":
+        refused.append("--gil old")
+    if config.checkpoints != version.name:
+        refused.append(f"--checkpoints {config.checkpoints}")
+    if refused:
+        raise ConfigurationError(
+            f"{', '.join(refused)} {'is' if len(refused) == 1 else 'are'} not supported on "
+            f"Python {version.name} yet; run gilsim on Python 3.11 for "
+            f"{'it' if len(refused) == 1 else 'them'}"
+        )
+
+
+def new_interpreter(config: Config) -> TracedInterpreter:
+    """An interpreter of the host's version on a fresh machine: the engine, the cores, the
+    GIL, the shadows of the C boundary."""
+    version = host()
+    refuse_unsupported(config, version)
+    interp = TracedInterpreter(
+        version,
+        max_time_ns=config.max_time_ns,
+        max_instructions=config.max_instructions,
+        tax_permille=FREE_THREADED_TAX_PERMILLE if config.gil == "free-threaded" else 0,
+    )
+    engine = Engine(config.seed)
+    if config.trace:
+        engine.trace = []
+    interp.machine = Machine(engine, config.machine_spec())
+    interp.machine.to_hub = make_switch_to_hub()
+    interp.gil = make_gil(
+        config.gil, interp.machine, interp, config.switch_interval_ns, config.wake_policy
+    )
+    interp.shadow_modules = make_host_shadows(interp)
+    processes.install(interp, None)
+    hostshadows.finish(interp)
+    return interp
+
+
+def run_main(
+    source: str | bytes, filename: str, argv: list[str], config: Config, chooser: Any = None
+) -> Outcome:
+    """Compile and run a main module on the host's interpreter; print what CPython prints;
+    return how it ended."""
+    if chooser is not None:
+        raise ConfigurationError(
+            f"gilsim explore is not supported on Python {host().name} yet; run it on 3.11"
+        )
+    if filename != "<string>":
+        filename = os.path.abspath(filename)  # bpo-20443, as in ``program.run_main``
+    interp = new_interpreter(config)
+    code = compile_main(source, filename)
+    if code is None:
+        return Outcome(1, 0, 0)
+    main = types.ModuleType("__main__")
+    main.__dict__.update(
+        {"__file__": filename, "__builtins__": __import__("builtins"), "__cached__": None}
+    )
+    if filename == "<string>":
+        del main.__dict__["__file__"]
+    ts, main_thread = new_thread(interp, "MainThread")
+    ts.native_id = os.getpid()
+    interp.main_ident = main_thread.ident
+    root = interp.process
+    root.main_thread = main_thread
+    tracer = interp.tracer
+
+    def main_body() -> None:
+        interp.gil.take_gil(main_thread)  # Py_Initialize takes the GIL
+        status = pymain.exit_code(
+            lambda: interp.call_program(exec, code, main.__dict__),
+            printer=interp.print_uncaught,
+        )
+        finalize(interp, ts)
+        processes.end_process(root, processes.exit_status(status), main_thread)
+
+    main_thread.body = main_body
+    world = World(interp.shadow_modules, hostshadows.host_patches())
+    saved = sys.argv, list(sys.path), sys.modules.get("__main__")
+    script_dir = (
+        os.path.dirname(os.path.realpath(filename)) if filename != "<string>" else os.getcwd()
+    )
+    interp.program_roots = [script_dir]
+    sys.argv = list(argv)
+    sys.path[0:1] = [script_dir]
+    saved_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(interp.recursion_limit + RECURSION_HEADROOM)
+    world.install()
+    sys.modules["__main__"] = main
+    boundary.activate(tracer)
+    # The collector runs at a check point once enough objects were made since the last
+    # collection (3.12: ``gc_scheduled`` is an input of the eval breaker), and what it finds
+    # runs Python code (weakref callbacks, ``__del__``), charged to whoever runs.  Freezing
+    # what exists before the run (gilsim's own objects, the caller's) leaves the collector
+    # only the program's objects: the same collections at the same places every run.
+    gc.collect()
+    gc.freeze()
+    tracer.install()
+    try:
+        error = run_machine(interp, main_thread)
+    finally:
+        tracer.uninstall()
+        boundary.activate(None)
+        gc.unfreeze()
+        interp.machine.settle()  # account every thread's time up to the end
+        record_names(interp)  # while the program's modules are still in place
+        world.restore()
+        sys.argv, sys.path[:] = saved[0], saved[1]
+        sys.setrecursionlimit(saved_limit)
+        if saved[2] is not None:
+            sys.modules["__main__"] = saved[2]
+        pymain.flush()
+    stopped = tracer.stopped
+    if error is None and stopped is not None:
+        error = stopped if isinstance(stopped, GilsimError) else GilsimError(str(stopped))
+    if isinstance(error, ProcessExit):
+        # ``os._exit()``: the process ended at once, with that status.
+        status, error = os.waitstatus_to_exitcode(error.status), None
+    else:
+        status = root.exit_code if error is None else error.exit_status
+    assert status is not None
+    virtual_ns = max(interp.clock_ns, interp.machine.elapsed_ns())
+    return Outcome(status, interp.instructions, virtual_ns, error, interp)
+
+
+def finalize(interp: TracedInterpreter, ts: Any) -> None:
+    """``Py_FinalizeEx``: ``threading._shutdown`` waits for the non-daemon threads (if the
+    program imported ``threading``), then the ``atexit`` handlers run."""
+    threading = sys.modules.get("threading")  # the program's (``hostworld``), if it has one
+    if threading is not None:
+        try:
+            interp.call_program(threading._shutdown)
+        except BaseException as exc:
+            interp.write_unraisable("on threading shutdown:", trim(exc))
+    if interp.exit_handlers:
+        run_exit_handlers(interp)

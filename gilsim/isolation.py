@@ -1,0 +1,95 @@
+"""One run, one host process: a program on the host's own interpreter runs with gilsim's
+shadows in ``sys.modules`` and its threads' frames suspended in greenlets, none of which may
+leak into the caller's process (a notebook, a test session, a Sphinx build).  So
+``gilsim.run()`` runs each such simulation in a child of the caller, made by ``fork``
+(``call_in_child``), which sends its result back pickled and ends with ``os._exit``, running
+no finaliser of the program's.
+
+Forking is what ``multiprocessing``'s fork start method does; the child runs nothing of the
+caller's but gilsim.  A caller with other threads gets Python's warning about forking one
+(gh-100228) only if those threads could hold a lock the child needs: the child writes its
+result with ``os.write`` and its output goes to memory.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from gilsim.errors import InternalError
+
+T = TypeVar("T")
+
+# In a child made by ``call_in_child``: the pid and parent pid of the process that asked for
+# the run, which the simulated process shows (``os.getpid()``, the trace), as a run in that
+# process itself would: two runs of one program give the same trace.
+_CALLER: tuple[int, int] | None = None
+
+
+def caller_ids() -> tuple[int, int]:
+    """``(pid, ppid)`` of the process that asked for the run."""
+    return _CALLER if _CALLER is not None else (os.getpid(), os.getppid())
+
+
+def call_in_child(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``function(*args, **kwargs)`` in a forked child; its result or its exception."""
+    read_end, write_end = os.pipe()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    caller = caller_ids()
+    with warnings.catch_warnings():
+        # The child does not use the caller's other threads' locks (see the module).
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child
+        global _CALLER
+        _CALLER = caller
+        os.close(read_end)
+        status = 0
+        try:
+            outcome: tuple[str, Any] = ("value", function(*args, **kwargs))
+        except BaseException as exc:
+            outcome = ("error", exc)
+        try:
+            data = pickle.dumps(outcome)
+        except Exception as exc:
+            data = pickle.dumps(("error", InternalError(f"gilsim could not send a result: {exc}")))
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except Exception:
+                    pass
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view) :]
+        except BaseException:
+            status = 1
+        os._exit(status)
+    os.close(write_end)
+    chunks = []
+    try:
+        while True:
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        _, wait_status = os.waitpid(pid, 0)
+    if not chunks:
+        raise InternalError(
+            f"gilsim's run ended without a result (wait status {wait_status}): the host "
+            "process running it died"
+        )
+    kind, value = pickle.loads(b"".join(chunks))
+    if kind == "error":
+        raise value
+    return value

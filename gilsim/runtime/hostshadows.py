@@ -1,0 +1,113 @@
+"""The shadows of the C boundary for a program on the host's interpreter
+(``gilsim.hostprogram``), one function for each module, as gevent's ``monkey`` has one per
+module it patches.
+
+Each is the same simulated module gilsim's own interpreter answers (``shadows``), with what
+the host version's standard library takes from it, and with every function and class of
+gilsim's in it made a C function towards the program (``gilsim.tracer.boundary``): a call
+into it charges a native call and is a check point when it returns, and nothing gilsim does
+inside it is charged or switched in.
+"""
+
+from __future__ import annotations
+
+import builtins
+import sys
+import types
+from typing import Any
+
+from gilsim.errors import UnsupportedError
+from gilsim.runtime import ShadowModule, ttyguard
+from gilsim.runtime.atexitmodule import make_atexit
+from gilsim.runtime.osmodule import make_os
+from gilsim.runtime.selectmodule import make_select
+from gilsim.runtime.signalmodule import make_signal
+from gilsim.runtime.socketmodule import make_socket
+from gilsim.runtime.sysmodule import host_sys_functions, unsupported
+from gilsim.runtime.threadhandles import make_host_thread_module
+from gilsim.runtime.timemodule import make_time
+from gilsim.tracer.boundary import c_function, c_module_attributes, c_type
+from gilsim.tracer.pystate import TracedInterpreter
+
+# What starts a process.  Processes run on gilsim's own interpreter (Python 3.11) only,
+# until they run on the host's too.
+PROCESS_STARTS = {
+    "os": ("fork", "forkpty", "posix_spawn", "posix_spawnp", "system", "execv", "execve"),
+    "_posixsubprocess": ("fork_exec",),
+}
+
+
+def make_host_shadows(interp: TracedInterpreter) -> dict[str, types.ModuleType]:
+    """Every module the C boundary shadows, for ``interp`` (``finish`` completes them once
+    ``gilsim.processes`` has added its functions)."""
+    return {
+        "sys": ShadowModule(sys, host_sys_functions(interp), frozenset()),
+        "time": make_time(interp),
+        "atexit": make_atexit(interp),
+        "_thread": make_host_thread_module(interp),
+        "os": make_os(interp),
+        "socket": make_socket(interp),
+        "select": make_select(interp),
+        "signal": make_signal(interp),
+    }
+
+
+def finish(interp: TracedInterpreter) -> None:
+    """Refuse what starts a process, and make every function and class of gilsim's in
+    the shadows a C function."""
+    shadows = interp.shadow_modules
+    for module_name, names in PROCESS_STARTS.items():
+        module = shadows.get(module_name)
+        if module is None:
+            continue
+        for name in names:
+            object.__setattr__(module, name, _refused_start(interp, f"{module_name}.{name}"))
+    for module in shadows.values():
+        for name, value in c_module_attributes(dict(vars(module))).items():
+            if value is not vars(module)[name]:
+                object.__setattr__(module, name, value)
+
+
+def _refused_start(interp: TracedInterpreter, what: str) -> Any:
+    """``what`` (a call that starts a process), refused: it stops the run with a message
+    naming it."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        raise UnsupportedError(
+            f"{_where(interp)}{what}() starts a process, and processes are not supported on "
+            f"Python {interp.version.name} yet (gilsim runs them on Python 3.11)"
+        )
+
+    call.__name__ = what.rpartition(".")[2]
+    return call
+
+
+def _where(interp: TracedInterpreter) -> str:
+    from gilsim.interpreter import state
+    from gilsim.paths import is_library
+
+    ts = state.current
+    if ts is None:
+        return ""
+    for filename, line, _name in interp.frames(ts):
+        if not is_library(filename):
+            return f"{filename}, line {line}: "
+    return ""
+
+
+def host_patches() -> list[tuple[Any, str, Any]]:
+    """What is set on the host's own modules for a run (``hostworld.World``): a read from a
+    terminal is refused (``ttyguard``), in ``input()`` and in ``sys.stdin``; so is
+    ``breakpoint()``, whose debugger would wait for a person with every thread stopped."""
+    c_type(ttyguard.TerminalInput)
+    return [
+        (builtins, "input", c_function(ttyguard.input)),
+        (builtins, "breakpoint", c_function(_breakpoint)),
+        (sys, "stdin", ttyguard.guard_stdin(sys.stdin)),
+    ]
+
+
+def _breakpoint(*args: Any, **kwargs: Any) -> Any:
+    raise unsupported(
+        "breakpoint() (the simulated program cannot be debugged interactively inside gilsim)"
+    )

@@ -1,0 +1,167 @@
+"""The program's world on the host's interpreter: every path to a module the C boundary
+shadows reaches the shadow (design principle 2), as gevent's ``monkey.patch_all`` does for
+greenlets, and nothing of it outlives the run.
+
+``install`` puts the shadows in ``sys.modules`` before the program's first import, so
+``import time``, ``from _thread import allocate_lock``, ``__import__("time")``,
+``importlib.import_module`` and ``sys.modules["time"]`` all give the shadow.  Three more
+things make that complete:
+
+* **Modules loaded before the shadows** (by gilsim itself, or at the host's start-up) may
+  hold what they took from the real modules: ``threading`` took ``_thread.allocate_lock``,
+  ``queue`` took ``time.monotonic``, ``logging`` took ``threading``.  Such a module is
+  *tainted*; it is taken out of ``sys.modules`` for the run, so that the program's import
+  loads it again, on the shadows (gilsim keeps the copies it imported, which go on using the
+  real modules, as gevent keeps its ``saved`` originals).  What taints is found by looking:
+  a module whose namespace holds a shadowed module, a function or class a shadow replaces,
+  or a tainted module.  (Not a class or function of a tainted module: ``collections`` holds
+  ``reprlib.recursive_repr``, and loading ``collections`` again would give the program an
+  ``OrderedDict`` that the modules kept do not know.)
+* **C modules that block in C** are hidden, so that the standard library takes its Python
+  fallback: ``_queue.SimpleQueue.get`` would block the host in a real lock, and with
+  ``_queue`` missing ``queue`` uses its ``_PySimpleQueue`` on the shadow locks.
+* **The import system's own locks** (``importlib._bootstrap._ModuleLock``) use ``_thread``,
+  which it bound at start-up: they are the shadow's during the run, so that a thread
+  importing a module another thread is importing waits for it, as in CPython.
+
+``restore`` puts everything back.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Iterable
+from typing import Any
+
+# C modules hidden from the program: their Python fallbacks run on the shadows instead.
+# ``_queue.SimpleQueue.get`` blocks in a real lock; ``_asyncio`` keeps the running event loop
+# per host thread (``PyThreadState_GetDict``), which every simulated thread shares, where
+# ``asyncio.events`` keeps it in a ``threading.local``.
+HIDDEN = ("_queue", "_asyncio")
+
+# Modules that hold something of a shadowed module but never use it while a program runs,
+# and stay: ``functools`` binds ``_thread.RLock`` for the Python version of ``lru_cache``,
+# which its C version replaces.
+UNTAINTED = frozenset({"functools"})
+
+# Shadowed modules whose module object does not taint whoever holds it: everything holds
+# ``sys`` and ``os``, for what they do not shadow (a module that took ``os.cpu_count`` itself
+# is tainted by that).
+HOLDING_ALLOWED = frozenset({"sys", "os"})
+
+# Modules never taken out: the interpreter's own start-up modules, the import system, and
+# the packages gilsim itself runs on.
+_KEPT_PREFIXES = ("gilsim", "greenlet", "attr", "attrs", "_pytest", "pytest", "pluggy")
+
+
+def _kept(name: str, module: types.ModuleType) -> bool:
+    if name in sys.builtin_module_names or name in UNTAINTED:
+        return True
+    if name.split(".")[0] in _KEPT_PREFIXES:
+        return True
+    if name.startswith(("importlib", "encodings", "_frozen_importlib")):
+        return True
+    return getattr(module, "__file__", None) is None  # built in, or frozen
+
+
+def tainted(modules: dict[str, Any], shadows: dict[str, types.ModuleType]) -> set[str]:
+    """The modules of ``modules`` (``sys.modules`` before the shadows) that hold what the
+    shadows replace, directly or through other tainted modules."""
+    roots = {
+        id(modules[name])
+        for name in shadows
+        if modules.get(name) is not None and name not in HOLDING_ALLOWED
+    }
+    replaced: set[int] = set()
+    for name, shadow in shadows.items():
+        real = modules.get(name)
+        if real is None:
+            continue
+        for attribute in vars(shadow):
+            if attribute.startswith("__") or attribute in ("_host", "_forward"):
+                continue  # a module's own attributes, and a shadow's
+            value = getattr(real, attribute, None)
+            if callable(value) or isinstance(value, type):
+                replaced.add(id(value))
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, module in list(modules.items()):
+            if name in found or name in shadows or not isinstance(module, types.ModuleType):
+                continue
+            if _kept(name, module):
+                continue
+            if _holds(module, roots | replaced):
+                found.add(name)
+                roots.add(id(module))
+                changed = True
+    return found
+
+
+def _holds(module: types.ModuleType, ids: set[int]) -> bool:
+    return any(id(value) in ids for value in list(vars(module).values()))
+
+
+class World:
+    """The host's ``sys.modules`` as the program sees it, installed for one run."""
+
+    def __init__(
+        self,
+        shadows: dict[str, types.ModuleType],
+        patches: Iterable[tuple[Any, str, Any]] = (),
+    ) -> None:
+        self.shadows = shadows
+        # Attributes of the host's own objects set for the run: what C code reads from
+        # the real modules (``input()`` and ``print()`` use the real ``sys.stdin``).
+        self.patches = list(patches)
+        self.patched: list[tuple[Any, str, Any]] = []
+        self.saved: dict[str, Any] = {}
+        self.purged: set[str] = set()
+        self.bootstrap_thread: Any = None
+        self.installed = False
+
+    def install(self) -> None:
+        modules = sys.modules
+        self.saved = dict(modules)
+        self.purged = tainted(self.saved, self.shadows)
+        for name in self.purged:
+            del modules[name]
+        for name, module in self.shadows.items():
+            modules[name] = module
+        for name in HIDDEN:
+            modules[name] = None  # type: ignore[assignment]
+        for owner, name, value in self.patches:
+            self.patched.append((owner, name, getattr(owner, name)))
+            setattr(owner, name, value)
+        bootstrap = _bootstrap()
+        self.bootstrap_thread = bootstrap._thread
+        if "_thread" in self.shadows:
+            bootstrap._thread = self.shadows["_thread"]
+        self.installed = True
+
+    def restore(self) -> None:
+        """``sys.modules`` as it was before ``install``; the program's modules go."""
+        if not self.installed:
+            return
+        modules = sys.modules
+        for name in list(modules):
+            if name not in self.saved:
+                del modules[name]
+        modules.update(self.saved)
+        _bootstrap()._thread = self.bootstrap_thread
+        for owner, name, value in reversed(self.patched):
+            setattr(owner, name, value)
+        self.patched = []
+        self.installed = False
+
+    def program_modules(self) -> Iterable[str]:
+        """The names of the modules the program loaded itself."""
+        return [name for name in sys.modules if name not in self.saved]
+
+
+def _bootstrap() -> Any:
+    import importlib._bootstrap
+
+    return importlib._bootstrap

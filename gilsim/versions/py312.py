@@ -1,0 +1,55 @@
+"""CPython 3.12 (``spec/gil.md`` §2.4; S312 ``Python/bytecodes.c``).
+
+Check points: ``RESUME`` with a location below "after yield from" (a function's start, a
+resumption after ``yield``); ``JUMP_BACKWARD``, the back edge of every loop (3.12 has no
+backward conditional jumps); ``CALL`` and ``CALL_FUNCTION_EX`` after a callee that did not run
+in the same eval loop returns.  The specialised calls ``CALL_NO_KW_LEN``,
+``CALL_NO_KW_ISINSTANCE``, ``CALL_NO_KW_LIST_APPEND`` and ``CALL_NO_KW_TYPE_1`` do not check
+(Mark Shannon left the cheap ones out, bpo-46709), which is why ``x = x + len(L)`` loses no
+update in 3.12 (§2.6).
+
+Costs: ns per instruction on the machine of ``spec/gil.md`` §8, starting from 3.11's
+calibrated table (``gilsim.versions.py311``) for the instructions 3.12 kept.
+"""
+
+from __future__ import annotations
+
+from gilsim.versions import Version
+from gilsim.versions.py311 import COSTS_311
+
+# 3.11's instructions that 3.12 dropped: ``CALL`` does ``PRECALL``'s work, and every
+# conditional jump is a forward ``POP_JUMP_IF_*``.
+GONE_IN_312 = frozenset(
+    {
+        "PRECALL",
+        "POP_JUMP_FORWARD_IF_FALSE",
+        "POP_JUMP_FORWARD_IF_TRUE",
+        "POP_JUMP_BACKWARD_IF_FALSE",
+        "POP_JUMP_BACKWARD_IF_TRUE",
+    }
+)
+
+# 3.11's costs for the instructions 3.12 kept, and the new ones priced as their nearest
+# 3.11 relatives (a fast local load, a constant return, a loop's end).
+COSTS: dict[str, int] = {
+    **{name: cost for name, cost in COSTS_311.items() if name not in GONE_IN_312},
+    "LOAD_FAST_CHECK": 2,
+    "LOAD_FAST_AND_CLEAR": 2,
+    "RETURN_CONST": 8,
+    "END_FOR": 2,
+    "JUMP_BACKWARD_NO_INTERRUPT": 2,
+    "POP_JUMP_IF_FALSE": 2,
+    "POP_JUMP_IF_TRUE": 2,
+    "POP_JUMP_IF_NONE": 2,
+    "POP_JUMP_IF_NOT_NONE": 2,
+}
+
+VERSION = Version(
+    name="3.12",
+    costs=COSTS,
+    unchecked_calls={"len": 1, "isinstance": 2, "type": 1, "list.append": 1},
+    # ``Py_C_RECURSION_LIMIT`` (``Include/cpython/pystate.h``): a new thread's first frame
+    # reads 1498 in ``c_recursion_remaining`` here, its entry into the eval loop taken.
+    c_recursion_limit=1500,
+    init_call_checks=True,
+)

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set up and run gilsim's tests on every Python version it supports that this machine has:
+# 3.11 (gilsim's own bytecode interpreter), 3.12 and 3.13 (the host's own interpreter), each
+# in an environment of its own (.venv for 3.11, .venv3.12, .venv3.13).  Arguments go to
+# pytest.  The exit status is 0 only if every version's run passed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+status=0
+ran=0
+for version in 3.11 3.12 3.13; do
+    python=$(bash scripts/find-python.sh "$version") || {
+        echo "test: Python $version is not on this machine; its tests do not run" >&2
+        continue
+    }
+    venv=.venv$version
+    if [ "$version" = 3.11 ]; then venv=.venv; fi
+    PYTHON=$python VENV=$venv bash scripts/setup.sh || { status=1; continue; }
+    echo "test: Python $version ($venv)" >&2
+    "$venv/bin/python" -m pytest -n 2 "$@" || status=1
+    ran=$((ran + 1))
+done
+if [ "$ran" = 0 ]; then
+    echo "test: no supported Python (3.11, 3.12, 3.13) found" >&2
+    exit 1
+fi
+exit $status

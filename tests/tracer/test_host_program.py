@@ -1,0 +1,88 @@
+"""A program on the host's interpreter, as a user meets it: the shadows of the C boundary
+are C functions to it (a refusal stops the run, a failure shows no frame of gilsim's), every
+path to a shadowed module reaches the shadow, and C modules that would block the host are
+hidden."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import gilsim
+
+pytestmark = pytest.mark.skipif(sys.version_info < (3, 12), reason="the host's interpreter")
+
+
+def run(source, **options):
+    return gilsim.run(source=textwrap.dedent(source), **options)
+
+
+def test_a_refused_call_stops_the_run_past_the_programs_handlers():
+    result = run(
+        """
+        import os
+        try:
+            os.fork()
+        except BaseException:
+            print("caught")
+        print("after")
+        """
+    )
+    assert result.exit_status == 2
+    assert result.stdout == ""
+    assert "os.fork() starts a process" in result.error
+    assert "<string>, line 4" in result.error
+
+
+def test_an_error_raised_in_a_shadow_shows_the_programs_frames_only():
+    source = "import threading\nlock = threading.Lock()\nlock.release()\n"
+    native = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True)
+    simulated = run(source)
+    assert simulated.exit_status == native.returncode == 1
+    assert "gilsim" not in simulated.stderr
+    assert simulated.stderr.splitlines()[-1] == native.stderr.splitlines()[-1]
+    assert "line 3, in <module>" in simulated.stderr
+
+
+def test_every_path_to_a_shadowed_module_reaches_the_shadow():
+    result = run(
+        """
+        import importlib, sys, time
+        from time import perf_counter
+        print(__import__("time") is time is importlib.import_module("time") is sys.modules["time"])
+        time.sleep(1.5)
+        print(round(perf_counter(), 1), round(importlib.import_module("time").monotonic(), 1))
+        """
+    )
+    assert result.stdout == "True\n1.5 1.5\n"
+
+
+def test_queue_uses_its_python_simple_queue_and_blocks_in_the_simulation():
+    result = run(
+        """
+        import queue, threading, time
+        q = queue.SimpleQueue()
+        def later():
+            time.sleep(0.25)
+            q.put("item")
+        threading.Thread(target=later).start()
+        print(type(q).__name__, q.get(), round(time.perf_counter(), 2))
+        """
+    )
+    assert result.stdout == "_PySimpleQueue item 0.25\n"
+
+
+def test_the_programs_frames_stand_on_nothing_of_gilsims():
+    result = run(
+        """
+        import threading, traceback
+        print(len(traceback.extract_stack()))
+        def work():
+            print([f.name for f in traceback.extract_stack()])
+        t = threading.Thread(target=work)
+        t.start()
+        t.join()
+        """
+    )
+    assert result.stdout == "1\n['_bootstrap', '_bootstrap_inner', 'run', 'work']\n"
