@@ -61,6 +61,7 @@ class CodeInfo:
         "checked_resumes",
         "call_args",
         "warm_calls",
+        "watched",
     )
 
     def __init__(self, code: types.CodeType, own: bool) -> None:
@@ -77,6 +78,9 @@ class CodeInfo:
         # (``adaptive_counter_warmup``: S312 ``Include/internal/pycore_code.h``), so a
         # check-free specialisation checks the first time all the same.
         self.warm_calls: set[int] = set()
+        # The offsets whose instructions a watcher wants to see (``gilsim.tracer.
+        # instructions``); the tracer turns ``INSTRUCTION`` off at every other one.
+        self.watched: frozenset[int] = frozenset()
 
 
 def analyse(code: types.CodeType, version: Version, tax_permille: int = 0) -> CodeInfo:

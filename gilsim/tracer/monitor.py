@@ -49,6 +49,7 @@ from typing import Any
 from gilsim.errors import InternalError, LimitExceeded
 from gilsim.tracer import C_HEADROOM, RECURSION_HEADROOM, hoststate
 from gilsim.tracer.codeinfo import CodeInfo, analyse, is_own
+from gilsim.tracer.instructions import InstructionWatcher
 from gilsim.tracer.tracebacks import without_own
 from gilsim.units import format_ns
 from gilsim.versions import Version
@@ -102,6 +103,8 @@ class Tracer:
             self.unchecked[id(_builtin(name))] = args
         # What stopped the run from inside a thread (a limit), for the runner to report.
         self.stopped: Exception | None = None
+        # What looks at single instructions (``gilsim.tracer.instructions``).
+        self.watchers: list[InstructionWatcher] = []
         # The last ``RecursionError`` the tracer raised, and the code of the frame that did
         # not start (``too_deep``).
         self.too_deep_error: BaseException | None = None
@@ -113,8 +116,15 @@ class Tracer:
         info = self.infos.get(id(code))
         if info is None or info.code is not code:
             info = analyse(code, self.version, self.tax_permille)
+            if self.watchers and not info.own:
+                info.watched = frozenset().union(*(w.offsets(info) for w in self.watchers))
             self.infos[id(code)] = info
         return info
+
+    def watch(self, watcher: InstructionWatcher) -> None:
+        """Show ``watcher`` the instructions it wants to see, before each runs (before
+        ``install``): see ``gilsim.tracer.instructions``."""
+        self.watchers.append(watcher)
 
     # -- installing -----------------------------------------------------------------------
 
@@ -129,7 +139,8 @@ class Tracer:
             raise InternalError("no sys.monitoring tool id is free for gilsim's tracer")
         for event, callback in _callbacks(self).items():
             monitoring.register_callback(self.tool, event, callback)
-        monitoring.set_events(self.tool, TRACED_EVENTS)
+        events = TRACED_EVENTS | (EVENTS.INSTRUCTION if self.watchers else 0)
+        monitoring.set_events(self.tool, events)
 
     def uninstall(self) -> None:
         if self.tool < 0:
@@ -313,6 +324,7 @@ def _callbacks_events() -> list[int]:
         EVENTS.RAISE,
         EVENTS.RERAISE,
         EVENTS.EXCEPTION_HANDLED,
+        EVENTS.INSTRUCTION,
     ]
 
 
@@ -503,7 +515,41 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
         if stack and stack[-1][0].code is code and stack.pop()[3]:
             py_remaining.value += 1  # the shim frame goes with it (``class_call``)
 
+    def instruction(code: types.CodeType, offset: int) -> Any:
+        """``INSTRUCTION``: the instruction at ``offset`` is about to run, and a watcher
+        wants to see it.  What ran before it is charged first, so that the clock is the
+        instruction's own time."""
+        ts = t.running
+        if ts is None:
+            return idle(code)
+        info = code_info(code)
+        if offset not in info.watched:
+            return DISABLE  # nobody wants this one: seen once, never again
+        stack = ts.stack
+        record = stack[-1] if stack else None
+        if record is None or record[0] is not info:
+            record = resync(ts, code, offset)
+            if record is None:
+                return DISABLE
+        cont = record[1]
+        if offset > cont:
+            cost = info.before[offset] - info.before[cont]
+            interp.clock_ns += cost
+            steps = info.n_before[offset] - info.n_before[cont]
+            interp.instructions += steps
+            ts.instructions += steps
+            record[1] = offset
+            if interp.clock_ns > interp.deadline_ns or (
+                interp.instructions > interp.instruction_limit
+            ):
+                on_deadline(ts, code, offset)
+        frame = sys._getframe(1)
+        for watcher in t.watchers:
+            watcher.before(ts, frame, offset)
+        return None
+
     return {
+        EVENTS.INSTRUCTION: instruction,
         EVENTS.PY_START: start,
         EVENTS.PY_RESUME: resume,
         EVENTS.PY_THROW: throw,
