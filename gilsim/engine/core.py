@@ -8,7 +8,7 @@ one event, moves the clock to it and calls its callback; the clock never goes ba
 Everything random in a simulation draws from ``Engine.random``, one generator seeded once.
 
 Domains.  With more than one simulated process the machine runs them side by side, each up
-to a small lookahead ahead of the others (``gilsim.machine.cpu``, "Processes side by side").
+to a small lookahead ahead of the others (``gilsim.machine.parallel``, "Processes side by side").
 Then every event belongs to a *domain* (the process it concerns, or the machine), and an
 event whose time has passed runs late by its own domain's progress, not by whatever another
 process has reached: ``step_in_domains``.  A run with one process never uses them.

@@ -15,7 +15,7 @@ Notes about the implementation:
 
 - ``threads_in_parallel``: the machine gives each thread of the interpreter its own domain,
   so that threads of one process run at once on several cores
-  (``gilsim.machine.cpu``, "Threads without a GIL").
+  (``gilsim.machine.parallel``, "Threads without a GIL").
 
 - ``free-threaded`` adds PEP 703's single-thread cost to every instruction: its
   interpreter gets the cost table ``gilsim.interpreter.costs.FREE_THREADED_COSTS``

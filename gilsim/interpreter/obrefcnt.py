@@ -41,7 +41,7 @@ Notes about the model:
   a leak at exit (too high) or a free still to come (too low).
 
 The order.  Threads without a GIL run in slices of virtual time, up to a lookahead apart
-(``gilsim.machine.cpu``, "Threads without a GIL"), so updates reach the model in the host's
+(``gilsim.machine.parallel``, "Threads without a GIL"), so updates reach the model in the host's
 order, not in time order.  The model keeps them in a heap and takes them in time order once
 every thread is past them (``HORIZON_LOOKAHEADS`` lookaheads behind the newest).  With a GIL
 the host's order is time order, and each update is taken at once.

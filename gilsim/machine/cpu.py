@@ -14,7 +14,7 @@ A thread is told to stop at ``clock.deadline_ns``, the time of the next event, s
 is missed by more than one step of the interpreter.  At most one thread executes bytecode at a
 time (the GIL sees to that); every other activity of a thread (a timed wait expiring, a woken
 waiter re-checking a lock) takes no time, so threads never need to be interleaved finer.
-Without a GIL they do: see "Threads without a GIL" below.
+Without a GIL they do: see ``gilsim.machine.parallel``, "Threads without a GIL".
 
 The OS scheduler (a model of Linux's, measured in ``spec/gil.md`` §8)
 ---------------------------------------------------------------------
@@ -31,45 +31,9 @@ The OS scheduler (a model of Linux's, measured in ``spec/gil.md`` §8)
   (§7 item 14).
 * Taking a core costs ``context_switch_ns``.
 
-Processes side by side
-----------------------
-Threads of one process need no finer interleaving than the above, since one GIL lets only one
-of them run bytecode.  Two processes have two GILs and run at once on two cores, so once a
-program forks the machine runs in *parallel mode* (``add_process``):
-
-* a runnable thread is dispatched in the order of the time it may resume from (its own
-  process's progress), not at one global present;
-* it may run ahead of a runnable thread of another process by at most ``lookahead_ns``, and
-  never past the next event: so the machine's decisions between processes (a freed core, a
-  preemption) are at most one lookahead out of order;
-* an operation another process can see (a fork, a ``waitpid``, a signal, a pipe or a
-  semaphore) waits first until every other process has caught up with it
-  (``sync_processes``), so such operations happen in exactly their time order;
-* an event that is late runs late by its own process's progress (``Engine.step_in_domains``),
-  and the trace is sorted at the end, since processes record in their own time.
-
-Every event's domain is the process it concerns (``OSThread.process``; 0 is the first
-process, ``MACHINE`` the scheduler tick).  Until a second process exists nothing of this is
-used, so a single-process run is exactly what it was.
-
-Threads without a GIL
----------------------
-An interpreter without a GIL (``--gil none``, ``--gil free-threaded``: ``gilsim.gil.nogil``)
-runs its threads at once on several cores, as two processes run.  So each thread it starts
-gets a domain of its own (``start(own_domain=True)``; its main thread keeps the process's)
-and parallel mode treats it as it treats a process: it is dispatched by its own progress,
-runs at most ``lookahead_ns`` ahead of the others, and its events run late by its own
-progress.  The greenlets still run one at a time on the host, in slices of virtual time.
-
-What a thread does to another's view of the world must then be ordered.  Operations on
-locks (``_thread.lock``, which ``threading``'s ``Lock``, ``RLock``, ``Condition``,
-``Event``, ``Semaphore``, ``queue.Queue`` and ``join`` are made of) and every system call
-first wait until every other thread has caught up (``sync_processes``): they happen in
-exactly their time order, so a program that synchronises properly sees what it would see
-on a real machine.  Plain reads and writes of shared objects are not synchronised: a thread
-sees another's writes as of the host's order of slices, up to a lookahead (50 µs) out of
-virtual-time order, and a read-modify-write (``n += 1``) is split only where a slice ends.
-Races on plain variables are therefore far rarer than on a real free-threaded CPython.
+Running threads of several processes, or of an interpreter without a GIL, at once:
+``gilsim.machine.parallel``.  The threads themselves and what they wait for:
+``gilsim.machine.threads``.
 """
 
 from __future__ import annotations
@@ -77,141 +41,34 @@ from __future__ import annotations
 import collections
 import math
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
-import attrs
 from greenlet import greenlet
 
 from gilsim.engine import Engine
 from gilsim.engine.core import LATE, NEVER, URGENT
 from gilsim.errors import GilsimError, ProcessExit
 from gilsim.machine import fair
-
-# The domain of the machine's own events (the scheduler tick); a process's is its number;
-# a thread of an interpreter without a GIL has one of its own, from ``THREAD_DOMAINS`` up
-# (far above any process number).
-MACHINE = -1
-THREAD_DOMAINS = 1 << 20
-
-# Thread states.  A blocked thread is counted under the kind of what it waits for.
-NEW = "new"
-RUNNING = "running"
-RUNNABLE = "runnable"
-WAKING = "waking"  # woken, not yet runnable: the wake-up latency
-BLOCKED = "blocked"
-EXITED = "exited"
-
-
-def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
-    if value <= 0:
-        raise ValueError(f"{attribute.name} must be positive, got {value}")
-
-
-def _not_negative(instance: object, attribute: attrs.Attribute, value: int) -> None:
-    if value < 0:
-        raise ValueError(f"{attribute.name} must not be negative, got {value}")
-
-
-@attrs.frozen
-class MachineSpec:
-    """A machine: its cores and its OS scheduler's parameters (durations in ns)."""
-
-    cores: int = attrs.field(default=2, validator=_positive)
-    tick_ns: int = attrs.field(default=4_000_000, validator=_positive)
-    min_slice_ns: int = attrs.field(default=1_500_000, validator=_not_negative)
-    wake_median_ns: int = attrs.field(default=20_000, validator=_not_negative)
-    wake_sigma: float = 0.5
-    timer_slack_ns: int = attrs.field(default=60_000, validator=_not_negative)
-    # A core that went idle less than ``halt_poll_ns`` ago is still polling before it halts
-    # (Linux's cpuidle-haltpoll on a KVM guest: ``guest_halt_poll_ns``, 200 µs by default),
-    # so a thread woken there runs after ``polling_wake_median_ns`` instead.
-    halt_poll_ns: int = attrs.field(default=200_000, validator=_not_negative)
-    polling_wake_median_ns: int = attrs.field(default=2_000, validator=_positive)
-    context_switch_ns: int = attrs.field(default=2_000, validator=_not_negative)
-    thread_create_ns: int = attrs.field(default=25_000, validator=_not_negative)
-    # How far a thread may run ahead of a runnable thread of another process (parallel
-    # mode only): below the tick's 4 ms by far, above a wake-up latency, so that two
-    # CPU-bound processes cost one dispatch each per 50 µs of virtual time.
-    lookahead_ns: int = attrs.field(default=50_000, validator=_positive)
-
-
-class Clock(Protocol):
-    """What the machine needs of a thread's interpreter: its time while it runs (ns), and to
-    be told when the machine switches to one of its threads and when that thread stops
-    running (it blocked, reached its deadline or ended: the hub runs next)."""
-
-    clock_ns: int
-    deadline_ns: int
-
-    def enter(self, thread: OSThread, now_ns: int, next_event_ns: int) -> None: ...
-
-    def leave(self, thread: OSThread) -> None: ...
-
-
-@attrs.frozen
-class Wait:
-    """What a blocked thread waits for: ``kind`` for statistics ("gil", "lock", "sleep",
-    "io", ...), ``what`` for people, ``obj`` the thing itself (for deadlock reports)."""
-
-    kind: str
-    what: str
-    obj: Any = None
-
-
-class ThreadKilled(GilsimError):
-    """Thrown into a thread still alive when its process ends (a daemon thread); being a
-    ``GilsimError``, it runs no handler of the simulated program on its way out."""
-
-
-@attrs.define(eq=False)
-class OSThread:
-    """One OS thread: its body, its state on the machine and where its time went."""
-
-    ident: int
-    name: str
-    body: Callable[[], None]
-    clock: Clock
-    payload: Any = None  # the interpreter's thread state
-    owner: Any = None  # the object that started it (a ``threading.Thread``), for its name
-    state: str = NEW
-    core: int | None = None
-    last_core: int | None = None
-    wait: Wait | None = None
-    timed_out: bool = False
-    timer: Any = None  # the engine event of a pending timeout
-    pending: Any = None  # the engine event that lets it continue on its core
-    picked_at: int = 0  # when it last took a core
-    # What the fair scheduler owes it (``gilsim.machine.fair``): its virtual runtime's
-    # offset from its CPU time, and its lag while it does not compete.
-    v_offset: int = 0
-    lag_ns: int = 0
-    since: int = 0  # when it entered its state
-    times: dict[str, int] = attrs.Factory(lambda: collections.defaultdict(int))
-    greenlet: Any = None
-    # The process it belongs to (the domain of its events; 0 for the first process), the
-    # time it may resume from once resumable, and the ``pthread_t`` the program sees when
-    # it is not ``ident`` (a fork child's thread keeps the forking thread's).
-    process: int = 0
-    resume_ns: int = 0
-    pthread: int = 0
-    # The domain of its events and of its progress in parallel mode: its process's, or,
-    # for a thread of an interpreter without a GIL, its own (``Machine.start``).
-    domain: int = 0
-
-    @property
-    def state_key(self) -> str:
-        """The account its time goes to: a blocked thread's time, and its wake-up latency,
-        count under the kind of what it waited for."""
-        if self.state in (BLOCKED, WAKING) and self.wait is not None:
-            return self.wait.kind
-        return self.state
+from gilsim.machine.parallel import MACHINE, ParallelMode
+from gilsim.machine.threads import (
+    BLOCKED,
+    EXITED,
+    NEW,
+    RUNNABLE,
+    RUNNING,
+    WAKING,
+    MachineSpec,
+    OSThread,
+    ThreadKilled,
+    Wait,
+)
 
 
 def _switch(hub: Any) -> Any:
     return hub.switch()
 
 
-class Machine:
+class Machine(ParallelMode):
     """The cores, the threads and the scheduler."""
 
     def __init__(self, engine: Engine, spec: MachineSpec) -> None:
@@ -231,7 +88,7 @@ class Machine:
         self._poll_mu = math.log(max(spec.polling_wake_median_ns, 1))
         # Time each core spent running a thread (ns), for utilisation.
         self.busy_ns = [0] * spec.cores
-        # Parallel mode (see "Processes side by side"): set when a second process starts.
+        # Parallel mode (``gilsim.machine.parallel``): set when a second process starts.
         self.parallel = False
         self.processes = 1
         self._thread_domains = 0
@@ -269,82 +126,6 @@ class Machine:
             elif not engine.step():
                 return False
         return True
-
-    # -- parallel mode ----------------------------------------------------------------------
-
-    def add_process(self) -> None:
-        """A second (third...) process now runs on this machine: parallel mode from now."""
-        self.processes += 1
-        if not self.parallel:
-            self.parallel = True
-            self.engine.progress[0] = self.engine.now_ns
-            self.engine.split_domains()
-
-    def _new_domain(self) -> int:
-        """A domain for one thread of an interpreter without a GIL: parallel mode from
-        now, as for a second process."""
-        self._thread_domains += 1
-        if not self.parallel:
-            self.parallel = True
-            self.engine.progress[0] = self.engine.now_ns
-            self.engine.split_domains()
-        return THREAD_DOMAINS + self._thread_domains
-
-    def _resume_time(self, thread: OSThread) -> int:
-        return max(thread.resume_ns, self.engine.progress.get(thread.domain, 0))
-
-    def _step_parallel(self) -> bool:
-        """One step in parallel mode: the earliest of the next event and the runnable
-        threads (an event first at a tie, as in the serial loop)."""
-        engine = self.engine
-        if self._to_kill:
-            self._kill_doomed()
-        best: OSThread | None = None
-        best_ns = NEVER
-        for thread in self._resumable:
-            resume = self._resume_time(thread)
-            if resume < best_ns:
-                best, best_ns = thread, resume
-        if best is not None and best_ns < engine.peek_ns():
-            self._resumable.remove(best)
-            engine.now_ns = best_ns
-            engine.domain = best.domain
-            self._dispatch(best)
-            engine.reached(best.domain, engine.now_ns)
-            return True
-        return engine.step_in_domains()
-
-    def _others_ns(self, thread: OSThread) -> int:
-        """The earliest time another process may act from: one of its runnable threads
-        resume, or one of its events (a thread of it going on, a timer) come due."""
-        earliest = NEVER
-        for other in self._resumable:
-            if other.domain != thread.domain:
-                earliest = min(earliest, self._resume_time(other))
-        engine = self.engine
-        for domain in engine.domains():
-            if domain not in (thread.domain, MACHINE):
-                earliest = min(earliest, engine.peek_domain(domain))
-        return earliest
-
-    def _parallel_deadline(self, thread: OSThread) -> int:
-        """How far ``thread`` may run: to the next event of its own process or of the
-        machine, and at most a lookahead past where another process may act from.  (Not
-        to another process's next event itself: that process's own continuation is one,
-        and two processes would stop each other a step apart.)"""
-        engine = self.engine
-        own = min(engine.peek_domain(thread.domain), engine.peek_domain(MACHINE))
-        return min(own, self._others_ns(thread) + self.spec.lookahead_ns)
-
-    def sync_processes(self, thread: OSThread) -> None:
-        """Called by the running ``thread`` before an operation another process (or,
-        without a GIL, another thread) can see: come back once every other domain has got
-        as far as its clock, so that such operations happen in their time order.  Nothing
-        to do in a serial run."""
-        if not self.parallel:
-            return
-        while self._others_ns(thread) < thread.clock.clock_ns:
-            self.yield_to_events(thread)
 
     def kill(self, threads: list[OSThread]) -> None:
         """End ``threads`` (the other threads of a process that exits): they never run
@@ -487,7 +268,7 @@ class Machine:
         """A new thread: it becomes runnable once the OS has created it (after
         ``delay_ns``, by default the machine's thread-creation time).  With ``own_domain``
         (a thread of an interpreter without a GIL) it keeps its own progress in parallel
-        mode, apart from its process's other threads ("Threads without a GIL")."""
+        mode, apart from its process's other threads (``gilsim.machine.parallel``)."""
         if own_domain and self.current is not None:
             # From its starter's present: its domain has no progress of its own yet.
             self.engine.advance(self.current.clock.clock_ns)
@@ -703,4 +484,12 @@ class Machine:
                 self._set_state(thread, thread.state)
 
 
-__all__ = ["NEVER", "Machine", "MachineSpec", "OSThread", "ThreadKilled", "Wait"]
+__all__ = [
+    "EXITED",
+    "NEVER",
+    "Machine",
+    "MachineSpec",
+    "OSThread",
+    "ThreadKilled",
+    "Wait",
+]

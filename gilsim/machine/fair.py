@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gilsim.machine.cpu import OSThread
+    from gilsim.machine.threads import OSThread
 
 # ``update_entity_lag``: a lag is limited to two slices or one tick, whichever is more; with
 # the 1.5 ms slice of two CPUs (0.75 ms scaled by 1 + log2(2)) that is the 4 ms tick.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import attrs
 
 from gilsim.errors import ConfigurationError
-from gilsim.machine.cpu import MachineSpec
+from gilsim.machine.threads import MachineSpec
 
 PRESETS: dict[str, MachineSpec] = {
     "vm2": MachineSpec(cores=2),

@@ -20,7 +20,7 @@ How the pieces fit
 to the next event; with several processes it dispatches threads by the time each may resume
 from, lets one run at most a lookahead (50 µs) ahead of another process's, and makes any
 operation another process can see (a pipe, a semaphore, ``waitpid``) wait until the others
-have caught up (``gilsim.machine.cpu``, "Processes side by side").  A run of one process
+have caught up (``gilsim.machine.parallel``, "Processes side by side").  A run of one process
 takes none of these paths.
 
 *Fork copies, spawn re-runs.*  The forking thread's frames must all be simulated frames,

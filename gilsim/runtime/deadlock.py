@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.machine.cpu import EXITED, OSThread
+from gilsim.machine.threads import EXITED, OSThread
 from gilsim.paths import is_library
 from gilsim.runtime.threadmodule import lock
 

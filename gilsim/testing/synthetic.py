@@ -38,7 +38,7 @@ WAIT_WAKE = "wake"  # the wait kind of a thread idle until a test wakes it
 
 
 class ThreadClock:
-    """The ``Clock`` of one synthetic thread (``gilsim.machine.cpu.Clock``): its time while
+    """The ``Clock`` of one synthetic thread (``gilsim.machine.threads.Clock``): its time while
     it runs (ns), and the deadline at which it must hand control back (the next event)."""
 
     def __init__(self) -> None:

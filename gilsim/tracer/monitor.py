@@ -23,7 +23,7 @@ after it (or -1), and whether the frame stands on a 3.13 shim frame (``Tracer.cl
   frame goes on at its handler; ``PY_UNWIND``: the frame is left with the exception: pop.
 
 When charging takes the thread past its deadline (the time of the machine's next event), the
-machine runs the events that are due before the thread goes on (``_on_deadline``); that can
+machine runs the events that are due before the thread goes on (``on_deadline``); that can
 happen at any event, as a real thread can be interrupted by its OS anywhere.  Losing the GIL
 happens only at the check points.
 
@@ -96,8 +96,8 @@ class Tracer:
         self.running: Any = None
         self.infos: dict[int, CodeInfo] = {}
         self.tool = -1
-        # Calls into C that do not check after they return, by identity, each with the
-        # argument count its specialisation needs (None: any).
+        # Calls into C that do not check after they return once specialised, by identity,
+        # each with the argument count its specialisation needs.
         self.unchecked: dict[int, int] = {}
         for name, args in version.unchecked_calls.items():
             self.unchecked[id(_builtin(name))] = args
