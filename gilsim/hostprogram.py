@@ -102,12 +102,9 @@ def run_main(
     code = compile_main(source, filename)
     if code is None:
         return Outcome(1, 0, 0)
-    main = types.ModuleType("__main__")
-    main.__dict__.update(
-        {"__file__": filename, "__builtins__": __import__("builtins"), "__cached__": None}
-    )
-    if filename == "<string>":
-        del main.__dict__["__file__"]
+    # The main module's namespace (made once the collector is set, below): this list holds
+    # it, and lets go of it at the end (``finalize_modules``).
+    namespace: list[dict[str, Any]] = []
     ts, main_thread = new_thread(interp, "MainThread")
     ts.native_id = os.getpid()
     interp.main_ident = main_thread.ident
@@ -118,10 +115,11 @@ def run_main(
     def main_body() -> None:
         interp.gil.take_gil(main_thread)  # Py_Initialize takes the GIL
         status = pymain.exit_code(
-            lambda: interp.call_program(exec, code, main.__dict__),
+            lambda: interp.call_program(exec, code, namespace[0]),
             printer=interp.print_uncaught,
         )
         finalize(interp, ts)
+        finalize_modules(interp, world, namespace)
         processes.end_process(root, processes.exit_status(status), main_thread)
 
     main_thread.body = main_body
@@ -136,15 +134,17 @@ def run_main(
     saved_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(interp.recursion_limit + RECURSION_HEADROOM)
     world.install()
-    sys.modules["__main__"] = main
     boundary.activate(tracer)
     # The collector runs at a check point once enough objects were made since the last
     # collection (3.12: ``gc_scheduled`` is an input of the eval breaker), and what it finds
     # runs Python code (weakref callbacks, ``__del__``), charged to whoever runs.  Freezing
     # what exists before the run (gilsim's own objects, the caller's) leaves the collector
     # only the program's objects: the same collections at the same places every run.
+    # The main module is the program's: made after the freeze, so that the collector can
+    # take its namespace at the end.
     gc.collect()
     gc.freeze()
+    namespace.append(main_namespace(filename))
     tracer.install()
     try:
         error = run_machine(interp, main_thread)
@@ -171,6 +171,31 @@ def run_main(
     assert status is not None
     virtual_ns = max(interp.clock_ns, interp.machine.elapsed_ns())
     return Outcome(status, interp.instructions, virtual_ns, error, interp)
+
+
+def main_namespace(filename: str) -> dict[str, Any]:
+    """A new ``__main__`` module in ``sys.modules`` (held there only), and its namespace."""
+    main = types.ModuleType("__main__")
+    main.__dict__.update(
+        {"__file__": filename, "__builtins__": __import__("builtins"), "__cached__": None}
+    )
+    if filename == "<string>":
+        del main.__dict__["__file__"]
+    sys.modules["__main__"] = main
+    return main.__dict__
+
+
+def finalize_modules(interp: TracedInterpreter, world: World, namespace: list[Any]) -> None:
+    """The end of ``Py_FinalizeEx`` (``finalize_modules``, ``Python/pylifecycle.c``): the
+    modules go from ``sys.modules`` and the collector runs.  What nothing else holds goes
+    with them, and its finalizers run now, in the main thread, the modules' globals intact
+    (PEP 442: a cycle's finalizers all run before any of it is cleared), as the program's
+    last output."""
+    for name in ["__main__", *world.program_modules()]:
+        if name not in world.shadows:
+            sys.modules.pop(name, None)
+    namespace.clear()
+    interp.call_program(gc.collect)
 
 
 def finalize(interp: TracedInterpreter, ts: Any) -> None:

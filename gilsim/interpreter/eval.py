@@ -282,10 +282,15 @@ def set_context(ts: state.ThreadState, exc: BaseException) -> None:
 
 def call_from_native(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Call a simulated function from native code: a nested run of the eval loop on the
-    current thread, as C code calls ``_PyEval_EvalFrame``."""
+    current thread, as C code calls ``_PyEval_EvalFrame``.
+
+    With no simulated thread running, the function belongs to a run that is over: the host's
+    collector found one of its objects later (a ``__del__``, a weakref callback), outside any
+    run.  It runs nothing, as nothing runs after ``Py_FinalizeEx``: raising would leave an
+    unraisable exception holding the finished run's frames (and interpreter) alive."""
     ts = state.current
     if ts is None:
-        ts = state.current_thread()  # raises: no simulated thread is running
+        return None
     return run_nested(ts, function.new_frame(args, kwargs))
 
 

@@ -152,3 +152,33 @@ def test_a_generator_left_by_one_run_never_runs_in_the_next(tmp_path):
     after.write_text("import gc\ngc.collect()\nprint('after')\n", encoding="utf-8")
     gilsim.run(left, argv=[str(left)])
     assert gilsim.run(after, argv=[str(after)]).stdout == "after\n"
+
+
+@pytest.mark.feature("interpreter")
+def test_an_object_collected_after_its_run_runs_no_code(monkeypatch):
+    """A ``__del__`` of a run's garbage cycle that the host's collector finds only after the
+    run (here: the collector is off during it) runs nothing, as nothing runs after
+    ``Py_FinalizeEx``; an exception raised there instead would keep the run alive.  (On
+    3.12 and 3.13 the run collects its garbage at its end, as CPython's finalisation does,
+    in a process of its own.)"""
+    unraisable = []
+    monkeypatch.setattr("sys.unraisablehook", unraisable.append)
+    gc.disable()
+    try:
+        result = gilsim.run(
+            source=(
+                "class Node:\n"
+                "    def __del__(self):\n"
+                "        print('del', flush=True)\n"
+                "node = Node()\n"
+                "node.self = node\n"
+                "del node\n"
+                "print('end')\n"
+            )
+        )
+    finally:
+        state.current = None  # the last run's thread, as it was when the run ended
+        gc.enable()
+    assert interpreters_alive() == 0
+    assert unraisable == []
+    assert result.stdout == "end\n", result.stderr
