@@ -145,11 +145,13 @@ def run_main(
     gc.collect()
     gc.freeze()
     namespace.append(main_namespace(filename))
+    callers_hooks = without_callers_hooks()
     tracer.install()
     try:
         error = run_machine(interp, main_thread)
     finally:
         tracer.uninstall()
+        restore_callers_hooks(callers_hooks)
         boundary.activate(None)
         gc.unfreeze()
         interp.machine.settle()  # account every thread's time up to the end
@@ -171,6 +173,30 @@ def run_main(
     assert status is not None
     virtual_ns = max(interp.clock_ns, interp.machine.elapsed_ns())
     return Outcome(status, interp.instructions, virtual_ns, error, interp)
+
+
+# What the caller hooked into the host's interpreter: ``gc.callbacks``, ``sys.settrace``
+# and ``sys.setprofile`` functions (a test runner's, a coverage tool's).
+CallersHooks = tuple[list[Any], Any, Any]
+
+
+def without_callers_hooks() -> CallersHooks:
+    """Take the caller's hooks away for the run: a new interpreter has none, and one of them
+    would run inside the program's threads (a ``gc.callbacks`` function at every collection
+    the program causes, charged to it and a place to switch threads in the middle of a
+    collection, which then holds off every other collection until it resumes)."""
+    hooks = (list(gc.callbacks), sys.gettrace(), sys.getprofile())
+    gc.callbacks.clear()
+    sys.settrace(None)
+    sys.setprofile(None)
+    return hooks
+
+
+def restore_callers_hooks(hooks: CallersHooks) -> None:
+    callbacks, trace, profile = hooks
+    gc.callbacks[:] = callbacks
+    sys.settrace(trace)
+    sys.setprofile(profile)
 
 
 def main_namespace(filename: str) -> dict[str, Any]:

@@ -86,3 +86,44 @@ def test_the_programs_frames_stand_on_nothing_of_gilsims():
         """
     )
     assert result.stdout == "1\n['_bootstrap', '_bootstrap_inner', 'run', 'work']\n"
+
+
+def callers_hooks_seen():
+    """In a child (``call_in_child``), as in a test session: a ``gc.callbacks`` function and
+    a profile function of the caller's, each noting where it ran, around a run whose
+    program makes garbage cycles."""
+    import gc
+
+    from gilsim import hostprogram
+    from gilsim.config import Config
+    from gilsim.interpreter import state
+
+    seen = []
+
+    def collecting(phase, info):
+        if state.current is not None:  # in one of the program's threads
+            seen.append(("gc", phase))
+
+    def profiling(frame, event, arg):
+        if frame.f_code.co_filename == "<string>":  # the program's
+            seen.append(("profile", event))
+
+    gc.callbacks.append(collecting)
+    sys.setprofile(profiling)
+    try:
+        source = "class Node: pass\nfor i in range(20000):\n    n = Node(); n.me = n\n"
+        status = hostprogram.run_main(source, "<string>", ["-c"], Config()).exit_status
+    finally:
+        sys.setprofile(None)
+    return status, seen, gc.callbacks.count(collecting)
+
+
+def test_the_callers_gc_callbacks_and_profiler_stay_out_of_the_run():
+    """A new interpreter has neither: the program's collections and frames are not the
+    caller's to see (a test runner's ``gc.callbacks`` ran inside the simulated threads)."""
+    from gilsim.isolation import call_in_child
+
+    status, seen, kept = call_in_child(callers_hooks_seen)
+    assert status == 0
+    assert seen == []
+    assert kept == 1  # given back after the run
