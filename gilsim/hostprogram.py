@@ -46,8 +46,6 @@ def refuse_unsupported(config: Config, version: Version) -> None:
     refused = []
     if config.races:
         refused.append("--races")
-    if config.refcounts:
-        refused.append("--refcount")
     if config.schedule is not None:
         refused.append("--schedule")
     if config.gil == "old":
@@ -84,6 +82,10 @@ def new_interpreter(config: Config) -> TracedInterpreter:
     interp.shadow_modules = make_host_shadows(interp)
     processes.install(interp, None)
     hostshadows.finish(interp)
+    if config.refcounts:
+        from gilsim.tracer import refcounts  # only when watching: nothing to import otherwise
+
+        refcounts.install(interp, config.refcounts, config.seed)
     return interp
 
 
@@ -145,6 +147,8 @@ def run_main(
     gc.collect()
     gc.freeze()
     namespace.append(main_namespace(filename))
+    if interp.refcounts is not None:
+        interp.refcounts.namespaces = namespace
     callers_hooks = without_callers_hooks()
     tracer.install()
     try:
@@ -155,6 +159,8 @@ def run_main(
         boundary.activate(None)
         gc.unfreeze()
         interp.machine.settle()  # account every thread's time up to the end
+        if interp.refcounts is not None:
+            interp.refcounts.finish()
         record_names(interp)  # while the program's modules are still in place
         world.restore()
         sys.argv, sys.path[:] = saved[0], saved[1]

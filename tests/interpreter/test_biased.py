@@ -2,7 +2,7 @@
 the owner's updates are local, everyone else's shared, and the two merge when the owner's
 own count reaches 0 or another thread drops a reference the owner counted."""
 
-import pytest
+import sys
 
 import gilsim
 from gilsim.interpreter import biased
@@ -48,7 +48,6 @@ def test_a_net_change_counts_one_reference_at_a_time():
     assert (count.local, count.shared) == (0, 2)
 
 
-@pytest.mark.feature("refcounts")
 def test_free_threaded_lanes_show_both_fields_summing_to_the_count():
     source = (
         "import threading\n"
@@ -72,7 +71,6 @@ def test_free_threaded_lanes_show_both_fields_summing_to_the_count():
     assert "dropped a reference its owner had counted" in result.stderr
 
 
-@pytest.mark.feature("refcounts")
 def test_with_a_gil_there_is_no_biased_count():
     result = gilsim.run(source="x = [1]\ny = x\n", refcounts=("x",), trace=True)
     assert "biased" not in result.summary["refcounts"]["x"]
@@ -94,6 +92,18 @@ def test_which_objects_are_immortal_in_313t():
     assert all(biased.immortal(obj)[0] == biased.DEFERRED for obj in deferred)
 
 
+def assert_immortal_on_the_host(result):
+    """The watched small int ``n`` is immortal on the host (3.12 on): watched, never read."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    (watch,) = [e for e in result.trace if e["event"] == "refcount_watch"]
+    assert watch["immortal"] is True
+    assert not [e for e in result.trace if e["event"] == "refcount"]
+    assert result.stderr == (
+        f"gilsim: --refcount n (an int): immortal in Python {version} (PEP 683): "
+        "Py_INCREF and Py_DECREF leave its count alone, so it never changes\n"
+    )
+
+
 SHARED_INT = """\
 import threading
 n = 7
@@ -105,11 +115,17 @@ t.start(); work(); t.join()
 """
 
 
-@pytest.mark.feature("refcounts")
 def test_free_threading_skips_every_update_of_a_small_int():
     result = gilsim.run(source=SHARED_INT, gil="free-threaded", refcounts=("n",), trace=True)
     summary = result.summary["refcounts"]["n"]
     assert summary["biased"]["immortal"] == 1
+    if sys.version_info >= (3, 12):
+        # PEP 683: from 3.12 on a small int is immortal in every build (``_Py_IsImmortal``,
+        # ``Include/object.h``), so the host never changes its count: there is no update to
+        # skip, and gilsim says why.
+        assert summary["updates"] == summary["biased"]["skipped_updates"] == 0
+        assert_immortal_on_the_host(result)
+        return
     assert summary["biased"]["skipped_updates"] == summary["updates"] > 0
     assert summary["biased"]["local_updates"] == summary["biased"]["shared_updates"] == 0
     counts = [e for e in result.trace if e["event"] == "refcount"]
@@ -118,7 +134,6 @@ def test_free_threading_skips_every_update_of_a_small_int():
     assert "biased reference counting" not in result.stderr
 
 
-@pytest.mark.feature("refcounts")
 def test_a_function_becomes_immortal_when_the_first_thread_starts():
     source = (
         "import threading\n"
@@ -141,10 +156,15 @@ def test_a_function_becomes_immortal_when_the_first_thread_starts():
     assert f"whose {summary['local_updates']} updates were plain adds" in result.stderr
 
 
-@pytest.mark.feature("refcounts")
 def test_with_a_gil_nothing_is_immortal():
     """gilsim's GILs are 3.11's, before PEP 683: a small int's count changes."""
     result = gilsim.run(source=SHARED_INT, refcounts=("n",), trace=True)
+    if sys.version_info >= (3, 12):
+        # On 3.12 and 3.13 the program runs on the host's interpreter, after PEP 683: a
+        # small int is immortal with a GIL too, and its count never changes.
+        assert result.summary["refcounts"]["n"]["updates"] == 0
+        assert_immortal_on_the_host(result)
+        return
     assert result.summary["refcounts"]["n"]["updates"] > 0
     assert "immortal" not in result.stderr
     assert all("immortal" not in e for e in result.trace if e["event"] == "refcount")

@@ -2,6 +2,7 @@
 recorded, the objects freed, rebinding, and the names refused or never bound."""
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,6 @@ def counts(result, name="x"):
     return [e["count"] for e in events(result, "refcount", name)]
 
 
-@pytest.mark.feature("refcounts")
 def test_counts_follow_the_references_the_program_takes_and_drops():
     """One global (1), pushed (2), in a list (2), the list pushed and the object again (3),
     appended (3), the list dropped (1), and the object freed when the name lets go."""
@@ -46,7 +46,6 @@ def test_counts_follow_the_references_the_program_takes_and_drops():
     }
 
 
-@pytest.mark.feature("refcounts")
 def test_the_watched_count_is_what_cpython_getrefcount_shows():
     """At module level ``sys.getrefcount(x)`` shows the count with ``x`` pushed: the count the
     watch recorded after that push, for every print of the differential program."""
@@ -61,7 +60,6 @@ def test_the_watched_count_is_what_cpython_getrefcount_shows():
     assert set(module_level) <= set(counts(result))
 
 
-@pytest.mark.feature("refcounts")
 def test_a_rebound_name_watches_the_new_object_and_says_so():
     result = gilsim.run(
         source="class A: pass\nkeep = []\nx = A()\nkeep.append(x)\nx = A()\nx = 7\n",
@@ -74,11 +72,15 @@ def test_a_rebound_name_watches_the_new_object_and_says_so():
         (2, "A", True),
         (3, "int", True),
     ]
-    # The first is still in ``keep``; the second was freed when ``x = 7`` let go of it.
-    assert [e["object"] for e in events(result, "dealloc")] == [2]
+    # The first is still in ``keep``; the second was freed when ``x = 7`` let go of it.  On
+    # 3.12 and 3.13 the run ends as CPython's does (``finalize_modules``,
+    # ``Python/pylifecycle.c``: ``__main__`` leaves ``sys.modules`` and the collector runs),
+    # which frees ``keep`` and the first with it; gilsim's 3.11 interpreter keeps the main
+    # module to the end.
+    freed_at_exit = [1] if sys.version_info >= (3, 12) else []
+    assert [e["object"] for e in events(result, "dealloc")] == [2, *freed_at_exit]
 
 
-@pytest.mark.feature("refcounts")
 def test_a_freed_object_with_a_del_is_freed_once_on_the_thread_that_dropped_it():
     result = gilsim.run(
         source=(
@@ -102,7 +104,6 @@ def test_a_freed_object_with_a_del_is_freed_once_on_the_thread_that_dropped_it()
     assert freed["thread"] != main
 
 
-@pytest.mark.feature("refcounts")
 def test_an_object_without_weakrefs_is_held_and_let_go_when_only_the_watch_holds_it():
     result = gilsim.run(
         source="x = [1]\ny = x\ndel x\nprint(len(y))\ndel y\n", refcounts=("x",), trace=True
@@ -112,7 +113,6 @@ def test_an_object_without_weakrefs_is_held_and_let_go_when_only_the_watch_holds
     assert len(events(result, "dealloc")) == 1
 
 
-@pytest.mark.feature("refcounts")
 def test_a_name_never_bound_is_noted_and_the_status_kept():
     result = gilsim.run(source="import sys\nsys.exit(3)\n", refcounts=("total",))
     assert result.exit_status == 3
@@ -131,7 +131,6 @@ def test_one_name_is_one_name():
     assert gilsim.Config(refcounts="total").refcounts == ("total",)
 
 
-@pytest.mark.feature("refcounts")
 def test_a_watched_run_compiles_no_blocks_and_prints_the_same():
     """Hot loops run one instruction at a time while watching (the counts are read between
     instructions), with the same output and the same instruction count."""

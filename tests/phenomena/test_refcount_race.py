@@ -11,6 +11,7 @@ same instruction."""
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,8 +20,6 @@ import pytest
 import gilsim
 
 from .test_phenomena import PROGRAMS
-
-pytestmark = pytest.mark.feature("refcounts")
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "refcount_race.py"
 
@@ -75,7 +74,9 @@ def test_no_gil_corrupts_a_shared_count_and_gilsim_says_where(seed):
     assert places and {int(p) for p in places} <= loop
 
 
-@pytest.mark.parametrize("gil", ["new", "old", "free-threaded"])
+@pytest.mark.parametrize(
+    "gil", ["new", pytest.param("old", marks=pytest.mark.feature("old-gil")), "free-threaded"]
+)
 def test_a_gil_or_atomic_counts_lose_nothing(gil):
     result = gilsim.run(EXAMPLE, gil=gil, refcounts=("shared",), trace=True)
     assert result.stdout == "before: 2\nafter: 2\n"
@@ -83,10 +84,19 @@ def test_a_gil_or_atomic_counts_lose_nothing(gil):
     told = result.stderr.splitlines()
     if gil == "free-threaded":
         (story,) = told
-        assert "biased reference counting: owned by MainThread, whose 4 updates" in story
+        # Two ``sys.getrefcount(shared)``, each a push and a pop; on 3.12 and 3.13 a fifth
+        # drops the global's reference at exit (``finalize_modules``, see below).
+        mine = 5 if sys.version_info >= (3, 12) else 4
+        assert f"biased reference counting: owned by MainThread, whose {mine} updates" in story
         assert "other threads' 40,000 were atomic adds" in story
     else:
         assert told == []
     counts = result.summary["refcounts"]["shared"]
     assert counts["updates"] > 40_000 and counts["lost"] == 0
-    assert counts["final"] == 1 and not counts["freed"] and not counts["leaked"]
+    if sys.version_info >= (3, 12):
+        # The run ends as CPython's does (``finalize_modules``, ``Python/pylifecycle.c``):
+        # the main module goes, and the global's reference with it, so the object is freed
+        # at exit; gilsim's 3.11 interpreter keeps the main module to the end.
+        assert counts["final"] == 0 and counts["freed"] and not counts["leaked"]
+    else:
+        assert counts["final"] == 1 and not counts["freed"] and not counts["leaked"]

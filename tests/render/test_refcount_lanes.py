@@ -3,8 +3,6 @@ Perfetto file, read from the trace (``gilsim.analysis.refcounts``)."""
 
 from pathlib import Path
 
-import pytest
-
 import gilsim
 from gilsim.analysis.refcounts import refcount_lanes
 from gilsim.render.perfetto import perfetto_trace
@@ -16,7 +14,6 @@ def watched_example():
     return gilsim.run(EXAMPLE, refcounts=("shared",), trace=True)
 
 
-@pytest.mark.feature("refcounts")
 def test_the_lane_steps_up_to_the_peak_and_down_to_the_dealloc():
     """Two threads take five references each: the count reaches 11 (with the global) and
     ends at 0 when the object is freed, once."""
@@ -30,7 +27,6 @@ def test_the_lane_steps_up_to_the_peak_and_down_to_the_dealloc():
     assert [t for t, _ in lane.steps] == sorted(t for t, _ in lane.steps)
 
 
-@pytest.mark.feature("refcounts")
 def test_the_timeline_draws_a_lane_labelled_with_counts():
     dot = watched_example().picture().source
     assert "refcount shared" in dot
@@ -38,7 +34,6 @@ def test_the_timeline_draws_a_lane_labelled_with_counts():
     assert "freed at" in dot
 
 
-@pytest.mark.feature("refcounts")
 def test_perfetto_has_a_counter_track_per_watched_name():
     trace = perfetto_trace(watched_example().trace)
     counters = [e for e in trace["traceEvents"] if e.get("name") == "refcount shared"]
@@ -61,7 +56,6 @@ def racing_example():
     return gilsim.run(RACE, gil="none", refcounts=("shared",), trace=True)
 
 
-@pytest.mark.feature("refcounts")
 def test_without_a_gil_the_lane_marks_lost_updates_the_early_free_and_the_use_after():
     result = racing_example()
     (lane,) = refcount_lanes(result.trace)
@@ -77,7 +71,6 @@ def test_without_a_gil_the_lane_marks_lost_updates_the_early_free_and_the_use_af
     assert "lost at" in dot
 
 
-@pytest.mark.feature("refcounts")
 def test_without_a_gil_perfetto_marks_what_went_wrong_as_instants():
     trace = perfetto_trace(racing_example().trace)
     names = {e["name"] for e in trace["traceEvents"] if e.get("ph") == "i"}
