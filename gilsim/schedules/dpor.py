@@ -10,6 +10,16 @@ the search must also try giving the GIL to ``p`` at the choice point where ``e'`
 if ``p`` could not run there, to every thread that could): a *backtrack point*.  Segments that
 commute are never reordered.
 
+A segment can begin with no choice made although another thread could have run first.  A
+voluntary release that does not block (``time.sleep(0)``: ``pysleep`` releases the GIL for
+every duration, ``spec/gil.md`` §4) signals the one waiter; the OS wakes it, but the releaser
+takes the GIL back in the same instant, and the woken thread is not among the GIL's waiters
+again (so no check point offers it) until it has run back into its wait.  In CPython it could
+have won the GIL there; in a run the releaser's next segments begin with no choice.  The
+search can let another thread in only at an earlier choice point, so a race with such a
+segment is reversed at the latest choice point before it (not dropped, as if nobody else
+could have run).
+
 Segments are the steps: what a thread does holding the GIL between two of its switch points
 (``gilsim.gil.watch.Step``), each with the keys it touched and how (``gilsim.races.recorder``).
 Modes, and which pairs of them by different threads do not commute:
@@ -87,6 +97,7 @@ def backtracks(
     ``number`` maps thread idents to thread numbers."""
     found: set[tuple[int, int]] = set()
     block_start = _block_starts(steps)
+    chosen_at = _chosen_at(steps)
     thread_clock: dict[int, Clock] = {}
     step_clock: list[Clock] = []
     # Per key: (thread ident, mode) -> the last step of that thread that touched it so.
@@ -116,7 +127,7 @@ def backtracks(
             for at in joined:
                 _join(clock, step_clock[at])
             if racing >= 0:
-                _backtrack(found, steps, log, racing, number[ident])
+                _backtrack(found, steps, log, chosen_at[racing], number[ident])
                 start = block_start[racing]
                 if start != racing:
                     _backtrack(found, steps, log, start, number[ident])
@@ -147,14 +158,32 @@ def _block_starts(steps: Sequence[Step]) -> list[int]:
     return starts
 
 
+def _chosen_at(steps: Sequence[Step]) -> list[int | None]:
+    """For each step, the latest step at or before it that began at a choice point (None
+    if none did): where the search could last have run another thread first."""
+    latest: int | None = None
+    found: list[int | None] = []
+    for index, step in enumerate(steps):
+        if step.choice is not None:
+            latest = index
+        found.append(latest)
+    return found
+
+
 def _backtrack(
-    found: set[tuple[int, int]], steps: Sequence[Step], log: Sequence[Any], at: int, thread: int
+    found: set[tuple[int, int]],
+    steps: Sequence[Step],
+    log: Sequence[Any],
+    at: int | None,
+    thread: int,
 ) -> None:
     """Run ``thread`` instead of step ``at``'s thread where that step began, if a choice was
     made there; if ``thread`` could not run there, every thread that could."""
+    if at is None:
+        return
     choice = steps[at].choice
     if choice is None:
-        return  # nobody else could run there: nothing to choose
+        return  # no choice there (a block that began with none): nothing to choose
     point = log[choice]
     alternatives: Iterable[int] = (thread,) if thread in point.options else point.options
     for option in alternatives:

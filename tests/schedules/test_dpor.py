@@ -80,6 +80,18 @@ def test_the_start_of_the_racing_threads_block_is_a_backtrack_point_too():
     assert backtracks(steps, segments, log, NUMBER) == {(2, 1), (0, 1)}
 
 
+def test_a_race_with_a_segment_that_began_with_no_choice_is_reversed_before_it():
+    """Thread 1 took the GIL with no choice, was kept at choice point 0 (thread 0 waiting)
+    and then, after a ``time.sleep(0)``, printed in a segment that began with no choice:
+    the race of that print with thread 2's is reversed at choice point 0, the last place
+    where another thread could be let in first."""
+    stdout = ("stdout",)
+    steps = [Step(20, 0, None), Step(20, 1, 0), Step(20, 2, None), Step(30, 0, 1)]
+    segments = {(20, 2): {stdout: {"w"}}, (30, 0): {stdout: {"w"}}}
+    log = [check(0, 1, (1, 0), 1), check(1, 1, (1, 2), 2)]
+    assert backtracks(steps, segments, log, NUMBER) == {(0, 0)}
+
+
 def test_whole_container_operations_conflict_with_item_writes():
     container = ("whole", "items")
     steps = [Step(10, 0, None), Step(10, 1, 0), Step(20, 0, 1)]

@@ -10,6 +10,7 @@ import gilsim
 from gilsim.schedules.schedule import Schedule
 
 from .programs import PLUS_EQUALS, THROUGH_A_CALL, WITH_A_LOCK
+from .test_exploration_properties import outcome_set, program
 
 
 def outputs(exploration):
@@ -57,6 +58,27 @@ def test_the_search_without_reduction_finds_the_same_outcomes():
     reduced = gilsim.explore(source=THROUGH_A_CALL, bound=1)
     full = gilsim.explore(source=THROUGH_A_CALL, bound=1, reduce=False)
     assert outputs(reduced) == outputs(full)
+    assert reduced.explored <= full.explored
+
+
+def test_reduction_reverses_a_print_after_a_sleep_that_kept_the_gil():
+    """work1 prints after ``time.sleep(0)``, which signals the waiting main thread but takes
+    the GIL back at once: the print begins with no choice point, and main (who starts
+    work2) can only be let in before it at an earlier one.  The reduced search must still
+    find work2 printing first (a counterexample Hypothesis found to
+    ``test_reduction_finds_every_outcome_the_full_search_finds``)."""
+    source = program(
+        [
+            ["a += 1", "a += 1", "print(len(s))"],
+            ["print(sorted(items))", "time.sleep(0)", "print('hello from', name)"],
+            ["a += 1", "print('hello from', name)"],
+        ]
+    )
+    reduced = gilsim.explore(source=source, bound=1)
+    full = gilsim.explore(source=source, bound=1, reduce=False, max_schedules=3000)
+    assert reduced.complete and full.complete
+    assert "0\n[]\nhello from 2\nhello from 1\n3 0 [] [] [] 0 0\n" in outputs(full)
+    assert outcome_set(reduced) == outcome_set(full)
     assert reduced.explored <= full.explored
 
 
