@@ -71,7 +71,8 @@ class Step:
     """One segment of a thread's run: what thread ``ident`` did holding the GIL after its
     switch point number ``points`` and before its next one.  ``choice`` is the chooser's
     choice point at which this thread was given (or kept) the GIL for it, or None if it got
-    there with no choice (nobody else could run)."""
+    there with no choice (nobody else was waiting for the GIL; another thread may still have
+    been about to: ``gilsim.schedules.dpor``)."""
 
     ident: int
     points: int

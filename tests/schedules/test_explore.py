@@ -12,6 +12,7 @@ import gilsim
 from gilsim.schedules.schedule import Schedule
 
 from .programs import PLUS_EQUALS, THROUGH_A_CALL, WITH_A_LOCK
+from .test_exploration_properties import outcome_set, program
 
 
 def outputs(exploration):
@@ -65,6 +66,93 @@ def test_the_search_without_reduction_finds_the_same_outcomes():
     reduced = gilsim.explore(source=THROUGH_A_CALL, bound=1)
     full = gilsim.explore(source=THROUGH_A_CALL, bound=1, reduce=False)
     assert outputs(reduced) == outputs(full)
+    assert reduced.explored <= full.explored
+
+
+@pytest.mark.feature("explore")
+def test_reduction_reverses_a_print_after_a_sleep_that_kept_the_gil():
+    """work1 prints after ``time.sleep(0)``, which signals the waiting main thread but takes
+    the GIL back at once: the print begins with no choice point, and main (who starts
+    work2) can only be let in before it at an earlier one.  The reduced search must still
+    find work2 printing first (a counterexample Hypothesis found to
+    ``test_reduction_finds_every_outcome_the_full_search_finds``)."""
+    source = program(
+        [
+            ["a += 1", "a += 1", "print(len(s))"],
+            ["print(sorted(items))", "time.sleep(0)", "print('hello from', name)"],
+            ["a += 1", "print('hello from', name)"],
+        ]
+    )
+    reduced = gilsim.explore(source=source, bound=1)
+    full = gilsim.explore(source=source, bound=1, reduce=False, max_schedules=3000)
+    assert reduced.complete and full.complete
+    assert "0\n[]\nhello from 2\nhello from 1\n3 0 [] [] [] 0 0\n" in outputs(full)
+    assert outcome_set(reduced) == outcome_set(full)
+    assert reduced.explored <= full.explored
+
+
+def reduced_and_full(bodies):
+    """The reduced and the full search of ``program(bodies)`` at bound 1, both complete."""
+    source = program(bodies)
+    reduced = gilsim.explore(source=source, bound=1)
+    full = gilsim.explore(source=source, bound=1, reduce=False, max_schedules=3000)
+    assert reduced.complete and full.complete
+    return reduced, full
+
+
+# Counterexamples Hypothesis found (``--hypothesis-seed=2``, ci profile) to
+# ``test_reduction_finds_every_outcome_the_full_search_finds``: each outcome needs a thread
+# preempted holding a lock, and another blocking on it, which passes the GIL on for free
+# (``gilsim.schedules.dpor``, the backtrack point inside a critical section).
+
+
+@pytest.mark.feature("explore")
+def test_reduction_lets_a_thread_block_on_a_lock_a_preempted_thread_holds():
+    """work0 is preempted in ``with lock:``, before or after it reads ``a``; main starts
+    work1, which blocks on the lock, and goes on to start work2, whose ``a += 1`` then comes
+    before work0's update (``4 2``) or between its read and its write (``3 2``)."""
+    reduced, full = reduced_and_full(
+        [
+            ["with lock:\n        a = f(a)", "print(sorted(items))", "a += 1"],
+            ["with lock:\n        a = f(a)"],
+            ["a += 1", "b = f(b) + a"],
+        ]
+    )
+    assert {"[]\n4 2 [] [] [] 0 0\n", "[]\n3 2 [] [] [] 0 0\n"} <= outputs(full)
+    assert outcome_set(reduced) == outcome_set(full)
+    assert reduced.explored <= full.explored
+
+
+@pytest.mark.feature("explore")
+def test_reduction_lets_a_thread_block_in_queue_put():
+    """work1 is preempted in ``q.put`` holding the queue's mutex; work2 appends, blocks in
+    its own ``q.put``, and work1's append comes between work2's two."""
+    reduced, full = reduced_and_full(
+        [
+            ["with lock:\n        a = f(a)", "items.append(name)"],
+            ["q.put(f(a))", "items.append(name)"],
+            ["items.append(name)", "q.put(f(a))", "items.append(name)"],
+        ]
+    )
+    assert "1 0 ['0', '2', '1', '2'] [] [] 2 0\n" in outputs(full)
+    assert outcome_set(reduced) == outcome_set(full)
+    assert reduced.explored <= full.explored
+
+
+@pytest.mark.feature("explore")
+def test_reduction_lets_a_thread_block_in_event_set():
+    """work0 is preempted in ``ev.set()`` holding the event's condition lock; work1 blocks
+    in its own ``ev.set()``, and main starts work2, whose three prints all come before
+    work0's and before work1 adds to ``s``."""
+    reduced, full = reduced_and_full(
+        [
+            ["ev.set()", "time.sleep(0)", "print(len(s))"],
+            ["ev.set()", "time.sleep(0)", "s.add(f(a))"],
+            ["print(len(s))", "print('hello from', name)", "print(sorted(items))"],
+        ]
+    )
+    assert "0\nhello from 2\n[]\n0\n0 0 [] [] [1] 0 0\n" in outputs(full)
+    assert outcome_set(reduced) == outcome_set(full)
     assert reduced.explored <= full.explored
 
 
