@@ -1,6 +1,4 @@
-"""Finalizers at the interpreter's end: what the modules still hold goes when
-``Py_FinalizeEx`` clears them, and its ``__del__`` methods print, the globals intact
-(PEP 442), a plain object and one in a reference cycle alike."""
+# Exercises: __del__ and weakref.finalize at the interpreter's end (Py_FinalizeEx), globals intact (PEP 442), plain and cyclic.
 
 import weakref
 
