@@ -37,6 +37,7 @@ from gilsim.runtime.threadmodule import new_thread
 from gilsim.tracer import RECURSION_HEADROOM, boundary
 from gilsim.tracer.hoststate import make_switch_to_hub
 from gilsim.tracer.pystate import TracedInterpreter
+from gilsim.tracer.ticks import TickWatcher
 from gilsim.tracer.tracebacks import trim
 from gilsim.versions import FREE_THREADED_TAX_PERMILLE, Version, host
 
@@ -50,8 +51,6 @@ def refuse_unsupported(config: Config, version: Version) -> None:
         refused.append("--refcount")
     if config.schedule is not None:
         refused.append("--schedule")
-    if config.gil == "old":
-        refused.append("--gil old")
     if config.checkpoints != version.name:
         refused.append(f"--checkpoints {config.checkpoints}")
     if refused:
@@ -81,6 +80,8 @@ def new_interpreter(config: Config) -> TracedInterpreter:
     interp.gil = make_gil(
         config.gil, interp.machine, interp, config.switch_interval_ns, config.wake_policy
     )
+    if config.gil == "old":
+        interp.tracer.watch(TickWatcher(interp.gil))
     interp.shadow_modules = make_host_shadows(interp)
     processes.install(interp, None)
     hostshadows.finish(interp)

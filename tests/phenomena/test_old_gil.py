@@ -38,7 +38,6 @@ CHECKS = [
 
 @pytest.mark.slow
 @pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.__name__)
-@pytest.mark.feature("old-gil")
 def test_gilsim_old_gil_reproduces(check):
     check(run_old)
 
