@@ -416,7 +416,12 @@ class OldGIL:
     def tick(self, thread: OSThread) -> None:
         """One tick, seen as it comes, before the instruction that ticks runs: 2.7's
         ``if (--_Py_Ticker < 0)`` at the top of its eval loop, exactly (``by_instruction``:
-        the host's interpreter shows every ticking instruction, ``gilsim.tracer.ticks``)."""
+        the host's interpreter shows every ticking instruction, ``gilsim.tracer.ticks``).
+        Only the holder ticks: 2.7's eval loop runs with the lock held, and what runs
+        without it is C code's (a shadow's raw file called back by the host's buffered
+        layer runs ``contextlib``'s Python inside its ``allow_threads``)."""
+        if self.holder is not thread:
+            return
         self.ticker -= 1
         if self.ticker < 0:
             self.ticker = self.check_interval
