@@ -83,7 +83,6 @@ NOT_YET_TRACED = {
     "races": "--races and gilsim races",
     "explore": "gilsim explore and --schedule",
     "refcounts": "--refcount",
-    "checkpoints": "--checkpoints of another version",
     "processes": "processes (os.fork, multiprocessing, subprocess)",
 }
 
