@@ -117,7 +117,7 @@ def test_check_points_per_iteration(body, version, expected):
     assert per_iteration(body, version) == expected
 
 
-@pytest.mark.parametrize("version", ["3.10", "3.11"])
+@pytest.mark.parametrize("version", ["3.10", "3.11", "3.12", "3.13"])
 @pytest.mark.feature("interpreter")
 def test_no_check_between_the_load_and_the_store_of_plus_equals(version):
     after = check_points("inc", 10, version).after
