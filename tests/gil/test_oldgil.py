@@ -23,6 +23,8 @@ REPO = Path(__file__).resolve().parents[2]
 # nobody competes for the lock.  3.11 runs 8 instructions per iteration, 3 of them ticks
 # (BINARY_OP, COMPARE_OP and the backward jump; 2.7 ticks at INPLACE_SUBTRACT, COMPARE_OP and
 # JUMP_ABSOLUTE), so a release falls every 34 iterations (the ticker goes below 0 at 102).
+# 3.12 and 3.13 tick at the same three, one by one (``gilsim.tracer.ticks``): a release every
+# 101 ticks, about 30,000 x 3 / 101 = 891 (894 measured on both).
 COUNTDOWN = """
 import sys, threading
 go = threading.Event()
