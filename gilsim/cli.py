@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     dis_.add_argument(
         "--checkpoints",
         default=versions.default_checkpoints(),
-        choices=VERSIONS if not versions.traced() else (versions.host_name(),),
+        choices=VERSIONS if not versions.traced() else CHECKPOINT_VERSIONS,
         help="mark the check points of this Python version (default "
         f"{versions.default_checkpoints()}, the Python gilsim runs on)",
     )

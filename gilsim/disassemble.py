@@ -1,7 +1,7 @@
 """``gilsim dis``: a program's bytecode as ``dis`` shows it, with the places where CPython can
 switch threads marked (``spec/gil.md`` §2, §4): on 3.12 and 3.13 the host version's (§2.4,
-§2.5); on 3.11 that version's or, with ``--checkpoints``, 3.10's or 3.9's, on the same 3.11
-bytecode.
+§2.5), and with ``--checkpoints 3.10`` or ``3.9`` the further ones of that version; on 3.11
+that version's or, with ``--checkpoints``, 3.10's or 3.9's, on the same 3.11 bytecode.
 
 A *check point* is where a thread polls ``eval_breaker`` and may hand the GIL over on a drop
 request.  A *release* is a call that gives the GIL up while it blocks: known statically only
@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from gilsim import versions
 from gilsim.interpreter import checkpoints
+from gilsim.tracer import checkpoints as tracer_checkpoints
 
 CHECK = "<- check point"
 RELEASE = "<- releases the GIL while it blocks"
@@ -56,6 +57,14 @@ def marks(code: types.CodeType, version: str = "3.11") -> dict[int, str]:
     """Offset -> mark, for the instructions of ``code`` (not of nested code objects), with
     the check points of ``version`` (``checkpoints.VERSIONS``, or the host's own)."""
     instructions = list(dis.get_instructions(code))
+    if versions.traced():
+        # The host's bytecode: its own check points, and those an older version adds
+        # (``gilsim.tracer.checkpoints``).
+        found = _host_marks(code, instructions, versions.host())
+        if version in tracer_checkpoints.OLDER:
+            for offset in tracer_checkpoints.checks_after(code, version):
+                found.setdefault(offset, f"{CHECK} ({version}: before this instruction)")
+        return found
     if version in versions.VERSIONS:
         return _host_marks(code, instructions, versions.VERSIONS[version])
     if version != "3.11":

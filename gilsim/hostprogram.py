@@ -34,9 +34,10 @@ from gilsim.runtime.atexitmodule import run_exit_handlers
 from gilsim.runtime.hostshadows import make_host_shadows
 from gilsim.runtime.hostworld import World
 from gilsim.runtime.threadmodule import new_thread
-from gilsim.tracer import RECURSION_HEADROOM, boundary
+from gilsim.tracer import RECURSION_HEADROOM, boundary, checkpoints
 from gilsim.tracer.hoststate import make_switch_to_hub
 from gilsim.tracer.pystate import TracedInterpreter
+from gilsim.tracer.ticks import TickWatcher
 from gilsim.tracer.tracebacks import trim
 from gilsim.versions import FREE_THREADED_TAX_PERMILLE, Version, host
 
@@ -48,10 +49,6 @@ def refuse_unsupported(config: Config, version: Version) -> None:
         refused.append("--races")
     if config.schedule is not None:
         refused.append("--schedule")
-    if config.gil == "old":
-        refused.append("--gil old")
-    if config.checkpoints != version.name:
-        refused.append(f"--checkpoints {config.checkpoints}")
     if refused:
         raise ConfigurationError(
             f"{', '.join(refused)} {'is' if len(refused) == 1 else 'are'} not supported on "
@@ -79,6 +76,9 @@ def new_interpreter(config: Config) -> TracedInterpreter:
     interp.gil = make_gil(
         config.gil, interp.machine, interp, config.switch_interval_ns, config.wake_policy
     )
+    if config.gil == "old":
+        interp.tracer.watch(TickWatcher(interp.gil))
+    watch_checkpoints(interp, config.checkpoints)
     interp.shadow_modules = make_host_shadows(interp)
     processes.install(interp, None)
     hostshadows.finish(interp)
@@ -87,6 +87,16 @@ def new_interpreter(config: Config) -> TracedInterpreter:
 
         refcounts.install(interp, config.refcounts, config.seed)
     return interp
+
+
+def watch_checkpoints(interp: TracedInterpreter, name: str) -> None:
+    """Give the run the check points of Python ``name`` (``--checkpoints``): the host's,
+    with 3.13's rule or the others' for a class call, and 3.9's or 3.10's further ones
+    taken at single instructions (``gilsim.tracer.checkpoints``)."""
+    interp.checkpoints = name
+    interp.tracer.init_call_checks = checkpoints.init_call_checks(name)
+    if name in checkpoints.OLDER:
+        interp.tracer.watch(checkpoints.ExtraCheckPoints(interp, name))
 
 
 def run_main(

@@ -1,6 +1,6 @@
 """The "old GIL" of CPython up to 3.1 and of 2.x, as 2.7 implements it in ``Python/ceval.c``
 (the ``_Py_Ticker`` block of ``PyEval_EvalFrameEx``) and ``Python/thread_pthread.h``
-(``spec/gil.md`` §3.1), run on 3.11 bytecode: ``--gil old``.
+(``spec/gil.md`` §3.1), run on 3.11, 3.12 or 3.13 bytecode: ``--gil old``.
 
 Notes about the implementation:
 
@@ -33,6 +33,11 @@ Notes about the implementation:
   atomic where 2.7 could switch inside it.  2.7's skipping the release before
   ``SETUP_FINALLY`` is not modelled (3.11 has no such opcode).  While threads exist
   ``eval_breaker`` stays set, so that every check point comes here.
+
+- On the host's interpreter (3.12, 3.13) every instruction that ticks is seen as it comes
+  (``gilsim.tracer.ticks``, ``by_instruction``): ``tick`` counts one and releases before
+  that instruction, where 2.7 releases, between two check points if that is where the
+  ticker runs out; ``eval_breaker`` is left alone and the check points do nothing here.
 
 - The release is where the multicore "GIL battle" happens (DB10; §7 item 5).  ``sem_post``
   increments the value and, if anyone is registered, makes a ``futex_wake`` system call;
@@ -108,6 +113,26 @@ FAST_OPNAMES = frozenset(
         "KW_NAMES",
         "COPY_FREE_VARS",
         "MAKE_CELL",
+        # 3.12 and 3.13, on the host's interpreter: every conditional jump is a forward
+        # one (a loop's back edge is JUMP_BACKWARD); the fast loads and stores that are
+        # LOAD_FAST or STORE_FAST, or two of them; the parts of a 2.7 instruction that
+        # ticks once already: END_FOR (FOR_ITER's exit), END_SEND (YIELD_FROM's), TO_BOOL
+        # (the truth test of a conditional jump), CONVERT_VALUE (FORMAT_VALUE's),
+        # SET_FUNCTION_ATTRIBUTE (MAKE_FUNCTION's).
+        "POP_JUMP_IF_TRUE",
+        "POP_JUMP_IF_FALSE",
+        "POP_JUMP_IF_NONE",
+        "POP_JUMP_IF_NOT_NONE",
+        "LOAD_FAST_CHECK",
+        "LOAD_FAST_AND_CLEAR",
+        "LOAD_FAST_LOAD_FAST",
+        "STORE_FAST_LOAD_FAST",
+        "STORE_FAST_STORE_FAST",
+        "END_FOR",
+        "END_SEND",
+        "TO_BOOL",
+        "CONVERT_VALUE",
+        "SET_FUNCTION_ATTRIBUTE",
     }
 )
 _BACKWARD_JUMPS = frozenset(
@@ -184,6 +209,9 @@ class OldGIL:
         self._weights: dict[tuple[int, int], float] = {}
         self._periodic = False  # the latest release was a periodic one
         self._owed: dict[OSThread, int] = {}  # woken waiters' share of the wake-up (ns)
+        # Whether every tick is seen as it comes (``tick``: the host's interpreter, through
+        # ``gilsim.tracer.ticks``) rather than wound down at check points.
+        self.by_instruction = False
         self.watcher: Watcher | None = None
         self.handoff: OSThread | None = None
         # Statistics.
@@ -232,7 +260,7 @@ class OldGIL:
             self._first = thread
         elif thread is not self._first and not self.threads:
             self.threads = True
-            self.breaker.eval_breaker = True
+            self.breaker.eval_breaker = not self.by_instruction or self.watcher is not None
             self._seen = self.breaker.instructions
 
     def _acquire(self, thread: OSThread) -> None:
@@ -369,6 +397,10 @@ class OldGIL:
             if watcher.chooser is not None:
                 watcher.goes_on(thread)
                 return
+        if self.by_instruction:
+            if watcher is not None:
+                watcher.goes_on(thread)
+            return  # the ticks are counted as they come (``tick``)
         interp = self.breaker
         ran = interp.instructions - self._seen
         self._seen = interp.instructions
@@ -380,6 +412,21 @@ class OldGIL:
                 return
         if watcher is not None:
             watcher.goes_on(thread)
+
+    def tick(self, thread: OSThread) -> None:
+        """One tick, seen as it comes, before the instruction that ticks runs: 2.7's
+        ``if (--_Py_Ticker < 0)`` at the top of its eval loop, exactly (``by_instruction``:
+        the host's interpreter shows every ticking instruction, ``gilsim.tracer.ticks``).
+        Only the holder ticks: 2.7's eval loop runs with the lock held, and what runs
+        without it is C code's (a shadow's raw file called back by the host's buffered
+        layer runs ``contextlib``'s Python inside its ``allow_threads``)."""
+        if self.holder is not thread:
+            return
+        self.ticker -= 1
+        if self.ticker < 0:
+            self.ticker = self.check_interval
+            if self.threads:
+                self.release_and_retake(thread)
 
     def tick_weight(self, thread: OSThread) -> float:
         """The share of ticking instructions in what led to the check point ``thread`` is

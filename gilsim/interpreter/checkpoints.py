@@ -35,6 +35,8 @@ from typing import Any
 from gilsim.interpreter.frame import PENDING, PENDING_IN_CALLER, Frame
 
 VERSIONS: tuple[str, ...] = ("3.9", "3.10", "3.11")
+# The versions whose check points are put on 3.11's by wrapping its handlers.
+OLDER = ("3.9", "3.10")
 
 Handler = Callable[..., Any]
 
@@ -165,8 +167,12 @@ def returning(inner: Handler, version: str, yields: bool) -> Handler:
 
 
 def wrapper(version: str, opname: str) -> Callable[[Handler], Handler] | None:
-    """How the handler of ``opname`` is wrapped for ``version`` (None: left as it is)."""
-    if version == "3.11":
+    """How the handler of ``opname`` is wrapped for ``version`` (None: left as it is).
+    3.12's and 3.13's check points (``--checkpoints`` names them, ``gilsim.versions``) are
+    3.11's on 3.11's bytecode: the same rules (``spec/gil.md`` §2.4, §2.5), but for 3.13 not
+    checking after a class call that runs a Python ``__init__``, which is not modelled
+    here."""
+    if version not in OLDER:
         return None
     if opname in ("RETURN_VALUE", "YIELD_VALUE"):
         return lambda inner: returning(inner, version, opname == "YIELD_VALUE")
@@ -180,9 +186,10 @@ def wrapper(version: str, opname: str) -> Callable[[Handler], Handler] | None:
 
 
 def table(version: str, base: dict[Any, Handler]) -> dict[Any, Handler]:
-    """The handler table with ``version``'s check points: ``base`` itself for 3.11, else a
-    wrapped copy, one per version and ``base`` (decodings made with it are reused)."""
-    if version == "3.11":
+    """The handler table with ``version``'s check points: ``base`` itself for 3.11 and
+    later, else a wrapped copy, one per version and ``base`` (decodings made with it are
+    reused)."""
+    if version not in OLDER:
         return base
     hit = _tables.get((version, id(base)))
     if hit is not None and hit[0] is base:

@@ -173,11 +173,34 @@ def switch_interval_functions(interp: state.InterpreterState) -> dict[str, Any]:
     return {"getswitchinterval": getswitchinterval, "setswitchinterval": setswitchinterval}
 
 
+def check_interval_functions(interp: Any) -> dict[str, Any]:
+    """Under ``--gil old`` the program gets the old GIL's knob, which is what a program
+    written for it calls; otherwise none: in the ``sys`` of 3.9 and later it is gone
+    (bpo-37392: an AttributeError, ``spec/gil.md`` §6)."""
+    if not hasattr(interp.gil, "set_check_interval"):
+        return {}
+
+    def getcheckinterval() -> int:
+        """``sys.getcheckinterval`` (2.7; removed in 3.9): ``_Py_CheckInterval``."""
+        return int(interp.gil.check_interval)
+
+    def setcheckinterval(n: int) -> None:
+        """``sys.setcheckinterval`` (2.7): ``_Py_CheckInterval = n`` and the ticker reset.
+        2.7 parses ``n`` as a C int (``"i"``) and checks nothing else: 0 or less releases
+        at every tick."""
+        if not isinstance(n, int):
+            raise TypeError(f"an integer is required (got type {type(n).__name__})")
+        interp.gil.set_check_interval(n)
+
+    return {"getcheckinterval": getcheckinterval, "setcheckinterval": setcheckinterval}
+
+
 def host_sys_functions(interp: Any) -> dict[str, Any]:
     """What the shadow ``sys`` of a program on the host's interpreter replaces: the switch
     interval, and (3.13) whether the GIL is enabled.  Everything else is the host's, real
     frames and tracebacks included."""
     functions = switch_interval_functions(interp)
+    functions.update(check_interval_functions(interp))
 
     def getrecursionlimit() -> int:
         return interp.recursion_limit
@@ -233,18 +256,6 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         check_recursion_limit(limit, ts.depth if ts is not None else 0)
         interp.recursion_limit = limit
 
-    def getcheckinterval() -> int:
-        """``sys.getcheckinterval`` (2.7; removed in 3.9): ``_Py_CheckInterval``."""
-        return int(interp.gil.check_interval)
-
-    def setcheckinterval(n: int) -> None:
-        """``sys.setcheckinterval`` (2.7): ``_Py_CheckInterval = n`` and the ticker reset.
-        2.7 parses ``n`` as a C int (``"i"``) and checks nothing else: 0 or less releases
-        at every tick."""
-        if not isinstance(n, int):
-            raise TypeError(f"an integer is required (got type {type(n).__name__})")
-        interp.gil.set_check_interval(n)
-
     def _getframe(depth: int = 0) -> Any:
         ts = state.current
         frame = ts.frame if ts is not None else None
@@ -269,10 +280,5 @@ def make_sys(interp: state.InterpreterState) -> ShadowModule:
         "setprofile": setprofile,
         "__excepthook__": display_exception,
     }
-    if hasattr(interp.gil, "set_check_interval"):
-        # Under ``--gil old`` the program gets the old GIL's knob, which is what a program
-        # written for it calls; otherwise 3.11's ``sys``, where it is gone (removed in 3.9,
-        # bpo-37392: an AttributeError, ``spec/gil.md`` §6).
-        overrides["getcheckinterval"] = getcheckinterval
-        overrides["setcheckinterval"] = setcheckinterval
+    overrides.update(check_interval_functions(interp))
     return SysModule(sys, overrides, frozenset())

@@ -109,6 +109,10 @@ class Tracer:
         # not start (``too_deep``).
         self.too_deep_error: BaseException | None = None
         self.too_deep_code: types.CodeType | None = None
+        # Whether a call of a class whose ``__init__`` is a Python function checks after it
+        # returns: the host's rule, or that of the version whose check points the run has
+        # (``--checkpoints``, ``gilsim.tracer.checkpoints``).
+        self.init_call_checks = version.init_call_checks
 
     # -- code objects ---------------------------------------------------------------------
 
@@ -218,8 +222,10 @@ class Tracer:
         if offset not in info.warm_calls:
             info.warm_calls.add(offset)  # the first run is the generic ``CALL``
             return
-        record[2] = offset
-        ts.init_code = _inherited_init(function).__code__
+        if not self.init_call_checks:
+            record[2] = offset
+        if not self.version.init_call_checks:  # the host is 3.13: its shim frame
+            ts.init_code = _inherited_init(function).__code__
 
     def too_deep(self, ts: Any, code: types.CodeType) -> None:
         """A frame of the program's starts deeper than its recursion limit: the
@@ -335,7 +341,7 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
     code_info = t.info
     resync = t.resync
     c_remaining = hoststate.counter().c_recursion_remaining
-    inits_inline = not t.version.init_call_checks
+    inits_inline = not t.version.init_call_checks or not t.init_call_checks
     py_remaining = hoststate.counter().py_recursion_remaining
     on_deadline = t.on_deadline
     check_point = t.check_point

@@ -82,8 +82,6 @@ FREE_THREADED_TAX_PERMILLE = 60
 NOT_YET_TRACED = {
     "races": "--races and gilsim races",
     "explore": "gilsim explore and --schedule",
-    "old-gil": "--gil old",
-    "checkpoints": "--checkpoints of another version",
     "processes": "processes (os.fork, multiprocessing, subprocess)",
 }
 

@@ -12,8 +12,6 @@ from test_differential import PROGRAMS_DIR, make_env
 
 import gilsim
 
-pytestmark = pytest.mark.feature("checkpoints")
-
 # Threaded programs whose output does not depend on where the switches fall.
 PROGRAMS = [
     "thread_lock_counter",

@@ -302,7 +302,6 @@ def test_corpus_is_well_formed() -> None:
 THREADED = [p for p in PROGRAMS if b"thread" in p.read_bytes() or p.name.startswith("proc_")]
 
 
-@pytest.mark.feature("old-gil")
 @pytest.mark.parametrize("prog", params(THREADED))
 def test_threaded_program_under_the_old_gil_matches_cpython(prog: Path) -> None:
     expected = run_cpython(prog.name)

@@ -112,19 +112,19 @@ def per_iteration(body: str, version: str, function: str | None = None) -> int:
         ("with_call", "3.9", 8),
     ],
 )
-@pytest.mark.feature("checkpoints")
+@pytest.mark.feature("interpreter")
 def test_check_points_per_iteration(body, version, expected):
     assert per_iteration(body, version) == expected
 
 
-@pytest.mark.parametrize("version", ["3.10", "3.11"])
-@pytest.mark.feature("checkpoints")
+@pytest.mark.parametrize("version", ["3.10", "3.11", "3.12", "3.13"])
+@pytest.mark.feature("interpreter")
 def test_no_check_between_the_load_and_the_store_of_plus_equals(version):
     after = check_points("inc", 10, version).after
     assert after[("inc", "LOAD_GLOBAL")] == after[("inc", "BINARY_OP")] == 0
 
 
-@pytest.mark.feature("checkpoints")
+@pytest.mark.feature("interpreter")
 def test_39_checks_after_the_load_and_after_the_add():
     """§2.3: in ``counter += 1`` 3.9 checks before ``LOAD_CONST`` and before ``STORE_GLOBAL``."""
     after = check_points("inc", 10, "3.9").after
@@ -134,7 +134,7 @@ def test_39_checks_after_the_load_and_after_the_add():
     assert after[("inc", "LOAD_CONST")] == 0
 
 
-@pytest.mark.feature("checkpoints")
+@pytest.mark.feature("interpreter")
 def test_39_jumps_on_an_exact_bool_do_not_check():
     """``while i < n`` jumps on a bool: the check is after ``COMPARE_OP``, not the jump."""
     source = "def f(n):\n    i = 0\n    while i < n:\n        i = i + 1\n"
@@ -181,7 +181,7 @@ def dis_output(tmp_path: Path, capsys, version: str) -> str:
     return capsys.readouterr().out.split("Disassembly of work")[1]
 
 
-@pytest.mark.feature("checkpoints")
+@pytest.mark.feature("interpreter")
 def test_dis_39_marks_the_load_the_add_and_the_store(tmp_path, capsys):
     text = dis_output(tmp_path, capsys, "3.9")
     for opname in ("LOAD_GLOBAL", "BINARY_OP", "STORE_GLOBAL", "FOR_ITER", "JUMP_BACKWARD"):
@@ -190,7 +190,7 @@ def test_dis_39_marks_the_load_the_add_and_the_store(tmp_path, capsys):
         assert not _marked(text, opname), opname
 
 
-@pytest.mark.feature("checkpoints")
+@pytest.mark.feature("interpreter")
 def test_dis_310_marks_calls_back_edges_and_entry(tmp_path, capsys):
     text = dis_output(tmp_path, capsys, "3.10")
     for opname in ("RESUME", "JUMP_BACKWARD"):
@@ -201,7 +201,7 @@ def test_dis_310_marks_calls_back_edges_and_entry(tmp_path, capsys):
         assert not _marked(text, opname), opname
 
 
-@pytest.mark.feature("checkpoints")
+@pytest.mark.feature("interpreter")
 def test_dis_311_by_default_leaves_len_unchecked(tmp_path, capsys):
     text = dis_output(tmp_path, capsys, "3.11")
     assert "no check: len() is specialized without one" in text
@@ -247,7 +247,7 @@ def test_blocks_and_instructions_agree(version, monkeypatch):
     assert compiled.summary["gil"]["forced_switches"] > 0  # the threads did switch
 
 
-@pytest.mark.feature("checkpoints")
+@pytest.mark.feature("interpreter", "processes")
 def test_a_fork_child_keeps_its_parents_check_points():
     source = textwrap.dedent(
         """\
@@ -281,7 +281,7 @@ def test_an_unknown_version_is_refused_with_the_choices():
 
 
 @pytest.mark.parametrize("command", ["run", "dis", "races", "explore"])
-@pytest.mark.feature("checkpoints")
+@pytest.mark.feature("interpreter")
 def test_the_command_line_names_the_choices(command, capsys):
     with pytest.raises(SystemExit):
         cli.main([command, "--checkpoints", "3.8", "x.py"])

@@ -25,8 +25,6 @@ import gilsim
 
 from .test_phenomena import PROGRAMS
 
-pytestmark = pytest.mark.feature("checkpoints")
-
 K = 200_000
 
 

@@ -11,6 +11,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 
 import pytest
 
@@ -38,7 +39,6 @@ CHECKS = [
 
 @pytest.mark.slow
 @pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.__name__)
-@pytest.mark.feature("old-gil")
 def test_gilsim_old_gil_reproduces(check):
     check(run_old)
 
@@ -102,3 +102,19 @@ def test_python27_meets_the_same_checks(check):
         return run_in_python27(program, *args, cores=cores)
 
     check(run)
+
+
+@pytest.mark.slow
+def test_plus_equals_loses_updates_where_27_releases():
+    """2.7 releases where its ticker runs out, between the load and the store of
+    ``counter += 1`` too: 637,756 of 2,000,000 lost (``spec/gil.md`` §2.6).  On 3.12 and
+    3.13 gilsim ticks before each instruction that ticks (``gilsim.tracer.ticks``) and loses
+    about as much (2 x 20,000: 24.9% on 3.12, 23.6% on 3.13).  gilsim's own 3.11
+    interpreter releases only at 3.11's check points, where the update is whole: nothing
+    lost there (``gilsim.gil.oldgil``)."""
+    figures = run_old("lost_updates", "inc", "20000")
+    lost = figures["lost"] / figures["expected"]
+    if sys.version_info >= (3, 12):
+        assert 0.15 <= lost <= 0.45, figures
+    else:
+        assert lost == 0, figures

@@ -14,13 +14,7 @@ def run(source, **options):
     return gilsim.run(source=textwrap.dedent(source), **options)
 
 
-@pytest.mark.parametrize(
-    "gil",
-    [
-        pytest.param(kind, marks=[pytest.mark.feature("old-gil")] if kind == "old" else [])
-        for kind in sorted(KINDS)
-    ],
-)
+@pytest.mark.parametrize("gil", sorted(KINDS))
 def test_two_locks_taken_in_opposite_orders_deadlock_with_a_report(gil):
     """Under every ``--gil``: without a GIL the threads run at once, and still deadlock."""
     result = run(
