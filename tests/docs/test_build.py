@@ -78,7 +78,7 @@ def fences(page: str) -> list[str]:
 
 @pytest.mark.slow
 # The pages draw processes, races, reference counts and the old GIL.
-@pytest.mark.feature("processes", "races", "refcounts", "old-gil")
+@pytest.mark.feature("processes", "refcounts", "old-gil")
 def test_the_docs_build_with_their_pictures_drawn_from_the_examples(tmp_path: Path) -> None:
     out = tmp_path / "html"
     built = sphinx_build(DOCS, out, "-W", "--keep-going")
