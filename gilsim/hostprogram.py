@@ -22,7 +22,7 @@ import sys
 import types
 from typing import Any
 
-from gilsim import processes
+from gilsim import processes, program
 from gilsim.config import Config
 from gilsim.engine import Engine
 from gilsim.errors import ConfigurationError, GilsimError, ProcessExit
@@ -45,8 +45,6 @@ from gilsim.versions import FREE_THREADED_TAX_PERMILLE, Version, host
 def refuse_unsupported(config: Config, version: Version) -> None:
     """The options the host's interpreter does not run yet, refused with what to use."""
     refused = []
-    if config.races:
-        refused.append("--races")
     if config.schedule is not None:
         refused.append("--schedule")
     if refused:
@@ -57,9 +55,9 @@ def refuse_unsupported(config: Config, version: Version) -> None:
         )
 
 
-def new_interpreter(config: Config) -> TracedInterpreter:
+def new_interpreter(config: Config, chooser: Any = None) -> TracedInterpreter:
     """An interpreter of the host's version on a fresh machine: the engine, the cores, the
-    GIL, the shadows of the C boundary."""
+    GIL, the shadows of the C boundary (``program.new_interpreter`` on 3.12 and later)."""
     version = host()
     refuse_unsupported(config, version)
     interp = TracedInterpreter(
@@ -86,6 +84,11 @@ def new_interpreter(config: Config) -> TracedInterpreter:
         from gilsim.tracer import refcounts  # only when watching: nothing to import otherwise
 
         refcounts.install(interp, config.refcounts, config.seed)
+    if config.races:
+        # Only when recording: nothing to import otherwise.
+        from gilsim.races import hostrecording, install
+
+        hostrecording.install(install(interp))
     return interp
 
 
@@ -110,10 +113,16 @@ def run_main(
         )
     if filename != "<string>":
         filename = os.path.abspath(filename)  # bpo-20443, as in ``program.run_main``
-    interp = new_interpreter(config)
+    interp = program.new_interpreter(config, chooser)
+    assert isinstance(interp, TracedInterpreter)
     code = compile_main(source, filename)
     if code is None:
         return Outcome(1, 0, 0)
+    if interp.recorder is not None:
+        # For the race report's source lines: linecache cannot read ``<string>``.
+        interp.recorder.sources[filename] = (
+            source if isinstance(source, str) else source.decode("utf-8", "replace")
+        )
     # The main module's namespace (made once the collector is set, below): this list holds
     # it, and lets go of it at the end (``finalize_modules``).
     namespace: list[dict[str, Any]] = []
@@ -232,7 +241,9 @@ def finalize_modules(interp: TracedInterpreter, world: World, namespace: list[An
     modules go from ``sys.modules`` and the collector runs.  What nothing else holds goes
     with them, and its finalizers run now, in the main thread, the modules' globals intact
     (PEP 442: a cycle's finalizers all run before any of it is cleared), as the program's
-    last output."""
+    last output.  Race recording stops first: only the main thread is left."""
+    if interp.recorder is not None:
+        interp.recorder.finish()
     for name in ["__main__", *world.program_modules()]:
         if name not in world.shadows:
             sys.modules.pop(name, None)

@@ -67,7 +67,12 @@ def check_version() -> None:
 def new_interpreter(config: Config, chooser: Any = None) -> state.InterpreterState:
     """An interpreter on a fresh machine: the engine, the cores, the GIL, the shadow
     modules.  ``chooser`` (``gilsim.schedules.schedule.ScheduleChooser``) decides at the
-    places where the GIL can change hands, on the machine it asks for."""
+    places where the GIL can change hands, on the machine it asks for.  On 3.12 and later
+    the interpreter is the host's (``gilsim.hostprogram``)."""
+    if versions.traced():
+        from gilsim import hostprogram  # (it builds on this module)
+
+        return hostprogram.new_interpreter(config, chooser)
     interp = state.InterpreterState(
         checkpoints.table(config.checkpoints, shared_table()),
         costs.table_for(config.gil),

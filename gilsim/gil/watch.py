@@ -124,12 +124,13 @@ class Watcher:
 
     def released(self, holder: OSThread, forced: bool) -> None:
         ident = holder.ident
+        where = None
         if not forced:
             self.points[ident] += 1
-            self.last_where[ident] = where_of(holder)
+            where = self.last_where[ident] = where_of(holder)
         if forced:
             how = "check point"
-        elif holder.payload is None or holder.payload.frame is None:
+        elif where is None:
             how = "exit"  # ``delete_thread_state``: the thread has run its last frame
         else:
             how = "release"

@@ -203,6 +203,12 @@ class Places:
             owner.threads = tid if owner.threads == 0 else -1
         return place
 
+    def let_go(self) -> None:
+        """Hold no object of the program's any more (the run is over): each owner keeps its
+        label and places for the reports, and names no object from now on."""
+        for owner in self.owners.values():
+            owner.ref = owner.strong = None
+
     def sweep(self) -> bool:
         """Drop owners only one thread touched (they cannot race yet); True if that made
         room."""

@@ -29,7 +29,7 @@ from typing import Any
 from gilsim.interpreter import importer, state
 from gilsim.races.detector import Access, Detector
 from gilsim.races.happens_before import Clocks
-from gilsim.races.places import CONTAINER_TYPES, Places, capture
+from gilsim.races.places import CONTAINER_TYPES, Owner, Places, capture
 from gilsim.races.recording import recording_table
 from gilsim.races.watching import RecordingWatcher, where_after
 
@@ -62,6 +62,8 @@ class Recorder:
         self.segments: dict[tuple[int, int], dict[Hashable, set[str]]] = {}
         # Iterators of containers by id, with the container (``containers``, ``FOR_ITER``).
         self.iterated: dict[int, tuple[Any, Any]] = {}
+        # The program has ended (``finish``): nothing is recorded any more.
+        self.finished = False
 
     def for_fork_child(self, child: state.InterpreterState) -> Recorder:
         """The recorder of a fork child of this interpreter: its own, since the child's
@@ -86,11 +88,25 @@ class Recorder:
         hint: str | None = None,
     ) -> None:
         """Thread ``state.current`` accessed place ``key`` of ``obj`` (``kind``: global,
-        attribute, item or cell) at ``frame``'s current instruction."""
+        attribute, item or cell) at ``frame``'s current instruction (gilsim's own
+        interpreter: ``recording``)."""
+        self.record(frame.code, frame.pc - 1, self.owner(obj, kind, hint), key, kind, action, value)
+
+    def owner(self, obj: Any, kind: str, hint: str | None = None) -> Owner:
+        """The owner of the places of ``obj``, labelled on first sight."""
         places = self.places
         owner = places.owners.get(id(obj))
         if owner is None or not owner.holds(obj):
             owner = places.owner(obj, kind, hint)
+        return owner
+
+    def record(
+        self, code: Any, index: int, owner: Owner, key: Any, kind: str, action: str, value: Any
+    ) -> None:
+        """Thread ``state.current`` accessed place ``key`` of ``owner`` at instruction
+        ``index`` of ``code`` (a ``DecodedCode``, or the host's ``TracedCode``: what the
+        reports ask for a line and an opname)."""
+        places = self.places
         tid = state.current.os_thread.ident  # type: ignore[union-attr]
         place = places.place(owner, key, kind, tid)
         if place is None:
@@ -104,8 +120,8 @@ class Recorder:
             self.clocks.of(tid),
             points,
             len(watcher.handoffs),
-            frame.code,
-            frame.pc - 1,
+            code,
+            index,
             action,
             capture(value),
             self.interp.clock_ns,
@@ -175,6 +191,17 @@ class Recorder:
         native operation."""
         owner = self.places.owner(container, "item")
         self.note(state.current.os_thread.ident, ("whole", owner.label), mode)  # type: ignore[union-attr]
+
+    # -- the end ----------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """The program's end (``finalize_modules``): its other threads are done, so nothing
+        races from here; stop recording, and let go of the containers the places hold
+        (a module's globals dict among them), so that what the program's modules held goes
+        with them, its finalizers running as they do under CPython."""
+        self.finished = True
+        self.places.let_go()
+        self.iterated.clear()
 
     # -- what the detector asks of the watcher ------------------------------------------------
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import _thread
 from typing import Any
 
+from gilsim.interpreter import state
 from gilsim.runtime import ShadowModule
 from gilsim.runtime.threadmodule import (
     _timeout_ns,
@@ -68,6 +69,11 @@ class _ThreadHandle:  # noqa: N801 - CPython's name
         if self._state != DONE and self._ident == get_ident():
             raise RuntimeError("Cannot join current thread")
         if self._state == DONE:
+            # Its end happens before the join returns, as when ``join`` waits on the lock
+            # (``gilsim.races.happens_before``).
+            ts = state.current
+            if ts is not None and ts.interp.recorder is not None:
+                ts.interp.recorder.acquired(self._exited, ts.os_thread.ident)
             return
         if self._exited.acquire(True, timeout_arg):
             self._exited.release()

@@ -11,7 +11,6 @@ from typing import Any
 
 import attrs
 import networkx as nx
-import pytest
 from hypothesis import given, note
 
 import gilsim
@@ -124,7 +123,6 @@ def test_convoy_graph_shows_a_drop_request_per_sleep() -> None:
     assert kinds["start"] == 1 and kinds["join"] == 1
 
 
-@pytest.mark.feature("races")
 def test_lock_and_race_edges() -> None:
     """A lock's release reaches the next acquire by another thread; a lost update's
     accesses are joined by race edges between the segments they ran in."""

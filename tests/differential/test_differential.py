@@ -234,7 +234,6 @@ RECORDED = [
 ]
 
 
-@pytest.mark.feature("races")
 @pytest.mark.parametrize("prog", params(RECORDED))
 def test_program_recorded_for_races_matches_cpython(prog: Path) -> None:
     expected = run_cpython(prog.name)

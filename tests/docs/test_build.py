@@ -77,8 +77,8 @@ def fences(page: str) -> list[str]:
 
 
 @pytest.mark.slow
-# The pages draw processes and races.
-@pytest.mark.feature("processes", "races")
+# The pages draw processes.
+@pytest.mark.feature("processes")
 def test_the_docs_build_with_their_pictures_drawn_from_the_examples(tmp_path: Path) -> None:
     out = tmp_path / "html"
     built = sphinx_build(DOCS, out, "-W", "--keep-going")

@@ -6,8 +6,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from tests.races import programs
 
 
@@ -17,7 +15,6 @@ def gilsim(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.feature("races")
 def test_races_passes_output_and_status_through_and_reports_on_stderr(tmp_path):
     script = tmp_path / "lost.py"
     script.write_text(programs.LOST_UPDATE + "raise SystemExit(3)\n")
@@ -29,7 +26,6 @@ def test_races_passes_output_and_status_through_and_reports_on_stderr(tmp_path):
     assert "(counter = f(counter))" in result.stderr
 
 
-@pytest.mark.feature("races")
 def test_run_races_writes_the_reports_into_the_json_summary(tmp_path):
     script = tmp_path / "atomic.py"
     script.write_text(programs.ATOMIC_INCREMENT)
@@ -47,7 +43,6 @@ def test_run_races_writes_the_reports_into_the_json_summary(tmp_path):
     assert report["place"] == "__main__.counter"
 
 
-@pytest.mark.feature("races")
 def test_a_program_without_races_gets_one_line(tmp_path):
     script = tmp_path / "calm.py"
     script.write_text(programs.NO_THREADS)
@@ -72,7 +67,6 @@ def test_a_missing_script_is_one_line(tmp_path):
     assert "nope.py" in result.stderr
 
 
-@pytest.mark.feature("races")
 def test_a_syntax_error_looks_like_pythons(tmp_path):
     script = tmp_path / "bad.py"
     script.write_text("x = (\n")

@@ -3,14 +3,10 @@ partial-order reduction."""
 
 from __future__ import annotations
 
-import pytest
-
 import gilsim
 from gilsim import program
 from gilsim.config import Config
 from gilsim.races import recorder as recorder_
-
-pytestmark = pytest.mark.feature("races")
 
 JOINED = """\
 import threading

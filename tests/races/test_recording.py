@@ -1,5 +1,6 @@
 """Recording costs nothing when off, records library code never, and records the same
-accesses whether or not code runs as compiled blocks."""
+accesses whether or not code runs as compiled blocks (gilsim's own interpreter: its handler
+tables and compiled blocks; ``test_hostrecording`` has the same for the host's)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from gilsim.program import new_interpreter, run_main
 from gilsim.races.recording import WRAPPERS
 from tests.races import programs
 
-pytestmark = pytest.mark.feature("races")
-
 NORMAL = set(table().values())
 
 
@@ -24,6 +23,7 @@ def decoded_handlers(config: Config, source: str) -> set[object]:
     return {entry[0] for entry in interp.decoded(code).instructions}
 
 
+@pytest.mark.feature("interpreter")
 def test_a_normal_run_decodes_with_the_normal_handlers_only():
     """Without ``races`` no recording handler is ever decoded (nothing to pay)."""
     interp = new_interpreter(Config())
@@ -31,6 +31,7 @@ def test_a_normal_run_decodes_with_the_normal_handlers_only():
     assert decoded_handlers(Config(), programs.LOST_UPDATE) <= NORMAL
 
 
+@pytest.mark.feature("interpreter")
 def test_recording_decodes_program_code_with_wrapped_handlers():
     handlers = decoded_handlers(Config(races=True), programs.LOST_UPDATE)
     wrapped = handlers - NORMAL
@@ -38,6 +39,7 @@ def test_recording_decodes_program_code_with_wrapped_handlers():
     assert all(h.__name__ in WRAPPERS for h in wrapped)
 
 
+@pytest.mark.feature("interpreter")
 def test_library_code_is_not_recorded():
     import threading
 
@@ -46,6 +48,7 @@ def test_library_code_is_not_recorded():
     assert {entry[0] for entry in library.instructions} <= NORMAL
 
 
+@pytest.mark.feature("interpreter")
 def test_the_normal_table_is_left_alone_by_recording():
     interp = new_interpreter(Config(races=True))
     assert set(interp.table.values()) <= NORMAL
@@ -58,6 +61,7 @@ def accesses(monkeypatch: pytest.MonkeyPatch, compiled: bool) -> tuple[int, obje
     return outcome.interp.recorder.seq, outcome.interp
 
 
+@pytest.mark.feature("interpreter")
 def test_compiled_blocks_record_the_same_accesses(monkeypatch, capsys):
     """The loop runs 100 times, so its blocks are compiled; the wrapped handlers are called
     from inside them and record every access, as instruction at a time does."""

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 import gilsim
 from tests.races import programs
-
-pytestmark = pytest.mark.feature("races")
 
 
 def run(source: str, **options: object) -> gilsim.RunResult:

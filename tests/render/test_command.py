@@ -48,7 +48,6 @@ def test_render_writes_an_svg_and_passes_the_output_through(tmp_path, kind):
 
 
 @needs_graphviz
-@pytest.mark.feature("races")
 def test_render_graph_with_races_draws_race_edges(tmp_path):
     out = tmp_path / "graph.dot"
     result = gilsim_cli(
@@ -70,7 +69,6 @@ def test_render_png_of_a_window(tmp_path):
 
 
 @needs_graphviz
-@pytest.mark.feature("races")
 def test_render_race_draws_the_lost_update(tmp_path):
     out = tmp_path / "race.dot"
     result = gilsim_cli(
@@ -114,9 +112,7 @@ def test_without_graphviz_the_dot_file_is_written_with_how_to(tmp_path):
     [
         (["-o", "x.gif"], "name it .svg, .png or .dot"),
         (["-o", "x.svg", "--window", "5ms"], "give START:END"),
-        pytest.param(
-            ["-o", "x.svg", "--kind", "race"], "no race found", marks=pytest.mark.feature("races")
-        ),
+        (["-o", "x.svg", "--kind", "race"], "no race found"),
     ],
 )
 def test_render_refusals_are_one_line(tmp_path, args, message):

@@ -40,7 +40,7 @@ def interpreters_alive() -> int:
     return sum(1 for o in gc.get_objects() if type(o) is InterpreterState)
 
 
-@pytest.mark.parametrize("races", [False, pytest.param(True, marks=pytest.mark.feature("races"))])
+@pytest.mark.parametrize("races", [False, True])
 def test_runs_do_not_keep_their_interpreters_alive(races):
     """Neither the simulated ``threading`` (its ``os.register_at_fork`` hook), nor the
     threads' greenlets, nor the record of exceptions, nor race recording holds on.  (On

@@ -61,8 +61,8 @@ def watched_run():
     watcher = StoresOfTotal()
     made = hostprogram.new_interpreter
 
-    def with_watcher(config):
-        interp = made(config)
+    def with_watcher(config, *args):
+        interp = made(config, *args)
         interp.tracer.watch(watcher)
         return interp
 
