@@ -23,7 +23,7 @@ from gilsim.runtime.osmodule import make_os
 from gilsim.runtime.selectmodule import make_select
 from gilsim.runtime.signalmodule import make_signal
 from gilsim.runtime.socketmodule import make_socket
-from gilsim.runtime.sysmodule import host_sys_functions, unsupported
+from gilsim.runtime.sysmodule import host_sys_functions
 from gilsim.runtime.threadhandles import make_host_thread_module
 from gilsim.runtime.timemodule import make_time
 from gilsim.tracer.boundary import c_function, c_module_attributes, c_type
@@ -97,17 +97,13 @@ def _where(interp: TracedInterpreter) -> str:
 
 def host_patches() -> list[tuple[Any, str, Any]]:
     """What is set on the host's own modules for a run (``hostworld.World``): a read from a
-    terminal is refused (``ttyguard``), in ``input()`` and in ``sys.stdin``; so is
-    ``breakpoint()``, whose debugger would wait for a person with every thread stopped."""
+    terminal is refused (``ttyguard``), in ``input()`` and in ``sys.stdin``.
+
+    ``breakpoint()`` stays the host's: it calls ``sys.breakpointhook``, which a program may
+    set (and ``PYTHONBREAKPOINT`` may name); only the debugger it starts by default is
+    refused, when it starts tracing (``sysmodule.host_settrace``)."""
     c_type(ttyguard.TerminalInput)
     return [
         (builtins, "input", c_function(ttyguard.input)),
-        (builtins, "breakpoint", c_function(_breakpoint)),
         (sys, "stdin", ttyguard.guard_stdin(sys.stdin)),
     ]
-
-
-def _breakpoint(*args: Any, **kwargs: Any) -> Any:
-    raise unsupported(
-        "breakpoint() (the simulated program cannot be debugged interactively inside gilsim)"
-    )

@@ -137,6 +137,29 @@ def settrace(function: Any) -> None:
         raise unsupported("sys.settrace() (tracing the simulated interpreter)")
 
 
+def host_settrace(interp: Any) -> Any:
+    """``sys.settrace`` of a program on the host's interpreter: refused, and named as
+    ``breakpoint()`` when it is a debugger's (``bdb.Bdb.set_trace``, which ``pdb.set_trace``
+    and so the default ``sys.breakpointhook`` run), at the program's line that asked."""
+
+    def settrace_(function: Any) -> None:
+        owner = getattr(function, "__self__", None)
+        if any(cls.__module__ == "bdb" for cls in type(owner).__mro__):
+            from gilsim.paths import is_library
+
+            ts = state.current
+            frames = interp.frames(ts) if ts is not None else ()
+            where = next((f"{f}, line {n}: " for f, n, _ in frames if not is_library(f)), "")
+            raise UnsupportedError(
+                f"{where}breakpoint() (the simulated program cannot be debugged "
+                "interactively inside gilsim) is not supported by gilsim"
+            )
+        settrace(function)
+
+    settrace_.__name__ = "settrace"
+    return settrace_
+
+
 def setprofile(function: Any) -> None:
     if function is not None:
         raise unsupported("sys.setprofile() (profiling the simulated interpreter)")
@@ -196,7 +219,7 @@ def host_sys_functions(interp: Any) -> dict[str, Any]:
     functions["setrecursionlimit"] = setrecursionlimit
     # gilsim's tracer is the host's monitoring of the program: a program's own tracer or
     # profiler would trace gilsim's frames too, and change nothing of the simulation's.
-    functions["settrace"] = settrace
+    functions["settrace"] = host_settrace(interp)
     functions["setprofile"] = setprofile
     if interp.version.info >= (3, 13):
 

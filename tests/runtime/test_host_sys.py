@@ -1,0 +1,104 @@
+"""What CPython's own tests (``Lib/test``) found of the shadow ``sys`` and the builtins
+around it, each program compared with what the real interpreter prints."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import gilsim
+
+host_only = pytest.mark.skipif(sys.version_info < (3, 12), reason="the host's interpreter")
+
+
+def same_as_cpython(source, **env):
+    """Run ``source`` under CPython and under gilsim; both print the same."""
+    source = textwrap.dedent(source)
+    native = subprocess.run(
+        [sys.executable, "-c", source],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+    assert native.returncode == 0, native.stderr
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        simulated = gilsim.run(source=source)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
+    assert simulated.error is None, simulated.error
+    assert simulated.stdout == native.stdout
+    return simulated.stdout
+
+
+def test_type_of_sys_is_a_module_type_a_program_can_subclass():
+    """``test_descr``'s ``test_dir`` and ``test_module_subclasses``: ``type(sys)`` is the
+    shadow's class, and a subclass of it makes plain modules with the subclass's methods."""
+    same_as_cpython(
+        """
+        import sys
+        M = type(sys)
+        log = []
+        class Logged(M):
+            def __setattr__(self, name, value):
+                log.append(name)
+                M.__setattr__(self, name, value)
+            __dict__ = property(lambda self: "not a dict")
+        m = Logged("m")
+        m.a = 1
+        print(type(m).__name__, m.a, m.__dict__, log, isinstance(m, M))
+        print(type(M("plain")).__name__, M("plain", "its doc").__doc__)
+        try:
+            m.missing
+        except AttributeError as e:
+            print(e)
+        """
+    )
+
+
+@host_only
+def test_input_without_sys_stdin_is_cpythons_runtime_error():
+    """``test_builtin``'s ``test_input``: ``del sys.stdin`` then ``input()``."""
+    same_as_cpython(
+        """
+        import sys
+        saved = sys.stdin
+        del sys.stdin
+        try:
+            input("prompt")
+        except RuntimeError as e:
+            print(e)
+        finally:
+            sys.stdin = saved
+        """
+    )
+
+
+@host_only
+def test_breakpoint_calls_the_programs_hook_and_follows_pythonbreakpoint():
+    """``test_builtin``'s ``TestBreakpoint``: ``breakpoint()`` is refused only where it
+    would start the debugger."""
+    same_as_cpython(
+        """
+        import sys
+        sys.breakpointhook = lambda *args, **kwargs: print("hook", args, kwargs)
+        breakpoint(1, x=2)
+        sys.breakpointhook = sys.__breakpointhook__
+        print(breakpoint())
+        """,
+        PYTHONBREAKPOINT="0",
+    )
+    same_as_cpython(
+        """
+        import sys
+        print(breakpoint("12"))
+        """,
+        PYTHONBREAKPOINT="int",
+    )
