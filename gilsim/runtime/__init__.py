@@ -20,10 +20,13 @@ class ShadowModule(types.ModuleType):
     rather than a host is a plain module; one made from a program's subclass is an instance
     of it without a ``_host``, for which every method below is ``ModuleType``'s."""
 
+    # gilsim's own classes of shadows, not a program's subclass of one.
+    shadow_class = True
+
     def __new__(cls, host: Any, *args: Any, **kwargs: Any) -> Any:
         if not isinstance(host, str):
             return super().__new__(cls)
-        if cls.__module__.partition(".")[0] == "gilsim":  # ``type(sys)`` itself
+        if vars(cls).get("shadow_class", False):  # ``type(sys)`` itself
             return types.ModuleType(host, *args, **kwargs)
         return types.ModuleType.__new__(cls)
 
@@ -75,3 +78,8 @@ def _host_of(module: ShadowModule) -> Any:
         return object.__getattribute__(module, "_host")
     except AttributeError:
         return None
+
+
+# As CPython names ``type(sys)``: a message that names the type of a module (``json``'s "Object
+# of type module is not JSON serializable") names it so.
+ShadowModule.__name__ = ShadowModule.__qualname__ = "module"

@@ -12,12 +12,13 @@ inside it is charged or switched in.
 from __future__ import annotations
 
 import builtins
+import io
 import sys
 import types
 from typing import Any
 
 from gilsim.errors import UnsupportedError
-from gilsim.runtime import ShadowModule, ttyguard
+from gilsim.runtime import ShadowModule, fileio, ttyguard
 from gilsim.runtime.atexitmodule import make_atexit
 from gilsim.runtime.osmodule import make_os
 from gilsim.runtime.selectmodule import make_select
@@ -103,7 +104,23 @@ def host_patches() -> list[tuple[Any, str, Any]]:
     set (and ``PYTHONBREAKPOINT`` may name); only the debugger it starts by default is
     refused, when it starts tracing (``sysmodule.host_settrace``)."""
     c_type(ttyguard.TerminalInput)
+    open_ = c_function(_open)
     return [
         (builtins, "input", c_function(ttyguard.input)),
         (sys, "stdin", ttyguard.guard_stdin(sys.stdin)),
+        (builtins, "open", open_),
+        (io, "open", open_),
     ]
+
+
+# The host's own ``open`` (``io.open`` is the same function), kept for what the host opens.
+_host_open = io.open
+
+
+def _open(file: Any, *args: Any, **kwargs: Any) -> Any:
+    """``open()`` and ``io.open()``: the host's, but for a descriptor of the simulated
+    kernel, which only gilsim's ``open`` knows (``subprocess.Popen`` opens the ends of its
+    ``os.pipe()`` pipes so, before it starts the process)."""
+    if fileio.is_simulated(file):
+        return fileio.open_(file, *args, **kwargs)
+    return _host_open(file, *args, **kwargs)

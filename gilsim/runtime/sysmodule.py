@@ -65,6 +65,8 @@ class SysModule(ShadowModule):
     """The shadow ``sys``: ``sys.stdin`` is the host's, guarded when it is a terminal
     (``ttyguard``); assigning it still sets the host's, where native code looks for it."""
 
+    shadow_class = True
+
     @property
     def stdin(self) -> Any:
         from gilsim.runtime.ttyguard import guard_stdin
@@ -78,6 +80,9 @@ class SysModule(ShadowModule):
         which prints simulated tracebacks (``sys.__excepthook__``)."""
         hook = sys.excepthook
         return display_exception if hook is sys.__excepthook__ else hook
+
+
+SysModule.__name__ = SysModule.__qualname__ = "module"  # as ``ShadowModule``
 
 
 def display_exception(exc_type: Any, value: Any, tb: Any) -> None:

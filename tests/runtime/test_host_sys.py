@@ -53,7 +53,7 @@ def test_type_of_sys_is_a_module_type_a_program_can_subclass():
             __dict__ = property(lambda self: "not a dict")
         m = Logged("m")
         m.a = 1
-        print(type(m).__name__, m.a, m.__dict__, log, isinstance(m, M))
+        print(type(m).__name__, m.a, m.__dict__, log, isinstance(m, M), M.__name__)
         print(type(M("plain")).__name__, M("plain", "its doc").__doc__)
         try:
             m.missing
@@ -101,4 +101,20 @@ def test_breakpoint_calls_the_programs_hook_and_follows_pythonbreakpoint():
         print(breakpoint("12"))
         """,
         PYTHONBREAKPOINT="int",
+    )
+
+
+@host_only
+def test_io_open_of_a_pipe_descriptor_is_the_simulated_pipe():
+    """``test_json``'s ``test_tool``: ``subprocess.Popen`` opens the ends of its
+    ``os.pipe()`` pipes with ``io.open`` before it starts the process."""
+    same_as_cpython(
+        """
+        import io, os
+        r, w = os.pipe()
+        with io.open(w, "wb", -1) as out:
+            out.write(b"through io.open")
+        with io.open(r, "rb", -1) as back:
+            print(back.read(), io.open is open)
+        """
     )
