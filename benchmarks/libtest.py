@@ -175,8 +175,9 @@ def run_watched(
     grown for ``--test-timeout`` seconds of the process's CPU time, or for ``--wall-timeout``
     seconds of wall time.  Its exit status (None if killed) and stderr.
 
-    CPU time, because on a loaded machine a process may wait minutes for a core or for the
-    disk without being hung; wall time still bounds one that waits for ever, using none."""
+    CPU time (of every process of the run's session), because on a loaded machine a process
+    may wait minutes for a core or for the disk without being hung; wall time still bounds
+    one that waits for ever, using none."""
     stderr_path = cwd / "stderr.txt"
     with open(stderr_path, "wb") as stderr, open(cwd / "stdout.txt", "ab") as stdout:
         process = subprocess.Popen(
@@ -200,15 +201,23 @@ def run_watched(
     return process.returncode, stderr_path.read_text(errors="replace")
 
 
-def cpu_seconds(pid: int) -> float:
-    """The CPU time ``pid`` has used (user and system), from ``/proc``; wall time where there
-    is no ``/proc``."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
+def cpu_seconds(session: int) -> float:
+    """The CPU time (user and system) the processes of ``session`` use now, the processes
+    a test started included, from ``/proc``; wall time where there is no ``/proc``."""
+    if not os.path.isdir("/proc/self"):
         return time.monotonic()
-    # utime and stime are fields 14 and 15 of proc(5), counted from the state (field 3).
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # gone meanwhile
+        # proc(5), counted from the state (field 3): session 6, utime 14, stime 15.
+        if int(fields[3]) == session:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def gilsim_message(stderr: str) -> str:
@@ -233,34 +242,48 @@ def stop_kind(status: int | None, message: str) -> str:
 
 
 def run_native(module: str, options: argparse.Namespace) -> tuple[RunLog, float, str]:
-    """Run ``module`` natively: its log, the time it took, and why it stopped if it did.
-    A native run that stops is run once more (on a loaded machine, the first may have been
-    starved rather than hung)."""
+    """Run ``module`` natively: its log, the time it took, and what stopped it if something
+    did.  A test that stops the native run (a process it starts that never ends) has no
+    outcome, so does not count; the run goes on without it, as a gilsim run does."""
     started = time.monotonic()
-    for _attempt in range(2):
-        work = Path(tempfile.mkdtemp(prefix="libtest-native-"))
-        log = work / "log.jsonl"
-        command = [options.python, str(DRIVER), module, "--log", str(log), "--use", options.use]
+    work = Path(tempfile.mkdtemp(prefix="libtest-native-"))
+    combined, errors = RunLog(), []
+    excluded = work / "exclude.txt"
+    for attempt in range(options.max_restarts + 1):
+        log = work / f"log{attempt}.jsonl"
+        excluded.write_text("".join(f"{t}\n" for t in combined.outcomes))
+        command = [
+            options.python, str(DRIVER), module, "--log", str(log),
+            "--exclude", str(excluded), "--use", options.use,
+        ]  # fmt: skip
         status, stderr = run_watched(command, work, log, options)
         result = read_log(log)
-        if not options.keep:
-            shutil.rmtree(work, ignore_errors=True)
+        combined.outcomes.update(result.outcomes)
         if result.done:
-            return result, time.monotonic() - started, ""
-    error = f"native run stopped (status {status}): " + gilsim_message(stderr)
-    return result, time.monotonic() - started, error
+            break
+        culprit = result.running or f"{module} (outside a test)"
+        errors.append(f"{culprit} stopped the native run (status {status})")
+        if result.running is None:
+            break
+        combined.outcomes[culprit] = "stopped"
+    if not options.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return combined, time.monotonic() - started, "\n".join(errors)
 
 
-def run_gilsim(module: str, report: ModuleReport, options: argparse.Namespace) -> RunLog:
-    """Run ``module`` under gilsim until every test has an outcome or a stop; the stops go
-    into ``report``."""
+def run_gilsim(
+    module: str, report: ModuleReport, options: argparse.Namespace, never: set[str]
+) -> RunLog:
+    """Run ``module`` under gilsim until every test but ``never`` (those that stopped the
+    native run) has an outcome or a stop; the stops go into ``report``."""
     work = Path(tempfile.mkdtemp(prefix="libtest-gilsim-"))
     combined = RunLog()
     excluded = work / "exclude.txt"
     started = time.monotonic()
     for _attempt in range(options.max_restarts + 1):
         log = work / f"log{report.gilsim_runs}.jsonl"
-        excluded.write_text("".join(f"{t}\n" for t in (*combined.outcomes, *stopped(report))))
+        done = (*never, *combined.outcomes, *stopped(report))
+        excluded.write_text("".join(f"{t}\n" for t in done))
         command = [
             options.python, "-m", "gilsim", "run", "--max-time", options.max_time,
             *options.gilsim_arg, str(DRIVER), module, "--log", str(log),
@@ -302,7 +325,8 @@ def compare(module: str, options: argparse.Namespace) -> ModuleReport:
     report.native_passing = len(passing)
     if not passing:
         return report
-    simulated = run_gilsim(module, report, options)
+    never = {t for t, o in native.outcomes.items() if o == "stopped"}
+    simulated = run_gilsim(module, report, options, never)
     for test in passing:
         outcome = simulated.outcomes.get(test)
         if outcome in ("pass", "xfail"):
