@@ -154,6 +154,7 @@ class World:
         for owner, name, value in reversed(self.patched):
             setattr(owner, name, value)
         self.patched = []
+        sys.settrace(None)  # the program's, if its last thread had one
         self.installed = False
 
     def program_modules(self) -> Iterable[str]:

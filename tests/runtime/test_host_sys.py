@@ -118,3 +118,33 @@ def test_io_open_of_a_pipe_descriptor_is_the_simulated_pipe():
             print(back.read(), io.open is open)
         """
     )
+
+
+@host_only
+def test_settrace_traces_the_calling_thread_only():
+    """``test_scope`` and ``test_patma``'s ``TestTracing``: a trace function is its thread's,
+    and sees the program's frames, never gilsim's, across the thread's switches."""
+    same_as_cpython(
+        """
+        import sys, threading, time
+        events = []
+        def tracer(frame, event, arg):
+            events.append((threading.current_thread().name, event, frame.f_code.co_name))
+            return tracer
+        def work(n):
+            total = 0
+            for i in range(n):
+                total += i
+            time.sleep(0.01)
+            return total
+        def traced():
+            sys.settrace(tracer)
+            print(sys.gettrace() is tracer)
+            work(3)
+            sys.settrace(None)
+        t = threading.Thread(target=traced, name="T")
+        u = threading.Thread(target=work, args=(100000,), name="U")
+        t.start(); u.start(); t.join(); u.join()
+        print(sys.gettrace(), sorted(set(events)), len(events))
+        """
+    )
