@@ -148,3 +148,17 @@ def test_settrace_traces_the_calling_thread_only():
         print(sys.gettrace(), sorted(set(events)), len(events))
         """
     )
+
+
+@host_only
+def test_an_unstarted_thread_handle_cannot_be_set_done():
+    """``test_thread``'s ``test_set_done_unstarted``."""
+    same_as_cpython(
+        """
+        import _thread
+        try:
+            _thread._ThreadHandle()._set_done()
+        except RuntimeError as e:
+            print(e)
+        """
+    )
