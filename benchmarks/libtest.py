@@ -445,11 +445,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--json", metavar="OUT", help="write every module's report as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the working directories")
+    parser.add_argument(
+        "--report",
+        nargs="+",
+        metavar="JSON",
+        help="print the report of earlier --json files instead of running (a later file's "
+        "module replaces an earlier one's)",
+    )
     return parser.parse_args(argv)
+
+
+def load_reports(paths: list[str]) -> list[ModuleReport]:
+    """The module reports of ``--json`` files, a later file's report of a module replacing
+    an earlier one's (a module measured again)."""
+    found: dict[str, ModuleReport] = {}
+    for path in paths:
+        with open(path, encoding="utf-8") as file:
+            for entry in json.load(file)["modules"]:
+                found[entry["module"]] = ModuleReport(**entry)
+    order = {name: index for index, name in enumerate(MODULES)}
+    return sorted(found.values(), key=lambda r: order.get(r.module, len(order)))
 
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
+    if options.report:
+        print_report(load_reports(options.report))
+        return 0
     modules = options.modules.split(",") if options.modules else list(MODULES)
     reports = []
     for module in modules:
