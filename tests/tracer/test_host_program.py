@@ -86,3 +86,23 @@ def test_the_programs_frames_stand_on_nothing_of_gilsims():
         """
     )
     assert result.stdout == "1\n['_bootstrap', '_bootstrap_inner', 'run', 'work']\n"
+
+
+def test_a_hidden_c_module_stays_hidden_when_imported_afresh():
+    """``test_queue``'s C tests import ``_queue`` afresh
+    (``import_helper.import_fresh_module``): its ``SimpleQueue.get`` would block the host
+    in a real lock, so the import fails, and the tests are skipped."""
+    result = run(
+        """
+        import sys
+        from test.support import import_helper
+        print(import_helper.import_fresh_module("queue", fresh=["_queue"]))
+        sys.modules.pop("_queue", None)
+        try:
+            import _queue
+        except ImportError as e:
+            print(type(e).__name__)
+        """
+    )
+    assert result.error is None, result.error
+    assert result.stdout == "None\nModuleNotFoundError\n"
