@@ -162,3 +162,23 @@ def test_an_unstarted_thread_handle_cannot_be_set_done():
             print(e)
         """
     )
+
+
+def test_the_simulated_machine_has_no_ipv6_and_says_so_as_cpython_would():
+    """``test.support.socket_helper`` probes IPv6 as ``test_asyncio`` loads: without it,
+    ``has_ipv6`` is False and an ``AF_INET6`` socket fails with ``EAFNOSUPPORT``, an
+    ``OSError`` the program handles (never a refusal that stops the run)."""
+    result = gilsim.run(
+        source=textwrap.dedent(
+            """
+            import errno, socket
+            print(socket.has_ipv6)
+            try:
+                socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+            except OSError as e:
+                print(e.errno == errno.EAFNOSUPPORT)
+            """
+        )
+    )
+    assert result.error is None, result.error
+    assert result.stdout == "False\nTrue\n"
