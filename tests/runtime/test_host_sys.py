@@ -182,3 +182,20 @@ def test_the_simulated_machine_has_no_ipv6_and_says_so_as_cpython_would():
     )
     assert result.error is None, result.error
     assert result.stdout == "False\nTrue\n"
+
+
+def test_pthread_getcpuclockid_of_a_simulated_thread_is_a_clock():
+    """``test_time``'s ``test_pthread_getcpuclockid``: the host's function took the
+    simulated ident for a ``pthread_t`` and gilsim died of a segmentation fault."""
+    result = gilsim.run(
+        source=textwrap.dedent(
+            """
+            import threading, time
+            clock = time.pthread_getcpuclockid(threading.get_ident())
+            print(type(clock) is int, clock != time.CLOCK_THREAD_CPUTIME_ID)
+            print(time.clock_gettime(clock) <= time.clock_gettime(clock))
+            """
+        )
+    )
+    assert result.error is None, result.error
+    assert result.stdout == "True True\nTrue\n"
