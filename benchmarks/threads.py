@@ -35,8 +35,18 @@ def measure(kernel: str, args: list[str], runs: int) -> tuple[float, int]:
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             summary = Path(tmp) / "run.json"
-            command = [sys.executable, "-m", "gilsim", "run", "--cores", "4", "--json",
-                       str(summary), str(HERE / "threads" / kernel), *args]
+            command = [
+                sys.executable,
+                "-m",
+                "gilsim",
+                "run",
+                "--cores",
+                "4",
+                "--json",
+                str(summary),
+                str(HERE / "threads" / kernel),
+                *args,
+            ]
             subprocess.run(command, check=True, env=env, capture_output=True)
             data = json.loads(summary.read_text())
         walls.append(data["wall_time_s"])

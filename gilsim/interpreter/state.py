@@ -235,6 +235,9 @@ class ThreadState:
         # The code of an ``__init__`` 3.13 enters inline, about to start
         # (``Tracer.class_call``).
         self.init_code: Any = None
+        # The program's ``sys.settrace`` function of this thread, on the host's
+        # interpreter (``sysmodule.host_settrace``).
+        self.trace: Any = None
 
 
 current: ThreadState | None = None

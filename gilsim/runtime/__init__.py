@@ -12,16 +12,30 @@ from typing import Any
 class ShadowModule(types.ModuleType):
     """A module whose missing attributes are read from ``host``, and whose attributes named
     in ``forward`` are written through to ``host`` too (``sys.stdout = ...`` must reach the
-    real ``sys``, where native code such as ``print`` looks for it)."""
+    real ``sys``, where native code such as ``print`` looks for it).
+
+    ``type(sys)`` is this class, and a program takes it for ``ModuleType``: ``runpy`` makes
+    modules with it (``ModuleType = type(sys)``; ``ModuleType(name)``), and ``test_descr``
+    subclasses it.  So a module made from this class (or gilsim's ``SysModule``) with a name
+    rather than a host is a plain module; one made from a program's subclass is an instance
+    of it without a ``_host``, for which every method below is ``ModuleType``'s."""
+
+    # gilsim's own classes of shadows, not a program's subclass of one.
+    shadow_class = True
 
     def __new__(cls, host: Any, *args: Any, **kwargs: Any) -> Any:
-        # ``type(sys)`` is this class, and a program makes modules with it (``runpy``:
-        # ``ModuleType = type(sys)``; ``ModuleType(name)``): that is a plain module.
-        if isinstance(host, str):
+        if not isinstance(host, str):
+            return super().__new__(cls)
+        if vars(cls).get("shadow_class", False):  # ``type(sys)`` itself
             return types.ModuleType(host, *args, **kwargs)
-        return super().__new__(cls)
+        return types.ModuleType.__new__(cls)
 
-    def __init__(self, host: types.ModuleType, overrides: dict[str, Any], forward: frozenset[str]):
+    def __init__(
+        self, host: Any, overrides: Any = None, forward: frozenset[str] = frozenset()
+    ) -> None:
+        if isinstance(host, str):
+            types.ModuleType.__init__(self, host, overrides)  # ``ModuleType(name, doc)``
+            return
         super().__init__(host.__name__, host.__doc__)
         object.__setattr__(self, "_host", host)
         object.__setattr__(self, "_forward", forward)
@@ -29,19 +43,43 @@ class ShadowModule(types.ModuleType):
             object.__setattr__(self, name, value)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(object.__getattribute__(self, "_host"), name)
+        host = _host_of(self)
+        if host is None:
+            module_name = types.ModuleType.__getattribute__(self, "__name__")
+            raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+        return getattr(host, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in object.__getattribute__(self, "_forward") or name not in self.__dict__:
-            setattr(object.__getattribute__(self, "_host"), name, value)
-            return
-        object.__setattr__(self, name, value)
+        host = _host_of(self)
+        if host is None:
+            types.ModuleType.__setattr__(self, name, value)
+        elif name in object.__getattribute__(self, "_forward") or name not in self.__dict__:
+            setattr(host, name, value)
+        else:
+            object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
-        if name in self.__dict__:
-            object.__delattr__(self, name)
+        host = _host_of(self)
+        if host is None or name in self.__dict__:
+            types.ModuleType.__delattr__(self, name)
         else:
-            delattr(object.__getattribute__(self, "_host"), name)
+            delattr(host, name)
 
     def __dir__(self) -> list[str]:
-        return sorted(set(dir(object.__getattribute__(self, "_host"))) | set(self.__dict__))
+        host = _host_of(self)
+        if host is None:
+            return list(types.ModuleType.__dir__(self))
+        return sorted(set(dir(host)) | set(self.__dict__))
+
+
+def _host_of(module: ShadowModule) -> Any:
+    """The host module a shadow reads from; None for a plain module (see ``ShadowModule``)."""
+    try:
+        return object.__getattribute__(module, "_host")
+    except AttributeError:
+        return None
+
+
+# As CPython names ``type(sys)``: a message that names the type of a module (``json``'s "Object
+# of type module is not JSON serializable") names it so.
+ShadowModule.__name__ = ShadowModule.__qualname__ = "module"

@@ -363,6 +363,13 @@ def io_builtins() -> dict[str, Any]:
     return {"open": open_, "input": ttyguard.input}
 
 
+def is_simulated(file: Any) -> bool:
+    """Whether ``file`` is a descriptor of the simulated kernel (a pipe, a socket)."""
+    if type(file) is not int:
+        return False
+    return kernel_of(state.current_thread().interp).lookup(file) is not None
+
+
 def fdopen(
     fd: Any, mode: str = "r", buffering: int = -1, encoding: Any = None, *args: Any, **kwargs: Any
 ) -> Any:

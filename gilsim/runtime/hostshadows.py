@@ -12,18 +12,19 @@ inside it is charged or switched in.
 from __future__ import annotations
 
 import builtins
+import io
 import sys
 import types
 from typing import Any
 
 from gilsim.errors import UnsupportedError
-from gilsim.runtime import ShadowModule, ttyguard
+from gilsim.runtime import ShadowModule, fileio, ttyguard
 from gilsim.runtime.atexitmodule import make_atexit
 from gilsim.runtime.osmodule import make_os
 from gilsim.runtime.selectmodule import make_select
 from gilsim.runtime.signalmodule import make_signal
 from gilsim.runtime.socketmodule import make_socket
-from gilsim.runtime.sysmodule import host_sys_functions, unsupported
+from gilsim.runtime.sysmodule import host_sys_functions
 from gilsim.runtime.threadhandles import make_host_thread_module
 from gilsim.runtime.timemodule import make_time
 from gilsim.tracer.boundary import c_function, c_module_attributes, c_type
@@ -97,17 +98,29 @@ def _where(interp: TracedInterpreter) -> str:
 
 def host_patches() -> list[tuple[Any, str, Any]]:
     """What is set on the host's own modules for a run (``hostworld.World``): a read from a
-    terminal is refused (``ttyguard``), in ``input()`` and in ``sys.stdin``; so is
-    ``breakpoint()``, whose debugger would wait for a person with every thread stopped."""
+    terminal is refused (``ttyguard``), in ``input()`` and in ``sys.stdin``.
+
+    ``breakpoint()`` stays the host's: it calls ``sys.breakpointhook``, which a program may
+    set (and ``PYTHONBREAKPOINT`` may name); only the debugger it starts by default is
+    refused, when it starts tracing (``sysmodule.host_settrace``)."""
     c_type(ttyguard.TerminalInput)
+    open_ = c_function(_open)
     return [
         (builtins, "input", c_function(ttyguard.input)),
-        (builtins, "breakpoint", c_function(_breakpoint)),
         (sys, "stdin", ttyguard.guard_stdin(sys.stdin)),
+        (builtins, "open", open_),
+        (io, "open", open_),
     ]
 
 
-def _breakpoint(*args: Any, **kwargs: Any) -> Any:
-    raise unsupported(
-        "breakpoint() (the simulated program cannot be debugged interactively inside gilsim)"
-    )
+# The host's own ``open`` (``io.open`` is the same function), kept for what the host opens.
+_host_open = io.open
+
+
+def _open(file: Any, *args: Any, **kwargs: Any) -> Any:
+    """``open()`` and ``io.open()``: the host's, but for a descriptor of the simulated
+    kernel, which only gilsim's ``open`` knows (``subprocess.Popen`` opens the ends of its
+    ``os.pipe()`` pipes so, before it starts the process)."""
+    if fileio.is_simulated(file):
+        return fileio.open_(file, *args, **kwargs)
+    return _host_open(file, *args, **kwargs)

@@ -132,6 +132,9 @@ class World:
             modules[name] = module
         for name in HIDDEN:
             modules[name] = None  # type: ignore[assignment]
+        # A program may take the entry out to import the module afresh
+        # (``test.support.import_helper.import_fresh_module``): the finder keeps it hidden.
+        sys.meta_path.insert(0, _HIDING_FINDER)
         for owner, name, value in self.patches:
             self.patched.append((owner, name, getattr(owner, name)))
             setattr(owner, name, value)
@@ -150,15 +153,30 @@ class World:
             if name not in self.saved:
                 del modules[name]
         modules.update(self.saved)
+        if _HIDING_FINDER in sys.meta_path:
+            sys.meta_path.remove(_HIDING_FINDER)
         _bootstrap()._thread = self.bootstrap_thread
         for owner, name, value in reversed(self.patched):
             setattr(owner, name, value)
         self.patched = []
+        sys.settrace(None)  # the program's, if its last thread had one
         self.installed = False
 
     def program_modules(self) -> Iterable[str]:
         """The names of the modules the program loaded itself."""
         return [name for name in sys.modules if name not in self.saved]
+
+
+class _HidingFinder:
+    """A finder first on ``sys.meta_path`` that finds none of the ``HIDDEN`` modules."""
+
+    @staticmethod
+    def find_spec(name: str, path: Any = None, target: Any = None) -> None:
+        if name in HIDDEN:
+            raise ModuleNotFoundError(f"import of {name} halted; None in sys.modules", name=name)
+
+
+_HIDING_FINDER = _HidingFinder()
 
 
 def _bootstrap() -> Any:

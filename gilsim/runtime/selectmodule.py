@@ -186,6 +186,8 @@ class _SelectModule(ShadowModule):
     """The shadow, without the host's ``epoll``: ``selectors`` then chooses its
     ``PollSelector``, as ``multiprocessing.connection.wait`` does anyway."""
 
+    shadow_class = True
+
     _hidden = frozenset({"epoll", "devpoll", "kqueue", "kevent"})
 
     def __getattr__(self, name: str) -> Any:

@@ -113,6 +113,7 @@ def make_socket(interp: state.InterpreterState) -> ShadowModule:
         "setdefaulttimeout": setdefaulttimeout,
         "dup": dup,
         "fromfd": fromfd,
+        "has_ipv6": False,  # ``socket.socket(AF_INET6)`` fails with EAFNOSUPPORT
         # Lib/socket.py's own, over the simulated socket's sendmsg and recvmsg.
         "send_fds": host_socket.send_fds,
         "recv_fds": host_socket.recv_fds,

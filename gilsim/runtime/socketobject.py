@@ -41,6 +41,9 @@ class socket:  # noqa: N801 - CPython's name
             return
         family = AF_INET if family == -1 else family
         type = SOCK_STREAM if type == -1 else type
+        if family == host_socket.AF_INET6:
+            # The simulated kernel has no IPv6, as a host built without it (``has_ipv6``).
+            raise OSError(errno.EAFNOSUPPORT, os.strerror(errno.EAFNOSUPPORT))
         if family not in (AF_INET, AF_UNIX) or type & ~_TYPE_FLAGS != SOCK_STREAM:
             kind = None
             if type & ~_TYPE_FLAGS == host_socket.SOCK_DGRAM:

@@ -65,6 +65,8 @@ class SysModule(ShadowModule):
     """The shadow ``sys``: ``sys.stdin`` is the host's, guarded when it is a terminal
     (``ttyguard``); assigning it still sets the host's, where native code looks for it."""
 
+    shadow_class = True
+
     @property
     def stdin(self) -> Any:
         from gilsim.runtime.ttyguard import guard_stdin
@@ -78,6 +80,9 @@ class SysModule(ShadowModule):
         which prints simulated tracebacks (``sys.__excepthook__``)."""
         hook = sys.excepthook
         return display_exception if hook is sys.__excepthook__ else hook
+
+
+SysModule.__name__ = SysModule.__qualname__ = "module"  # as ``ShadowModule``
 
 
 def display_exception(exc_type: Any, value: Any, tb: Any) -> None:
@@ -135,6 +140,69 @@ _GETREFCOUNT_OWN = 3
 def settrace(function: Any) -> None:
     if function is not None:
         raise unsupported("sys.settrace() (tracing the simulated interpreter)")
+
+
+def host_settrace(interp: Any) -> Any:
+    """``sys.settrace`` of a program on the host's interpreter (``sys_settrace``).
+
+    A trace function is the calling thread's (``tstate->c_tracefunc``), and every simulated
+    thread is the one host thread.  So while any of them has one, the host's is a dispatcher
+    that calls the running thread's function for a frame that starts (the ``call`` event),
+    and none for gilsim's frames (C functions to the program); the local function it
+    returns is the frame's ``f_trace``, which the host calls for the frame's other events.
+    (Setting the host's function per thread as threads switch would not do: a frame that
+    runs on changes its instrumentation only where it checks it, and misses events.)  A
+    trace function runs as the host's tracing runs it, with monitoring off: gilsim charges
+    nothing in it, nor switches threads there.
+
+    A debugger's (``bdb.Bdb.set_trace``, which ``pdb.set_trace`` and so the default
+    ``sys.breakpointhook`` run) is refused as ``breakpoint()``: it would wait for a person
+    with every thread stopped."""
+    from gilsim.tracer.codeinfo import is_own
+
+    tracing: set[Any] = set()  # the threads with a trace function
+
+    def dispatch(frame: Any, event: str, arg: Any) -> Any:
+        ts = state.current
+        if ts is None or ts.trace is None or is_own(frame.f_code):
+            return None
+        try:
+            return ts.trace(frame, event, arg)
+        except BaseException:
+            # ``call_trampoline``: a trace function that raises is unset.
+            ts.trace = None
+            tracing.discard(ts)
+            raise
+
+    def settrace_(function: Any) -> None:
+        owner = getattr(function, "__self__", None)
+        if any(cls.__module__ == "bdb" for cls in type(owner).__mro__):
+            from gilsim.paths import is_library
+
+            ts = state.current
+            frames = interp.frames(ts) if ts is not None else ()
+            where = next((f"{f}, line {n}: " for f, n, _ in frames if not is_library(f)), "")
+            raise UnsupportedError(
+                f"{where}breakpoint() (the simulated program cannot be debugged "
+                "interactively inside gilsim) is not supported by gilsim"
+            )
+        ts = state.current
+        if ts is None:
+            return
+        ts.trace = function
+        if function is None:
+            tracing.discard(ts)
+        else:
+            tracing.add(ts)
+        sys.settrace(dispatch if tracing else None)
+
+    def gettrace() -> Any:
+        ts = state.current
+        return ts.trace if ts is not None else None
+
+    settrace_.__name__ = "settrace"
+    settrace_.gettrace = gettrace  # type: ignore[attr-defined]
+    return settrace_
 
 
 def setprofile(function: Any) -> None:
@@ -219,7 +287,8 @@ def host_sys_functions(interp: Any) -> dict[str, Any]:
     functions["setrecursionlimit"] = setrecursionlimit
     # gilsim's tracer is the host's monitoring of the program: a program's own tracer or
     # profiler would trace gilsim's frames too, and change nothing of the simulation's.
-    functions["settrace"] = settrace
+    functions["settrace"] = host_settrace(interp)
+    functions["gettrace"] = functions["settrace"].gettrace
     functions["setprofile"] = setprofile
     if interp.version.info >= (3, 13):
 

@@ -82,6 +82,8 @@ class _ThreadHandle:  # noqa: N801 - CPython's name
         return self._state == DONE
 
     def _set_done(self) -> None:
+        if self._state == NOT_STARTED:
+            raise RuntimeError("thread not started")
         if self._state == DONE:
             return
         self._state = DONE

@@ -12,6 +12,7 @@ waiter must still win the GIL from a holder that may keep computing (§7 item 9)
 from __future__ import annotations
 
 import _thread
+import operator
 import os
 import sys
 import weakref
@@ -395,10 +396,19 @@ def _set_sentinel() -> lock:
     return sentinel
 
 
-def stack_size(size: int = 0) -> int:
-    if size != 0 and size < 32768:
-        raise ValueError("size not valid: 32768 bytes")
-    return 0
+def stack_size(size: int = 0, /) -> int:
+    """``thread_stack_size``: sets the stack size of the threads started from now on (0,
+    also with no argument: the platform's) and returns what it was.  Simulated threads
+    have no stack of their own; the size is only kept."""
+    size = operator.index(size)
+    if size < 0:
+        raise ValueError("size must be 0 or a positive value")
+    if size != 0 and size < 32768:  # ``_pythread_pthread_set_stacksize``'s minimum
+        raise ValueError(f"size not valid: {size} bytes")
+    interp = state.current_thread().interp
+    old: int = getattr(interp, "thread_stack_size", 0)
+    setattr(interp, "thread_stack_size", size)  # noqa: B010 - not an attribute of 3.11's
+    return old
 
 
 def exit() -> None:

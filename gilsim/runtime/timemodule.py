@@ -8,6 +8,8 @@ releases the GIL for every duration, 0 included, as ``pysleep`` does (``spec/gil
 
 from __future__ import annotations
 
+import _thread
+import operator
 import time
 from typing import Any
 
@@ -73,6 +75,13 @@ def make_time(interp: state.InterpreterState) -> ShadowModule:
         finally:
             interp.gil.take_gil(thread)  # Py_END_ALLOW_THREADS
 
+    def pthread_getcpuclockid(thread_id: Any) -> int:
+        """``time_pthread_getcpuclockid``: the CPU clock of the host's thread, which runs
+        every simulated thread.  The host's function must never see a simulated ident:
+        it takes it for a ``pthread_t`` and reads memory there."""
+        operator.index(thread_id)
+        return time.pthread_getcpuclockid(_thread.get_ident())
+
     overrides = {
         "perf_counter": perf_counter,
         "perf_counter_ns": perf_counter_ns,
@@ -86,4 +95,6 @@ def make_time(interp: state.InterpreterState) -> ShadowModule:
         "time_ns": time_ns,
         "sleep": sleep,
     }
+    if hasattr(time, "pthread_getcpuclockid"):
+        overrides["pthread_getcpuclockid"] = pthread_getcpuclockid
     return ShadowModule(time, overrides, frozenset())

@@ -47,7 +47,9 @@ def refuse_terminal(fd: Any, what: str) -> None:
 
 def input(*args: Any) -> Any:  # noqa: A001 - the builtin it stands for
     """``builtin_input``: refused when ``sys.stdin`` is a terminal, else the host's."""
-    if stream_is_terminal(sys.stdin):
+    # ``getattr``: a program may have deleted ``sys.stdin``, and the host's ``input`` then
+    # raises CPython's "lost sys.stdin".
+    if stream_is_terminal(getattr(sys, "stdin", None)):
         raise unsupported(f"input() from a terminal ({_ADVICE})")
     return _host_input(*args)
 

@@ -207,9 +207,9 @@ def test_a_run_stopped_with_other_processes_alive_prints_only_why(tmp_path):
             p = mp.get_context("spawn").Process(target=nothing)
             p.start()
             p.join()
-            socket.socket(socket.AF_INET6)
+            socket.socket(socket.AF_INET, socket.SOCK_RAW)
         """,
     )
     assert result.exit_status == 2
-    assert "socket.socket(10, 1, -1) is not supported" in result.error
+    assert "socket.socket(2, 3, -1) is not supported" in result.error
     assert result.stderr.splitlines() == [f"gilsim: {result.error}"]

@@ -127,3 +127,23 @@ def test_the_callers_gc_callbacks_and_profiler_stay_out_of_the_run():
     assert status == 0
     assert seen == []
     assert kept == 1  # given back after the run
+
+
+def test_a_hidden_c_module_stays_hidden_when_imported_afresh():
+    """``test_queue``'s C tests import ``_queue`` afresh
+    (``import_helper.import_fresh_module``): its ``SimpleQueue.get`` would block the host
+    in a real lock, so the import fails, and the tests are skipped."""
+    result = run(
+        """
+        import sys
+        from test.support import import_helper
+        print(import_helper.import_fresh_module("queue", fresh=["_queue"]))
+        sys.modules.pop("_queue", None)
+        try:
+            import _queue
+        except ImportError as e:
+            print(type(e).__name__)
+        """
+    )
+    assert result.error is None, result.error
+    assert result.stdout == "None\nModuleNotFoundError\n"
