@@ -74,9 +74,7 @@ def test_no_gil_corrupts_a_shared_count_and_gilsim_says_where(seed):
     assert places and {int(p) for p in places} <= loop
 
 
-@pytest.mark.parametrize(
-    "gil", ["new", pytest.param("old", marks=pytest.mark.feature("old-gil")), "free-threaded"]
-)
+@pytest.mark.parametrize("gil", ["new", "old", "free-threaded"])
 def test_a_gil_or_atomic_counts_lose_nothing(gil):
     result = gilsim.run(EXAMPLE, gil=gil, refcounts=("shared",), trace=True)
     assert result.stdout == "before: 2\nafter: 2\n"

@@ -16,7 +16,6 @@ references remain, used after only once freed, and still freed at most once.
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
@@ -130,7 +129,6 @@ def test_counts_stay_whole_and_objects_are_freed_once_when_unreachable(source, g
     counts_stay_whole(source, gil, seed)
 
 
-@pytest.mark.feature("old-gil")
 @given(programs(), st.integers(0, 2**16))
 def test_under_the_old_gil_counts_stay_whole_too(source, seed):
     counts_stay_whole(source, "old", seed)
