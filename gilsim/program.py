@@ -177,7 +177,6 @@ def run_main(
     code = compile_main(source, filename)
     if code is None:
         return Outcome(1, 0, 0)
-    state.RUN[0] += 1
     interp = new_interpreter(config, chooser)
     if interp.recorder is not None:
         # For the race report's source lines: linecache cannot read ``<string>``.

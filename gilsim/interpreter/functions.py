@@ -22,7 +22,6 @@ from gilsim.interpreter.frame import NULL, Frame
 # (The list and the dict are changed in place, never rebound.)
 _REFUSED = state.REFUSED
 _DEAD_GLOBALS = state.DEAD_GLOBALS
-_RUN = state.RUN
 
 
 class SimFunction:
@@ -42,7 +41,6 @@ class SimFunction:
         "__weakref__",
         "fast_call_arity",
         "binding_stub",
-        "run",
     )
 
     def __init__(
@@ -77,10 +75,6 @@ class SimFunction:
         plain = not (code.co_flags & (CO_VARARGS | CO_VARKEYWORDS)) and not code.co_kwonlyargcount
         self.fast_call_arity = code.co_argcount if plain else -1
         self.binding_stub: Any = None
-        # The run the function was made in (``state.RUN``): an object of a finished run
-        # that the host's collector finds during a later one runs nothing there (its
-        # ``__del__`` would print into the other run's output).
-        self.run = state.RUN[0]
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
         if instance is None:
@@ -93,8 +87,6 @@ class SimFunction:
         if _REFUSED[0] or (_DEAD_GLOBALS and id(self.__globals__) in _DEAD_GLOBALS):
             return None  # an object of a process that has ended: it runs nothing any more
         ts = state.current
-        if self.run != _RUN[0]:
-            return None  # an object of another run, which is over
         if ts is None or kwargs or len(args) != self.fast_call_arity:
             return eval_.call_from_native(self, args, kwargs)
         decoded = self.decoded

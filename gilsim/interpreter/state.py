@@ -250,9 +250,6 @@ current: ThreadState | None = None
 # their objects at the end of the run.
 DEAD_GLOBALS: dict[int, dict[str, Any]] = {}
 REFUSED = [False]
-# The number of the run in progress (or the last), counted by ``program.run_main``: a
-# function remembers the run it was made in, and runs in no other.
-RUN = [0]
 
 
 def refused(namespace: dict[str, Any]) -> bool:

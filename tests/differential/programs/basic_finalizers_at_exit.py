@@ -11,17 +11,13 @@ class Resource:
         print("closing", self.name, "of", len(REGISTRY), "at", STAGE)
 
 
-def announce(name):
-    print("finalize callback for", name)
-
-
 REGISTRY = ["first", "second"]
 STAGE = "exit"
 plain = Resource("plain")
 cyclic = Resource("cyclic")
 cyclic.self = cyclic
 watched = Resource("watched")
-weakref.finalize(watched, announce, "watched")
+weakref.finalize(watched, print, "finalize callback for watched")
 temporary = Resource("temporary")
 del temporary  # goes at once: refcounting, not the collector
 print("end of the module")
