@@ -150,9 +150,9 @@ def test_settrace_traces_the_calling_thread_only():
     )
 
 
-@host_only
+@pytest.mark.skipif(sys.version_info < (3, 13), reason="3.13's _thread._ThreadHandle")
 def test_an_unstarted_thread_handle_cannot_be_set_done():
-    """``test_thread``'s ``test_set_done_unstarted``."""
+    """``test_thread``'s ``test_set_done_unstarted`` (``_ThreadHandle`` is new in 3.13)."""
     same_as_cpython(
         """
         import _thread
