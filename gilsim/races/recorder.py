@@ -21,6 +21,7 @@ container (``len``, ``sorted``, ``list.append``, iteration) reads (``"R"``) or w
 
 from __future__ import annotations
 
+import functools
 import types
 import weakref
 from collections.abc import Hashable
@@ -64,6 +65,8 @@ class Recorder:
         self.iterated: dict[int, tuple[Any, Any]] = {}
         # The program has ended (``finish``): nothing is recorded any more.
         self.finished = False
+        # Weak references to the locks the clocks hold an entry for (``released``).
+        self._locks: dict[Hashable, weakref.ref[Any]] = {}
 
     def for_fork_child(self, child: state.InterpreterState) -> Recorder:
         """The recorder of a fork child of this interpreter: its own, since the child's
@@ -167,10 +170,18 @@ class Recorder:
         key = ("lock", lock._serial)
         if not lock._library_global:
             if key not in self.clocks.objects:
-                weakref.finalize(lock, self.clocks.forget, key)
+                # A weak reference, not ``weakref.finalize``, whose first use registers an
+                # exit hook with the ``atexit`` it imports then: during a run, the program's,
+                # which would run it (and charge it) at the program's end.
+                self._locks[key] = weakref.ref(lock, functools.partial(self._lock_gone, key))
             self.clocks.released(tid, key)
         if self.keep_segments:
             self.note(tid, key, "rel")
+
+    def _lock_gone(self, key: Hashable, ref: weakref.ref[Any]) -> None:
+        """The lock of ``key`` was collected: its clock goes too."""
+        self._locks.pop(key, None)
+        self.clocks.forget(key)
 
     # -- segments, for partial-order reduction ------------------------------------------------
 

@@ -440,12 +440,17 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
         record[1] = destination
         return None
 
+    # gilsim's own code whose ``CALL`` was turned off while a thread ran, by id: the
+    # ``C_RETURN`` or ``C_RAISE`` of that first call still comes, and is not the program's.
+    own_calls: dict[int, types.CodeType] = {}
+
     def call(code: types.CodeType, offset: int, function: Any, arg: Any) -> Any:
         ts = t.running
         if ts is None:
             return idle(code)
         record = charge(ts, code, offset)
         if record is None:
+            own_calls[id(code)] = code
             return DISABLE
         record[1] = offset + 1
         if inits_inline and type(function) is type:
@@ -455,12 +460,12 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
     # ``C_RETURN`` and ``C_RAISE`` cannot be turned off (they come with ``CALL``, which is).
     def c_return(code: types.CodeType, offset: int, function: Any, arg: Any) -> None:
         ts = t.running
-        if ts is not None:
+        if ts is not None and own_calls.get(id(code)) is not code:
             t.c_return(ts, code, offset, function, arg)
 
     def c_raise(code: types.CodeType, offset: int, function: Any, arg: Any) -> None:
         ts = t.running
-        if ts is not None:
+        if ts is not None and own_calls.get(id(code)) is not code:
             interp.spend(ts, native_call_cost(function, [] if arg is MISSING else [arg]))
 
     def leave(code: types.CodeType, offset: int, value: Any) -> Any:
