@@ -25,7 +25,7 @@ from typing import Any
 from gilsim import processes, program
 from gilsim.config import Config
 from gilsim.engine import Engine
-from gilsim.errors import ConfigurationError, GilsimError, ProcessExit
+from gilsim.errors import GilsimError, ProcessExit
 from gilsim.gil import make_gil
 from gilsim.machine import Machine
 from gilsim.program import Outcome, compile_main, record_names, run_machine
@@ -39,27 +39,15 @@ from gilsim.tracer.hoststate import make_switch_to_hub
 from gilsim.tracer.pystate import TracedInterpreter
 from gilsim.tracer.ticks import TickWatcher
 from gilsim.tracer.tracebacks import trim
-from gilsim.versions import FREE_THREADED_TAX_PERMILLE, Version, host
-
-
-def refuse_unsupported(config: Config, version: Version) -> None:
-    """The options the host's interpreter does not run yet, refused with what to use."""
-    refused = []
-    if config.schedule is not None:
-        refused.append("--schedule")
-    if refused:
-        raise ConfigurationError(
-            f"{', '.join(refused)} {'is' if len(refused) == 1 else 'are'} not supported on "
-            f"Python {version.name} yet; run gilsim on Python 3.11 for "
-            f"{'it' if len(refused) == 1 else 'them'}"
-        )
+from gilsim.versions import FREE_THREADED_TAX_PERMILLE, host
 
 
 def new_interpreter(config: Config, chooser: Any = None) -> TracedInterpreter:
     """An interpreter of the host's version on a fresh machine: the engine, the cores, the
-    GIL, the shadows of the C boundary (``program.new_interpreter`` on 3.12 and later)."""
+    GIL, the shadows of the C boundary (``program.new_interpreter`` on 3.12 and later).
+    ``chooser`` (``gilsim.schedules.schedule.ScheduleChooser``) decides at the places where
+    the GIL can change hands, on the machine it asks for."""
     version = host()
-    refuse_unsupported(config, version)
     interp = TracedInterpreter(
         version,
         max_time_ns=config.max_time_ns,
@@ -69,11 +57,16 @@ def new_interpreter(config: Config, chooser: Any = None) -> TracedInterpreter:
     engine = Engine(config.seed)
     if config.trace:
         engine.trace = []
-    interp.machine = Machine(engine, config.machine_spec())
+    spec = config.machine_spec()
+    if chooser is not None:
+        spec = chooser.machine_spec(spec)
+    interp.machine = Machine(engine, spec)
     interp.machine.to_hub = make_switch_to_hub()
     interp.gil = make_gil(
         config.gil, interp.machine, interp, config.switch_interval_ns, config.wake_policy
     )
+    if chooser is not None:
+        chooser.install(interp)  # a watcher on the GIL; with segments, a recorder
     if config.gil == "old":
         interp.tracer.watch(TickWatcher(interp.gil))
     watch_checkpoints(interp, config.checkpoints)
@@ -84,7 +77,7 @@ def new_interpreter(config: Config, chooser: Any = None) -> TracedInterpreter:
         from gilsim.tracer import refcounts  # only when watching: nothing to import otherwise
 
         refcounts.install(interp, config.refcounts, config.seed)
-    if config.races:
+    if config.races or interp.recorder is not None:
         # Only when recording: nothing to import otherwise.
         from gilsim.races import hostrecording, install
 
@@ -107,10 +100,6 @@ def run_main(
 ) -> Outcome:
     """Compile and run a main module on the host's interpreter; print what CPython prints;
     return how it ended."""
-    if chooser is not None:
-        raise ConfigurationError(
-            f"gilsim explore is not supported on Python {host().name} yet; run it on 3.11"
-        )
     if filename != "<string>":
         filename = os.path.abspath(filename)  # bpo-20443, as in ``program.run_main``
     interp = program.new_interpreter(config, chooser)
@@ -152,6 +141,11 @@ def run_main(
     interp.program_roots = [script_dir]
     sys.argv = list(argv)
     sys.path[0:1] = [script_dir]
+    # CPython puts the script's directory on ``sys.path`` after its own start-up imports
+    # (``pymain_run_python``), so the program's first import makes its finder
+    # (``FileFinder``, in Python code the program is charged for).  One a run before left
+    # in this process would make a second run cheaper than the first: each run makes its own.
+    saved_finder = sys.path_importer_cache.pop(script_dir, None)
     saved_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(interp.recursion_limit + RECURSION_HEADROOM)
     world.install()
@@ -183,6 +177,9 @@ def run_main(
         record_names(interp)  # while the program's modules are still in place
         world.restore()
         sys.argv, sys.path[:] = saved[0], saved[1]
+        sys.path_importer_cache.pop(script_dir, None)
+        if saved_finder is not None:
+            sys.path_importer_cache[script_dir] = saved_finder
         sys.setrecursionlimit(saved_limit)
         if saved[2] is not None:
             sys.modules["__main__"] = saved[2]

@@ -25,7 +25,6 @@ def replays(name, outcome):
     return replayed.stdout == outcome.stdout and "warning" not in replayed.stderr
 
 
-@pytest.mark.feature("explore")
 def test_bank_transfer_can_create_and_destroy_money():
     found, default = explore("bank_transfer")
     assert default.stdout == "A=90 B=110 total=200\n"
@@ -46,7 +45,6 @@ def test_bank_transfer_can_create_and_destroy_money():
     assert story.switch is not None and story.switch.function == "audit"
 
 
-@pytest.mark.feature("explore")
 def test_the_locked_bank_transfer_has_one_outcome():
     found = gilsim.explore(EXAMPLES / "bank_transfer_locked.py", bound=3)
     assert found.complete and found.explored > 1
@@ -54,7 +52,6 @@ def test_the_locked_bank_transfer_has_one_outcome():
     assert gilsim.run(EXAMPLES / "bank_transfer_locked.py", races=True).races == []
 
 
-@pytest.mark.feature("explore")
 def test_check_then_act_can_sell_one_widget_twice():
     found, default = explore("check_then_act")
     assert default.stdout.endswith("sold to ['alice'], 0 left\n")
@@ -66,7 +63,6 @@ def test_check_then_act_can_sell_one_widget_twice():
     assert race.atomic is False  # the check and the act are split by a switch point
 
 
-@pytest.mark.feature("explore")
 def test_lazy_initialisation_can_load_twice():
     found, default = explore("lazy_init")
     assert "loaded 1 time(s)" in default.stdout

@@ -22,92 +22,16 @@ keeping a reference) is not seen.
 
 from __future__ import annotations
 
-import builtins
-import collections
-import types
 from collections.abc import Callable
 from typing import Any
 
 from gilsim.interpreter import state
 from gilsim.interpreter.frame import NULL, Frame
 from gilsim.interpreter.functions import SimFunction
+from gilsim.races.natives import NB_INPLACE, WHOLE, call_accesses
 from gilsim.races.places import of_type
 
 Handler = Callable[[Frame, Any], Any]
-
-# Containers whose whole content native code reads or changes.
-WHOLE = (dict, list, set, bytearray, collections.deque)
-
-# Methods of the built-in containers that change their receiver.
-MUTATORS = frozenset(
-    {
-        "append",
-        "appendleft",
-        "extend",
-        "extendleft",
-        "insert",
-        "pop",
-        "popleft",
-        "popitem",
-        "remove",
-        "clear",
-        "sort",
-        "reverse",
-        "rotate",
-        "update",
-        "setdefault",
-        "add",
-        "discard",
-        "difference_update",
-        "intersection_update",
-        "symmetric_difference_update",
-        "__setitem__",
-        "__delitem__",
-        "__iadd__",
-        "__imul__",
-        "__ior__",
-        "__iand__",
-        "__isub__",
-        "__ixor__",
-    }
-)
-
-# Built-in callables that only read the containers they are given.
-READERS = frozenset(
-    id(getattr(builtins, name))
-    for name in [
-        "all",
-        "any",
-        "ascii",
-        "bool",
-        "dict",
-        "enumerate",
-        "filter",
-        "format",
-        "frozenset",
-        "hash",
-        "id",
-        "isinstance",
-        "iter",
-        "len",
-        "list",
-        "map",
-        "max",
-        "min",
-        "print",
-        "repr",
-        "reversed",
-        "set",
-        "sorted",
-        "str",
-        "sum",
-        "tuple",
-        "zip",
-    ]
-)
-
-# NB_INPLACE_ADD and up in ``Include/opcode.h`` (3.11): ``+=`` and its kin.
-_NB_INPLACE = 13
 
 # How many iterators made by ``GET_ITER`` from a container the recorder remembers (for each
 # ``FOR_ITER``): a long program makes many loops.
@@ -118,36 +42,11 @@ def _whole(container: Any, mode: str) -> None:
     state.current.interp.recorder.whole(container, mode)  # type: ignore[union-attr]
 
 
-# Callables whose ``__self__`` and ``__name__`` are their own (C) attributes: reading them
-# runs nothing of the program's.
-_BOUND_BUILTINS = (types.BuiltinMethodType, types.MethodWrapperType)
-_NATIVE_METHODS = (
-    *_BOUND_BUILTINS,
-    types.MethodDescriptorType,
-    types.WrapperDescriptorType,
-    types.ClassMethodDescriptorType,
-)
-
-
 def _call(function: Any, receiver: Any, args: Any) -> None:
-    """A native call of ``function`` (bound to ``receiver``, or None) with ``args``.
-
-    Only the callable's and the arguments' real types are looked at, and only the C
-    attributes of built-in methods, so that nothing of the program's own (a
-    ``__getattribute__``, a ``__getattr__``) runs from here."""
-    kind = type(function)
-    if kind is SimFunction or (kind is types.MethodType and type(function.__func__) is SimFunction):
-        return  # simulated code: its own opcodes record
-    if receiver is None and kind in _BOUND_BUILTINS:
-        receiver = function.__self__
-    method = receiver is not None and of_type(receiver, WHOLE)
-    if method:
-        known = kind in _NATIVE_METHODS
-        _whole(receiver, "W" if not known or function.__name__ in MUTATORS else "R")
-    reads = method or id(function) in READERS
-    for arg in args:
-        if of_type(arg, WHOLE):
-            _whole(arg, "R" if reads else "W")
+    """A native call of ``function`` (bound to ``receiver``, or None) with ``args``
+    (``gilsim.races.natives``; simulated code records its own opcodes)."""
+    for container, mode in call_accesses(function, receiver, args, SimFunction):
+        _whole(container, mode)
 
 
 def _precall(inner: Handler) -> Handler:
@@ -227,7 +126,7 @@ def _binary_op(inner: Handler) -> Handler:
         stack = frame.stack
         left, right = stack[-2], stack[-1]
         if of_type(left, WHOLE):
-            _whole(left, "W" if arg >= _NB_INPLACE else "R")
+            _whole(left, "W" if arg >= NB_INPLACE else "R")
         if of_type(right, WHOLE):
             _whole(right, "R")
         return inner(frame, arg)

@@ -396,9 +396,14 @@ READS_AFTER = frozenset({"LOAD_ATTR", "BINARY_SUBSCR", "CONTAINS_OP"})
 
 def install(recorder: Recorder) -> AccessWatcher:
     """Watch the program's accesses for ``recorder``, on its interpreter's tracer (before
-    the tracer is installed)."""
+    the tracer is installed); with segments, its whole-container operations too
+    (``gilsim.races.hostcontainers``)."""
     reader()  # checked now: inside a monitoring callback no probe's event would come
     watcher = AccessWatcher(recorder)
     interp: Any = recorder.interp  # a ``TracedInterpreter``
     interp.tracer.watch(watcher)
+    if recorder.keep_segments:
+        from gilsim.races.hostcontainers import ContainerWatcher  # (it builds on this module)
+
+        interp.tracer.watch(ContainerWatcher(recorder))
     return watcher

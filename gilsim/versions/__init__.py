@@ -80,7 +80,6 @@ FREE_THREADED_TAX_PERMILLE = 60
 # (``gilsim.hostprogram.refuse_unsupported``); the tests of each run on 3.11 only until it
 # runs on the host's interpreter too (``tests/conftest.py``).
 NOT_YET_TRACED = {
-    "explore": "gilsim explore and --schedule",
     "processes": "processes (os.fork, multiprocessing, subprocess)",
 }
 

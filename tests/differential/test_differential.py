@@ -251,7 +251,6 @@ def test_program_recorded_for_races_matches_cpython(prog: Path) -> None:
         pytest.fail(describe_mismatch(prog, expected, program_part), pytrace=False)
 
 
-@pytest.mark.feature("explore")
 @pytest.mark.parametrize("prog", params(RECORDED, "explore"))
 def test_program_explored_matches_cpython(prog: Path, tmp_path: Path) -> None:
     import json

@@ -206,7 +206,6 @@ print(counter)
 """
 
 
-@pytest.mark.feature("explore")
 def test_explore_and_races_work_under_the_old_gil(tmp_path):
     """Exploration decides at every check point, as under the new GIL (the ticker does not
     release then); race recording sees the same data race."""

@@ -9,8 +9,6 @@ import gilsim
 
 from .programs import THROUGH_A_CALL
 
-pytestmark = pytest.mark.feature("explore")
-
 
 def summary(found):
     return [(o.stdout, o.exit_status, o.schedules, str(o.schedule)) for o in found.outcomes]

@@ -10,13 +10,10 @@ Each example explores a program many times over, so the example counts are small
 
 import os
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gilsim
-
-pytestmark = pytest.mark.feature("explore")
 
 EXAMPLES = 12 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 5
 explorations = settings(

@@ -6,8 +6,6 @@ makes it safe again (spec/gil.md §2.1, §2.6)."""
 import subprocess
 import sys
 
-import pytest
-
 import gilsim
 from gilsim.schedules.schedule import Schedule
 
@@ -19,7 +17,6 @@ def outputs(exploration):
     return {o.stdout for o in exploration.outcomes}
 
 
-@pytest.mark.feature("explore")
 def test_plus_equals_has_one_outcome():
     found = gilsim.explore(source=PLUS_EQUALS)
     assert found.complete
@@ -27,7 +24,6 @@ def test_plus_equals_has_one_outcome():
     assert found.explored > 1  # it did try other schedules
 
 
-@pytest.mark.feature("explore")
 def test_a_call_between_load_and_store_loses_updates_with_one_preemption():
     found = gilsim.explore(source=THROUGH_A_CALL)
     assert found.complete
@@ -38,14 +34,12 @@ def test_a_call_between_load_and_store_loses_updates_with_one_preemption():
     assert "6\n" in outputs(found)
 
 
-@pytest.mark.feature("explore")
 def test_a_lock_makes_it_one_outcome_again():
     found = gilsim.explore(source=WITH_A_LOCK)
     assert found.complete
     assert outputs(found) == {"6\n"}
 
 
-@pytest.mark.feature("explore")
 def test_the_schedule_of_a_lossy_outcome_replays_to_it():
     found = gilsim.explore(source=THROUGH_A_CALL)
     for outcome in found.outcomes:
@@ -54,14 +48,12 @@ def test_the_schedule_of_a_lossy_outcome_replays_to_it():
         assert "warning" not in replayed.stderr
 
 
-@pytest.mark.feature("explore")
 def test_a_schedule_that_does_not_fit_warns():
     result = gilsim.run(source=PLUS_EQUALS, schedule="100000:T1")
     assert result.stdout == "6\n"
     assert "the schedule names choice point 100000" in result.stderr
 
 
-@pytest.mark.feature("explore")
 def test_the_search_without_reduction_finds_the_same_outcomes():
     reduced = gilsim.explore(source=THROUGH_A_CALL, bound=1)
     full = gilsim.explore(source=THROUGH_A_CALL, bound=1, reduce=False)
@@ -69,7 +61,6 @@ def test_the_search_without_reduction_finds_the_same_outcomes():
     assert reduced.explored <= full.explored
 
 
-@pytest.mark.feature("explore")
 def test_reduction_reverses_a_print_after_a_sleep_that_kept_the_gil():
     """work1 prints after ``time.sleep(0)``, which signals the waiting main thread but takes
     the GIL back at once: the print begins with no choice point, and main (who starts
@@ -106,7 +97,6 @@ def reduced_and_full(bodies):
 # (``gilsim.schedules.dpor``, the backtrack point inside a critical section).
 
 
-@pytest.mark.feature("explore")
 def test_reduction_lets_a_thread_block_on_a_lock_a_preempted_thread_holds():
     """work0 is preempted in ``with lock:``, before or after it reads ``a``; main starts
     work1, which blocks on the lock, and goes on to start work2, whose ``a += 1`` then comes
@@ -123,7 +113,6 @@ def test_reduction_lets_a_thread_block_on_a_lock_a_preempted_thread_holds():
     assert reduced.explored <= full.explored
 
 
-@pytest.mark.feature("explore")
 def test_reduction_lets_a_thread_block_in_queue_put():
     """work1 is preempted in ``q.put`` holding the queue's mutex; work2 appends, blocks in
     its own ``q.put``, and work1's append comes between work2's two."""
@@ -139,7 +128,6 @@ def test_reduction_lets_a_thread_block_in_queue_put():
     assert reduced.explored <= full.explored
 
 
-@pytest.mark.feature("explore")
 def test_reduction_lets_a_thread_block_in_event_set():
     """work0 is preempted in ``ev.set()`` holding the event's condition lock; work1 blocks
     in its own ``ev.set()``, and main starts work2, whose three prints all come before
@@ -156,7 +144,6 @@ def test_reduction_lets_a_thread_block_in_event_set():
     assert reduced.explored <= full.explored
 
 
-@pytest.mark.feature("explore")
 def test_random_and_pct_find_the_lost_update_and_shrink_it():
     for strategy in ("random", "pct"):
         found = gilsim.explore(source=THROUGH_A_CALL, strategy=strategy, max_schedules=60)
@@ -170,7 +157,6 @@ def test_random_and_pct_find_the_lost_update_and_shrink_it():
                 assert replayed.stdout != outcome.stdout or "warning" in replayed.stderr
 
 
-@pytest.mark.feature("explore")
 def test_the_same_seed_explores_the_same_way():
     a = gilsim.explore(source=THROUGH_A_CALL, strategy="random", max_schedules=20, seed=5)
     b = gilsim.explore(source=THROUGH_A_CALL, strategy="random", max_schedules=20, seed=5)
@@ -207,7 +193,6 @@ print(total)
 """
 
 
-@pytest.mark.feature("explore")
 def test_recorded_hot_loops_run_as_compiled_blocks_as_they_do_plain():
     """Exploration records with wrapped ``FOR_ITER``/``PRECALL``/``GET_ITER`` handlers; hot
     loops compile to blocks around them (a wrapped ``FOR_ITER`` must end its block)."""

@@ -5,8 +5,6 @@ import shlex
 import subprocess
 import sys
 
-import pytest
-
 from .programs import PLUS_EQUALS, THROUGH_A_CALL
 
 
@@ -20,7 +18,6 @@ def gilsim(*args, cwd=None):
     )
 
 
-@pytest.mark.feature("explore")
 def test_explore_reports_each_outcome_with_a_replay_command_that_works(tmp_path):
     script = tmp_path / "lossy.py"
     script.write_text(THROUGH_A_CALL)
@@ -48,7 +45,6 @@ def test_explore_reports_each_outcome_with_a_replay_command_that_works(tmp_path)
         )
 
 
-@pytest.mark.feature("explore")
 def test_each_choice_of_a_schedule_is_told(tmp_path):
     """The lossy schedule hands the GIL over when a thread enters f(), between its load and
     its store of counter."""
@@ -67,7 +63,6 @@ def test_each_choice_of_a_schedule_is_told(tmp_path):
     assert "entered f() (line 4)" in result.stdout  # its def (the source opens with a newline)
 
 
-@pytest.mark.feature("explore")
 def test_options_that_shape_the_run_are_in_the_replay_command(tmp_path):
     script = tmp_path / "lossy.py"
     script.write_text(THROUGH_A_CALL)
@@ -89,7 +84,6 @@ def test_options_that_shape_the_run_are_in_the_replay_command(tmp_path):
     assert "--seed 7" in replay and "--cores 4" in replay and "--switch-interval 2ms" in replay
 
 
-@pytest.mark.feature("explore")
 def test_parallel_workers_find_the_same_outcomes(tmp_path):
     script = tmp_path / "safe.py"
     script.write_text(PLUS_EQUALS)
@@ -129,7 +123,6 @@ def test_a_bad_schedule_is_refused_by_run(tmp_path):
     assert result.stdout == ""
 
 
-@pytest.mark.feature("explore")
 def test_a_deadlock_is_an_outcome(tmp_path):
     script = tmp_path / "abba.py"
     script.write_text(
