@@ -15,11 +15,18 @@
  * ``n_through``, see ``gilsim/tracer/codeinfo.py``) are copied once into C arrays
  * (``Costs``), found by the ``CodeInfo`` they were copied from.
  *
- * Fields of plain Python objects are read from their ``__dict__`` (``PyDict_GetItem`` with
- * interned names): the same values as attribute access, with less work per read.
+ * The fields read on every event are slots of their classes (``__slots__`` of
+ * ``InterpreterState``, ``ThreadState`` and ``Tracer``): a slot's member descriptor says
+ * where in the object it lives (``PyMemberDef.offset``, Include/descrobject.h), so they are
+ * read and written in place, as CPython's C code reads its own thread state.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+
+#if PY_VERSION_HEX < 0x030C0000
+#include <structmember.h>
+#define Py_T_OBJECT_EX T_OBJECT_EX
+#endif
 
 /* -- Costs: a CodeInfo's running sums as C arrays ------------------------------------- */
 
@@ -125,13 +132,37 @@ error:
     return NULL;
 }
 
+/* Where in its instances the slot ``name`` of class ``type`` lives. */
+static int
+slot_offset(PyObject *type, PyObject *name, Py_ssize_t *into)
+{
+    PyObject *descr = PyObject_GetAttr(type, name);
+    if (descr == NULL) {
+        return -1;
+    }
+    int is_slot = PyObject_TypeCheck(descr, &PyMemberDescr_Type) &&
+                  ((PyMemberDescrObject *)descr)->d_member->type == Py_T_OBJECT_EX;
+    if (is_slot) {
+        *into = ((PyMemberDescrObject *)descr)->d_member->offset;
+    }
+    Py_DECREF(descr);
+    if (!is_slot) {
+        PyErr_Format(PyExc_TypeError, "%R is no slot of %R", name, type);
+        return -1;
+    }
+    return 0;
+}
+
 /* -- Callbacks: the tracer's state and the event callbacks ------------------------------ */
 
 typedef struct {
     PyObject_HEAD
     PyObject *tracer;          /* the Tracer (monitor.py) */
-    PyObject *tracer_dict;     /* its __dict__: running */
-    PyObject *interp_dict;     /* the interpreter's __dict__: clock, limits, eval_breaker */
+    PyObject *interp;          /* its interpreter state (pystate.TracedInterpreter) */
+    PyObject *ts_type;         /* the class of thread states (state.ThreadState) */
+    /* Where the slots are: the tracer's, the interpreter's, a thread state's. */
+    Py_ssize_t running, clock_ns, instructions, deadline_ns, instruction_limit, limit_ns,
+        eval_breaker, machine, stack, ts_instructions, init_code;
     PyObject *infos;           /* tracer.infos: CodeInfo by id(code) */
     PyObject *unchecked;       /* tracer.unchecked: argument counts by id(function) */
     PyObject *costs_by_info;   /* Costs by CodeInfo */
@@ -146,15 +177,14 @@ typedef struct {
     int *c_remaining;          /* tstate->c_recursion_remaining */
     int recursion_headroom, c_headroom;
     int inits_inline;
-    PyObject *ts, *ts_dict;    /* the last thread state seen, and its __dict__ */
 } Callbacks;
 
 static int
 Callbacks_traverse(Callbacks *self, visitproc visit, void *arg)
 {
     Py_VISIT(self->tracer);
-    Py_VISIT(self->tracer_dict);
-    Py_VISIT(self->interp_dict);
+    Py_VISIT(self->interp);
+    Py_VISIT(self->ts_type);
     Py_VISIT(self->infos);
     Py_VISIT(self->unchecked);
     Py_VISIT(self->costs_by_info);
@@ -168,8 +198,6 @@ Callbacks_traverse(Callbacks *self, visitproc visit, void *arg)
     Py_VISIT(self->native_call_cost);
     Py_VISIT(self->per_item);
     Py_VISIT(self->method_owners);
-    Py_VISIT(self->ts);
-    Py_VISIT(self->ts_dict);
     return 0;
 }
 
@@ -178,8 +206,8 @@ Callbacks_clear(Callbacks *self)
 {
     self->last = NULL;
     Py_CLEAR(self->tracer);
-    Py_CLEAR(self->tracer_dict);
-    Py_CLEAR(self->interp_dict);
+    Py_CLEAR(self->interp);
+    Py_CLEAR(self->ts_type);
     Py_CLEAR(self->infos);
     Py_CLEAR(self->unchecked);
     Py_CLEAR(self->costs_by_info);
@@ -195,8 +223,6 @@ Callbacks_clear(Callbacks *self)
     Py_CLEAR(self->method_owners);
     Py_CLEAR(self->disable);
     Py_CLEAR(self->missing);
-    Py_CLEAR(self->ts);
-    Py_CLEAR(self->ts_dict);
     return 0;
 }
 
@@ -211,15 +237,15 @@ Callbacks_dealloc(Callbacks *self)
 static int
 Callbacks_init(Callbacks *self, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"tracer", "native_call_cost", "per_item", "method_owners",
+    static char *kwlist[] = {"tracer", "thread_state", "native_call_cost", "per_item", "method_owners",
                              "base_ns", "py_remaining_address", "c_remaining_address",
                              "recursion_headroom", "c_headroom", "inits_inline", NULL};
-    PyObject *tracer, *native_call_cost, *per_item, *method_owners;
+    PyObject *tracer, *ts_type, *native_call_cost, *per_item, *method_owners;
     long long base_ns;
     Py_ssize_t py_address, c_address;
     int recursion_headroom, c_headroom, inits_inline;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO!OLnniip", kwlist, &tracer,
-                                     &native_call_cost, &PyDict_Type, &per_item,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!OO!OLnniip", kwlist, &tracer,
+                                     &PyType_Type, &ts_type, &native_call_cost, &PyDict_Type, &per_item,
                                      &method_owners, &base_ns, &py_address, &c_address,
                                      &recursion_headroom, &c_headroom, &inits_inline)) {
         return -1;
@@ -235,10 +261,23 @@ Callbacks_init(Callbacks *self, PyObject *args, PyObject *kwds)
         return -1;
     }
     self->tracer = Py_NewRef(tracer);
-    self->tracer_dict = PyObject_GenericGetDict(tracer, NULL);
-    self->interp_dict = PyObject_GenericGetDict(interp, NULL);
+    self->interp = interp;
+    self->ts_type = Py_NewRef(ts_type);
+    PyObject *interp_type = (PyObject *)Py_TYPE(interp);
+    if (slot_offset((PyObject *)Py_TYPE(tracer), s_running, &self->running) < 0 ||
+        slot_offset(interp_type, s_clock_ns, &self->clock_ns) < 0 ||
+        slot_offset(interp_type, s_instructions, &self->instructions) < 0 ||
+        slot_offset(interp_type, s_deadline_ns, &self->deadline_ns) < 0 ||
+        slot_offset(interp_type, s_instruction_limit, &self->instruction_limit) < 0 ||
+        slot_offset(interp_type, s_limit_ns, &self->limit_ns) < 0 ||
+        slot_offset(interp_type, s_eval_breaker, &self->eval_breaker) < 0 ||
+        slot_offset(interp_type, s_machine, &self->machine) < 0 ||
+        slot_offset(ts_type, s_stack, &self->stack) < 0 ||
+        slot_offset(ts_type, s_instructions, &self->ts_instructions) < 0 ||
+        slot_offset(ts_type, s_init_code, &self->init_code) < 0) {
+        return -1;
+    }
     self->spend = PyObject_GetAttrString(interp, "spend");
-    Py_DECREF(interp);
     self->infos = PyObject_GetAttrString(tracer, "infos");
     self->unchecked = PyObject_GetAttrString(tracer, "unchecked");
     self->costs_by_info = PyDict_New();
@@ -253,8 +292,7 @@ Callbacks_init(Callbacks *self, PyObject *args, PyObject *kwds)
     if (PyErr_Occurred()) {
         return -1;
     }
-    if (!PyDict_Check(self->tracer_dict) || !PyDict_Check(self->interp_dict) ||
-        !PyDict_Check(self->infos) || !PyDict_Check(self->unchecked)) {
+    if (!PyDict_Check(self->infos) || !PyDict_Check(self->unchecked)) {
         PyErr_SetString(PyExc_TypeError, "the tracer's state is not as expected");
         return -1;
     }
@@ -270,26 +308,39 @@ Callbacks_init(Callbacks *self, PyObject *args, PyObject *kwds)
     return 0;
 }
 
-/* -- Reading and writing fields ------------------------------------------------------- */
+/* -- Reading and writing slots -------------------------------------------------------- */
 
-/* A field of a __dict__ (borrowed), or NULL with AttributeError. */
+#define SLOT(object, offset) (*(PyObject **)((char *)(object) + (offset)))
+
+/* A slot's value (borrowed), or NULL with AttributeError when it is not set. */
 static PyObject *
-field(PyObject *dict, PyObject *name)
+get_slot(PyObject *object, Py_ssize_t offset)
 {
-    PyObject *value = PyDict_GetItemWithError(dict, name);
-    if (value == NULL && !PyErr_Occurred()) {
-        PyErr_SetObject(PyExc_AttributeError, name);
+    PyObject *value = SLOT(object, offset);
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "a slot the tracer reads is not set");
     }
     return value;
 }
 
-/* An integer field.  (``PyLong_AsSsize_t`` rather than ``PyLong_AsLongLong``: it reads a
+/* Set a slot to ``value`` (a new reference, which it takes; NULL: an error already set). */
+static int
+set_slot(PyObject *object, Py_ssize_t offset, PyObject *value)
+{
+    if (value == NULL) {
+        return -1;
+    }
+    Py_XSETREF(SLOT(object, offset), value);
+    return 0;
+}
+
+/* An integer slot.  (``PyLong_AsSsize_t`` rather than ``PyLong_AsLongLong``: it reads a
  * clock's few digits in a loop, where 3.13's ``PyLong_AsLongLong`` goes through
  * ``_PyLong_AsByteArray``, Objects/longobject.c.) */
 static int
-get_ll(PyObject *dict, PyObject *name, long long *into)
+get_ll(PyObject *object, Py_ssize_t offset, long long *into)
 {
-    PyObject *value = field(dict, name);
+    PyObject *value = get_slot(object, offset);
     if (value == NULL) {
         return -1;
     }
@@ -298,22 +349,16 @@ get_ll(PyObject *dict, PyObject *name, long long *into)
 }
 
 static int
-set_ll(PyObject *dict, PyObject *name, long long value)
+set_ll(PyObject *object, Py_ssize_t offset, long long value)
 {
-    PyObject *number = PyLong_FromLongLong(value);
-    if (number == NULL) {
-        return -1;
-    }
-    int result = PyDict_SetItem(dict, name, number);
-    Py_DECREF(number);
-    return result;
+    return set_slot(object, offset, PyLong_FromLongLong(value));
 }
 
 /* Whether interp.eval_breaker is set: 1, 0, or -1 on error. */
 static int
 eval_breaker(Callbacks *self)
 {
-    PyObject *value = field(self->interp_dict, s_eval_breaker);
+    PyObject *value = get_slot(self->interp, self->eval_breaker);
     return value == NULL ? -1 : PyObject_IsTrue(value);
 }
 
@@ -321,31 +366,27 @@ eval_breaker(Callbacks *self)
 static PyObject *
 running(Callbacks *self)
 {
-    PyObject *ts = PyDict_GetItemWithError(self->tracer_dict, s_running);
+    PyObject *ts = SLOT(self->tracer, self->running);
     if (ts == NULL || ts == Py_None) {
+        return NULL;
+    }
+    if (!PyObject_TypeCheck(ts, (PyTypeObject *)self->ts_type)) {
+        PyErr_SetString(PyExc_TypeError, "the running thread's state is no ThreadState");
         return NULL;
     }
     return Py_NewRef(ts);
 }
 
-/* A thread state's __dict__ (new reference), that of the last one seen kept at hand. */
+/* The running thread's stack of frame records (borrowed), or NULL with an error. */
 static PyObject *
-ts_dict(Callbacks *self, PyObject *ts)
+stack_of(Callbacks *self, PyObject *ts)
 {
-    if (ts != self->ts) {
-        PyObject *dict = PyObject_GenericGetDict(ts, NULL);
-        if (dict == NULL) {
-            return NULL;
-        }
-        if (!PyDict_Check(dict)) {
-            Py_DECREF(dict);
-            PyErr_SetString(PyExc_TypeError, "a thread state's __dict__ is not a dict");
-            return NULL;
-        }
-        Py_XSETREF(self->ts_dict, dict);
-        Py_XSETREF(self->ts, Py_NewRef(ts));
+    PyObject *stack = get_slot(ts, self->stack);
+    if (stack != NULL && !PyList_Check(stack)) {
+        PyErr_SetString(PyExc_TypeError, "ts.stack is not a list");
+        return NULL;
     }
-    return Py_NewRef(self->ts_dict);
+    return stack;
 }
 
 /* -- Code objects --------------------------------------------------------------------- */
@@ -442,16 +483,8 @@ static int
 charge(Callbacks *self, PyObject *ts, PyObject *code, PyObject *offset, PyObject **record)
 {
     *record = NULL;
-    PyObject *dict = ts_dict(self, ts);
-    if (dict == NULL) {
-        return -1;
-    }
-    PyObject *stack = field(dict, s_stack);
-    if (stack == NULL || !PyList_Check(stack)) {
-        Py_DECREF(dict);
-        if (!PyErr_Occurred()) {
-            PyErr_SetString(PyExc_TypeError, "ts.stack is not a list");
-        }
+    PyObject *stack = stack_of(self, ts);
+    if (stack == NULL) {
         return -1;
     }
     Py_ssize_t depth = PyList_GET_SIZE(stack);
@@ -460,7 +493,6 @@ charge(Callbacks *self, PyObject *ts, PyObject *code, PyObject *offset, PyObject
     if (top != NULL) {
         costs = costs_of(self, PyList_GET_ITEM(top, 0));
         if (costs == NULL) {
-            Py_DECREF(dict);
             return -1;
         }
     }
@@ -471,7 +503,6 @@ charge(Callbacks *self, PyObject *ts, PyObject *code, PyObject *offset, PyObject
         /* A frame the tracer did not see start, or frames that ended unseen. */
         PyObject *found = PyObject_CallFunctionObjArgs(self->resync, ts, code, offset, NULL);
         if (found == NULL || found == Py_None) {
-            Py_DECREF(dict);
             Py_XDECREF(found);
             return found == NULL ? -1 : 0;
         }
@@ -490,15 +521,15 @@ charge(Callbacks *self, PyObject *ts, PyObject *code, PyObject *offset, PyObject
     if (cost > 0) {
         long long clock, deadline, instructions, limit, own;
         long long steps = costs->n_through[at] - costs->n_before[cont];
-        PyObject *interp = self->interp_dict;
-        if (get_ll(interp, s_clock_ns, &clock) < 0 ||
-            get_ll(interp, s_instructions, &instructions) < 0 ||
-            get_ll(dict, s_instructions, &own) < 0 ||
-            set_ll(interp, s_clock_ns, clock + cost) < 0 ||
-            set_ll(interp, s_instructions, instructions + steps) < 0 ||
-            set_ll(dict, s_instructions, own + steps) < 0 ||
-            get_ll(interp, s_deadline_ns, &deadline) < 0 ||
-            get_ll(interp, s_instruction_limit, &limit) < 0) {
+        PyObject *interp = self->interp;
+        if (get_ll(interp, self->clock_ns, &clock) < 0 ||
+            get_ll(interp, self->instructions, &instructions) < 0 ||
+            get_ll(ts, self->ts_instructions, &own) < 0 ||
+            set_ll(interp, self->clock_ns, clock + cost) < 0 ||
+            set_ll(interp, self->instructions, instructions + steps) < 0 ||
+            set_ll(ts, self->ts_instructions, own + steps) < 0 ||
+            get_ll(interp, self->deadline_ns, &deadline) < 0 ||
+            get_ll(interp, self->instruction_limit, &limit) < 0) {
             goto error;
         }
         if (clock + cost > deadline || instructions + steps > limit) {
@@ -510,10 +541,8 @@ charge(Callbacks *self, PyObject *ts, PyObject *code, PyObject *offset, PyObject
             Py_DECREF(result);
         }
     }
-    Py_DECREF(dict);
     return 0;
 error:
-    Py_DECREF(dict);
     Py_CLEAR(*record);
     return -1;
 }
@@ -552,7 +581,7 @@ Callbacks_start(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     if (ts == NULL) {
         return idle(self, code);
     }
-    PyObject *result = NULL, *dict = NULL, *record = NULL;
+    PyObject *result = NULL, *record = NULL;
     Costs *costs = costs_of_code(self, code);
     if (costs == NULL) {
         goto done;
@@ -561,8 +590,7 @@ Callbacks_start(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         result = Py_NewRef(self->disable);
         goto done;
     }
-    dict = ts_dict(self, ts);
-    PyObject *stack = dict ? field(dict, s_stack) : NULL;
+    PyObject *stack = stack_of(self, ts);
     record = stack ? PyList_New(4) : NULL;
     if (record == NULL) {
         goto done;
@@ -574,15 +602,13 @@ Callbacks_start(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     if (PyList_Append(stack, record) < 0) {
         goto done;
     }
-    PyObject *init_code = field(dict, s_init_code);
+    PyObject *init_code = get_slot(ts, self->init_code);
     if (init_code == NULL) {
         goto done;
     }
     if (init_code == code) {
         /* The shim frame under an ``__init__`` that 3.13 enters inline (class_call). */
-        if (PyDict_SetItem(dict, s_init_code, Py_None) < 0) {
-            goto done;
-        }
+        set_slot(ts, self->init_code, Py_NewRef(Py_None));
         PyList_SetItem(record, 3, Py_NewRef(Py_True));
         *self->py_remaining -= 1;
     }
@@ -606,7 +632,6 @@ Callbacks_start(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     result = Py_NewRef(Py_None);
 done:
     Py_XDECREF(record);
-    Py_XDECREF(dict);
     Py_DECREF(ts);
     return result;
 }
@@ -621,7 +646,7 @@ Callbacks_resume(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     if (ts == NULL) {
         return idle(self, code);
     }
-    PyObject *result = NULL, *dict = NULL, *record = NULL;
+    PyObject *result = NULL, *record = NULL;
     Costs *costs = costs_of_code(self, code);
     if (costs == NULL) {
         goto done;
@@ -630,8 +655,7 @@ Callbacks_resume(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         result = Py_NewRef(self->disable);
         goto done;
     }
-    dict = ts_dict(self, ts);
-    PyObject *stack = dict ? field(dict, s_stack) : NULL;
+    PyObject *stack = stack_of(self, ts);
     record = stack ? PyList_New(4) : NULL;
     if (record == NULL) {
         goto done;
@@ -658,7 +682,6 @@ Callbacks_resume(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     result = Py_NewRef(Py_None);
 done:
     Py_XDECREF(record);
-    Py_XDECREF(dict);
     Py_DECREF(ts);
     return result;
 }
@@ -792,16 +815,16 @@ native_cost(Callbacks *self, PyObject *function, PyObject *arg, PyObject *key)
 static int
 spend(Callbacks *self, PyObject *ts, long long cost)
 {
-    PyObject *interp = self->interp_dict;
+    PyObject *interp = self->interp;
     long long clock, deadline, limit;
-    PyObject *machine = field(interp, s_machine);
-    if (machine == NULL || get_ll(interp, s_clock_ns, &clock) < 0 ||
-        get_ll(interp, s_deadline_ns, &deadline) < 0 ||
-        get_ll(interp, s_limit_ns, &limit) < 0) {
+    PyObject *machine = get_slot(interp, self->machine);
+    if (machine == NULL || get_ll(interp, self->clock_ns, &clock) < 0 ||
+        get_ll(interp, self->deadline_ns, &deadline) < 0 ||
+        get_ll(interp, self->limit_ns, &limit) < 0) {
         return -1;
     }
     if (machine == Py_None || deadline >= limit || cost <= deadline - clock) {
-        return set_ll(interp, s_clock_ns, clock + cost);
+        return set_ll(interp, self->clock_ns, clock + cost);
     }
     PyObject *number = PyLong_FromLongLong(cost);
     PyObject *result = number ? PyObject_CallFunctionObjArgs(self->spend, ts, number, NULL)
@@ -822,7 +845,7 @@ Callbacks_c_return(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     if (ts == NULL) {
         return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
     }
-    PyObject *result = NULL, *dict = NULL;
+    PyObject *result = NULL;
     PyObject *key = PyLong_FromVoidPtr(function);  /* id(function) */
     if (key == NULL) {
         goto done;
@@ -868,8 +891,7 @@ Callbacks_c_return(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     else if (PyErr_Occurred()) {
         goto done;
     }
-    dict = ts_dict(self, ts);
-    PyObject *stack = dict ? field(dict, s_stack) : NULL;
+    PyObject *stack = stack_of(self, ts);
     if (stack == NULL) {
         goto done;
     }
@@ -887,10 +909,11 @@ Callbacks_c_return(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         }
     }
     long long clock, deadline, instructions, limit;
-    PyObject *interp = self->interp_dict;
-    if (get_ll(interp, s_clock_ns, &clock) < 0 || get_ll(interp, s_deadline_ns, &deadline) < 0 ||
-        get_ll(interp, s_instructions, &instructions) < 0 ||
-        get_ll(interp, s_instruction_limit, &limit) < 0) {
+    PyObject *interp = self->interp;
+    if (get_ll(interp, self->clock_ns, &clock) < 0 ||
+        get_ll(interp, self->deadline_ns, &deadline) < 0 ||
+        get_ll(interp, self->instructions, &instructions) < 0 ||
+        get_ll(interp, self->instruction_limit, &limit) < 0) {
         goto done;
     }
     if (clock > deadline || instructions > limit) {
@@ -906,7 +929,6 @@ Callbacks_c_return(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     result = Py_NewRef(Py_None);
 done:
     Py_XDECREF(key);
-    Py_XDECREF(dict);
     Py_DECREF(ts);
     return result;
 }
@@ -921,7 +943,7 @@ Callbacks_leave(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     if (ts == NULL) {
         return idle(self, code);
     }
-    PyObject *record, *result = NULL, *dict = NULL;
+    PyObject *record, *result = NULL;
     if (charge(self, ts, code, offset, &record) < 0) {
         goto done;
     }
@@ -929,8 +951,7 @@ Callbacks_leave(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         result = Py_NewRef(self->disable);
         goto done;
     }
-    dict = ts_dict(self, ts);
-    PyObject *stack = dict ? field(dict, s_stack) : NULL;
+    PyObject *stack = stack_of(self, ts);
     if (stack == NULL) {
         Py_DECREF(record);
         goto done;
@@ -949,7 +970,6 @@ Callbacks_leave(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     Py_DECREF(record);
     result = Py_NewRef(Py_None);
 done:
-    Py_XDECREF(dict);
     Py_DECREF(ts);
     return result;
 }
@@ -965,8 +985,7 @@ Callbacks_unwind(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
     }
     PyObject *result = NULL;
-    PyObject *dict = ts_dict(self, ts);
-    PyObject *stack = dict ? field(dict, s_stack) : NULL;
+    PyObject *stack = stack_of(self, ts);
     if (stack == NULL) {
         goto done;
     }
@@ -989,7 +1008,6 @@ Callbacks_unwind(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     }
     result = Py_NewRef(Py_None);
 done:
-    Py_XDECREF(dict);
     Py_DECREF(ts);
     return result;
 }

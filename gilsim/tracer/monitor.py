@@ -60,6 +60,7 @@ import types
 from typing import Any
 
 from gilsim.errors import InternalError, LimitExceeded
+from gilsim.interpreter.state import ThreadState
 from gilsim.tracer import C_HEADROOM, RECURSION_HEADROOM, hoststate
 from gilsim.tracer.codeinfo import CodeInfo, analyse, is_own
 from gilsim.tracer.instructions import InstructionWatcher
@@ -111,6 +112,9 @@ class Tracer:
     now, or None (no thread runs, or it is inside a C function of gilsim's).  ``infos``
     holds each code object's ``CodeInfo`` by id (the info keeps the code alive, so the id
     stays its own)."""
+
+    # ``running`` is read by the C callbacks on every event: a slot (``InterpreterState``).
+    __slots__ = ("running", "__dict__", "__weakref__")
 
     def __init__(self, interp: Any, version: Version, tax_permille: int = 0) -> None:
         self.interp = interp
@@ -608,6 +612,7 @@ def _c_callbacks(t: Tracer) -> dict[int, Any]:
     per_item, method_owners = common_case()
     c = _ctracer.Callbacks(
         tracer=t,
+        thread_state=ThreadState,
         native_call_cost=native_call_cost,
         per_item=per_item,
         method_owners=method_owners,
