@@ -22,6 +22,21 @@ from gilsim.interpreter.loading import STARTUP_MODULES
 class InterpreterState:
     """One simulated interpreter: its decoded code, builtins, modules, clock and limits."""
 
+    # The fields the tracer's C callbacks read and write on every event are slots, at a
+    # fixed place in the object, as in CPython's ``PyInterpreterState`` (``_ctracer.c``);
+    # the others are in the instance's ``__dict__``.
+    __slots__ = (
+        "clock_ns",
+        "instructions",
+        "deadline_ns",
+        "instruction_limit",
+        "limit_ns",
+        "eval_breaker",
+        "machine",
+        "__dict__",
+        "__weakref__",
+    )
+
     # Whether its program runs on the host's interpreter (``gilsim.tracer.pystate``).
     traced = False
 
@@ -204,6 +219,9 @@ class InterpreterState:
 
 class ThreadState:
     """One simulated thread's interpreter-level state."""
+
+    # Slots for the tracer's C callbacks, as in ``InterpreterState``.
+    __slots__ = ("stack", "instructions", "init_code", "__dict__", "__weakref__")
 
     def __init__(self, interp: InterpreterState) -> None:
         self.interp = interp

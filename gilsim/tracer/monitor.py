@@ -37,23 +37,42 @@ never switches: ``running`` is None then.
 Shaped for speed: the callbacks are closures over the tracer and the interpreter state, read
 their fields into local variables, and do the common case (the event's code is the top
 record's) with a few list lookups; anything else goes to a slower function.
+
+The C accelerator
+-----------------
+``gilsim.tracer._ctracer`` (``_ctracer.c``, built by ``pip install`` where a compiler is
+found) does the same for the hot events (``PY_START``, ``PY_RESUME``, ``JUMP``, ``BRANCH``,
+``CALL``, ``C_RETURN``, ``PY_RETURN``, ``PY_YIELD``, ``PY_UNWIND``) without a Python frame
+per event, on the same records and fields, and calls this module's methods for every slow
+path; the rarer events keep their Python callbacks.  The tracer uses it when it was built,
+unless the environment sets ``GILSIM_PURE_TRACER=1`` (``accelerated``): then every callback
+is the Python one below.  Both give the same virtual times, instruction counts and schedules
+(``tests/tracer/test_accelerator.py``).
 """
 
 from __future__ import annotations
 
 import builtins
+import ctypes
+import os
 import sys
 import types
 from typing import Any
 
 from gilsim.errors import InternalError, LimitExceeded
+from gilsim.interpreter.state import ThreadState
 from gilsim.tracer import C_HEADROOM, RECURSION_HEADROOM, hoststate
 from gilsim.tracer.codeinfo import CodeInfo, analyse, is_own
 from gilsim.tracer.instructions import InstructionWatcher
 from gilsim.tracer.tracebacks import without_own
 from gilsim.units import format_ns
 from gilsim.versions import Version
-from gilsim.versions.native import NATIVE_CALL_BASE_NS, native_call_cost
+from gilsim.versions.native import NATIVE_CALL_BASE_NS, common_case, native_call_cost
+
+try:
+    from gilsim.tracer import _ctracer  # type: ignore[attr-defined]
+except ImportError:  # not built (no compiler when gilsim was installed)
+    _ctracer = None
 
 monitoring = sys.monitoring
 EVENTS = monitoring.events
@@ -80,6 +99,12 @@ TRACED_EVENTS = (
 TOOL_IDS = (3, 4)
 
 
+def accelerated() -> bool:
+    """Whether a tracer made now uses the C callbacks: they were built, and the environment
+    does not ask for the Python ones (``GILSIM_PURE_TRACER=1``)."""
+    return _ctracer is not None and os.environ.get("GILSIM_PURE_TRACER", "") in ("", "0")
+
+
 class Tracer:
     """The events of one run, and where the running thread is.
 
@@ -87,6 +112,9 @@ class Tracer:
     now, or None (no thread runs, or it is inside a C function of gilsim's).  ``infos``
     holds each code object's ``CodeInfo`` by id (the info keeps the code alive, so the id
     stays its own)."""
+
+    # ``running`` is read by the C callbacks on every event: a slot (``InterpreterState``).
+    __slots__ = ("running", "__dict__", "__weakref__")
 
     def __init__(self, interp: Any, version: Version, tax_permille: int = 0) -> None:
         self.interp = interp
@@ -113,6 +141,8 @@ class Tracer:
         # returns: the host's rule, or that of the version whose check points the run has
         # (``--checkpoints``, ``gilsim.tracer.checkpoints``).
         self.init_call_checks = version.init_call_checks
+        # Whether the hot events have the C callbacks (see the module's docstring).
+        self.accelerated = accelerated()
 
     # -- code objects ---------------------------------------------------------------------
 
@@ -559,7 +589,7 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
             watcher.before(ts, frame, offset)
         return None
 
-    return {
+    callbacks = {
         EVENTS.INSTRUCTION: instruction,
         EVENTS.PY_START: start,
         EVENTS.PY_RESUME: resume,
@@ -575,4 +605,37 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
         EVENTS.RAISE: raised,
         EVENTS.RERAISE: raised,
         EVENTS.EXCEPTION_HANDLED: handled,
+    }
+    if t.accelerated:
+        callbacks.update(_c_callbacks(t))
+    return callbacks
+
+
+def _c_callbacks(t: Tracer) -> dict[int, Any]:
+    """The C callbacks of tracer ``t`` for the hot events (``_ctracer.c``)."""
+    counters = hoststate.counter()
+    per_item, method_owners = common_case()
+    c = _ctracer.Callbacks(
+        tracer=t,
+        thread_state=ThreadState,
+        native_call_cost=native_call_cost,
+        per_item=per_item,
+        method_owners=method_owners,
+        base_ns=NATIVE_CALL_BASE_NS,
+        py_remaining_address=ctypes.addressof(counters.py_recursion_remaining),
+        c_remaining_address=ctypes.addressof(counters.c_recursion_remaining),
+        recursion_headroom=RECURSION_HEADROOM,
+        c_headroom=C_HEADROOM,
+        inits_inline=not t.version.init_call_checks or not t.init_call_checks,
+    )
+    return {
+        EVENTS.PY_START: c.start,
+        EVENTS.PY_RESUME: c.resume,
+        EVENTS.PY_RETURN: c.leave,
+        EVENTS.PY_YIELD: c.leave,
+        EVENTS.PY_UNWIND: c.unwind,
+        EVENTS.JUMP: c.jump,
+        EVENTS.BRANCH: c.branch,
+        EVENTS.CALL: c.call,
+        EVENTS.C_RETURN: c.c_return,
     }

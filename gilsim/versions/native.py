@@ -77,6 +77,14 @@ _METHOD_OWNERS = frozenset(owner for owner, _name in _METHODS)
 _BuiltinMethodType = types.BuiltinMethodType
 
 
+def common_case() -> tuple[dict[int, tuple[float, float]], frozenset[type]]:
+    """What tells ``native_call_cost``'s common case (``NATIVE_CALL_BASE_NS`` alone) apart,
+    for the tracer's C callbacks (``gilsim.tracer._ctracer``): a callable whose id is not in
+    the first, and which is not a builtin method bound to an instance of a type in the
+    second, costs the base."""
+    return _PER_ITEM, _METHOD_OWNERS
+
+
 def _size(value: Any) -> int | None:
     try:
         return len(value)
