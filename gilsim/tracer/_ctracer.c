@@ -165,6 +165,7 @@ typedef struct {
         eval_breaker, machine, stack, ts_instructions, init_code;
     PyObject *infos;           /* tracer.infos: CodeInfo by id(code) */
     PyObject *unchecked;       /* tracer.unchecked: argument counts by id(function) */
+    PyObject *own_calls;       /* tracer.own_calls: gilsim's code whose CALL is off, by id */
     PyObject *costs_by_info;   /* Costs by CodeInfo */
     Costs *last;               /* the last Costs found (borrowed from costs_by_info) */
     /* The tracer's and the interpreter's methods for the slow paths. */
@@ -187,6 +188,7 @@ Callbacks_traverse(Callbacks *self, visitproc visit, void *arg)
     Py_VISIT(self->ts_type);
     Py_VISIT(self->infos);
     Py_VISIT(self->unchecked);
+    Py_VISIT(self->own_calls);
     Py_VISIT(self->costs_by_info);
     Py_VISIT(self->info);
     Py_VISIT(self->resync);
@@ -210,6 +212,7 @@ Callbacks_clear(Callbacks *self)
     Py_CLEAR(self->ts_type);
     Py_CLEAR(self->infos);
     Py_CLEAR(self->unchecked);
+    Py_CLEAR(self->own_calls);
     Py_CLEAR(self->costs_by_info);
     Py_CLEAR(self->info);
     Py_CLEAR(self->resync);
@@ -280,6 +283,7 @@ Callbacks_init(Callbacks *self, PyObject *args, PyObject *kwds)
     self->spend = PyObject_GetAttrString(interp, "spend");
     self->infos = PyObject_GetAttrString(tracer, "infos");
     self->unchecked = PyObject_GetAttrString(tracer, "unchecked");
+    self->own_calls = PyObject_GetAttrString(tracer, "own_calls");
     self->costs_by_info = PyDict_New();
     self->info = PyObject_GetAttrString(tracer, "info");
     self->resync = PyObject_GetAttrString(tracer, "resync");
@@ -292,7 +296,8 @@ Callbacks_init(Callbacks *self, PyObject *args, PyObject *kwds)
     if (PyErr_Occurred()) {
         return -1;
     }
-    if (!PyDict_Check(self->infos) || !PyDict_Check(self->unchecked)) {
+    if (!PyDict_Check(self->infos) || !PyDict_Check(self->unchecked) ||
+        !PyDict_Check(self->own_calls)) {
         PyErr_SetString(PyExc_TypeError, "the tracer's state is not as expected");
         return -1;
     }
@@ -746,7 +751,12 @@ Callbacks_call(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     }
     if (record == NULL) {
-        result = Py_NewRef(self->disable);
+        /* gilsim's own code: its C_RETURN still comes this once (``own_calls``). */
+        PyObject *key = PyLong_FromVoidPtr(code);  /* id(code) */
+        if (key != NULL && PyDict_SetItem(self->own_calls, key, code) == 0) {
+            result = Py_NewRef(self->disable);
+        }
+        Py_XDECREF(key);
         goto done;
     }
     Py_ssize_t at = PyLong_AsSsize_t(offset);
@@ -845,8 +855,23 @@ Callbacks_c_return(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     if (ts == NULL) {
         return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
     }
-    PyObject *result = NULL;
-    PyObject *key = PyLong_FromVoidPtr(function);  /* id(function) */
+    PyObject *result = NULL, *key = NULL;
+    /* The first call from gilsim's own code, whose CALL was just turned off: not the
+     * program's (``own_calls``). */
+    PyObject *code_id = PyLong_FromVoidPtr(code);
+    if (code_id == NULL) {
+        goto done;
+    }
+    PyObject *own = PyDict_GetItemWithError(self->own_calls, code_id);  /* borrowed */
+    Py_DECREF(code_id);
+    if (own == code) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    if (own == NULL && PyErr_Occurred()) {
+        goto done;
+    }
+    key = PyLong_FromVoidPtr(function);  /* id(function) */
     if (key == NULL) {
         goto done;
     }

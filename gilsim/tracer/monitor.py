@@ -141,6 +141,10 @@ class Tracer:
         # returns: the host's rule, or that of the version whose check points the run has
         # (``--checkpoints``, ``gilsim.tracer.checkpoints``).
         self.init_call_checks = version.init_call_checks
+        # gilsim's own code whose ``CALL`` was turned off while a thread ran, by id: the
+        # ``C_RETURN`` or ``C_RAISE`` of that first call still comes, and is not the
+        # program's (charged, it would make the first run in a process dearer than the next).
+        self.own_calls: dict[int, types.CodeType] = {}
         # Whether the hot events have the C callbacks (see the module's docstring).
         self.accelerated = accelerated()
 
@@ -470,9 +474,7 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
         record[1] = destination
         return None
 
-    # gilsim's own code whose ``CALL`` was turned off while a thread ran, by id: the
-    # ``C_RETURN`` or ``C_RAISE`` of that first call still comes, and is not the program's.
-    own_calls: dict[int, types.CodeType] = {}
+    own_calls = t.own_calls
 
     def call(code: types.CodeType, offset: int, function: Any, arg: Any) -> Any:
         ts = t.running
