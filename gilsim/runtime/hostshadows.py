@@ -21,6 +21,7 @@ from gilsim.errors import UnsupportedError
 from gilsim.runtime import ShadowModule, fileio, ttyguard
 from gilsim.runtime.atexitmodule import make_atexit
 from gilsim.runtime.osmodule import make_os
+from gilsim.runtime.queuemodule import make_queue
 from gilsim.runtime.selectmodule import make_select
 from gilsim.runtime.signalmodule import make_signal
 from gilsim.runtime.socketmodule import make_socket
@@ -46,6 +47,7 @@ def make_host_shadows(interp: TracedInterpreter) -> dict[str, types.ModuleType]:
         "time": make_time(interp),
         "atexit": make_atexit(interp),
         "_thread": make_host_thread_module(interp),
+        "_queue": make_queue(interp),
         "os": make_os(interp),
         "socket": make_socket(interp),
         "select": make_select(interp),
