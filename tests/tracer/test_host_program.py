@@ -146,3 +146,25 @@ def test_a_shadowed_module_imported_afresh_is_its_shadow_again():
     )
     assert result.error is None, result.error
     assert result.stdout == "True True\nTrue True\n"
+
+
+def test_an_asynchronous_exception_through_ctypes_is_refused_not_waited_for():
+    """``test_threading``'s ``test_PyThreadState_SetAsyncExc``: the host's function knows
+    no simulated thread, and a program waiting for the exception would spin for ever."""
+    result = run(
+        """
+        import ctypes, threading
+        set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+        set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
+        try:
+            set_async_exc(threading.get_ident(), ctypes.py_object(ValueError))
+            while True:
+                pass
+        except BaseException:
+            print("caught")
+        """
+    )
+    assert result.exit_status == 2
+    assert result.stdout == ""
+    assert "PyThreadState_SetAsyncExc() is not supported by gilsim" in result.error
+    assert "<string>, line 6" in result.error
