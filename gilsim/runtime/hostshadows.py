@@ -12,6 +12,7 @@ inside it is charged or switched in.
 from __future__ import annotations
 
 import builtins
+import ctypes
 import io
 import sys
 import types
@@ -21,10 +22,11 @@ from gilsim.errors import UnsupportedError
 from gilsim.runtime import ShadowModule, fileio, ttyguard
 from gilsim.runtime.atexitmodule import make_atexit
 from gilsim.runtime.osmodule import make_os
+from gilsim.runtime.queuemodule import make_queue
 from gilsim.runtime.selectmodule import make_select
 from gilsim.runtime.signalmodule import make_signal
 from gilsim.runtime.socketmodule import make_socket
-from gilsim.runtime.sysmodule import host_sys_functions
+from gilsim.runtime.sysmodule import host_sys_functions, unsupported
 from gilsim.runtime.threadhandles import make_host_thread_module
 from gilsim.runtime.timemodule import make_time
 from gilsim.tracer.boundary import c_function, c_module_attributes, c_type
@@ -46,6 +48,7 @@ def make_host_shadows(interp: TracedInterpreter) -> dict[str, types.ModuleType]:
         "time": make_time(interp),
         "atexit": make_atexit(interp),
         "_thread": make_host_thread_module(interp),
+        "_queue": make_queue(interp),
         "os": make_os(interp),
         "socket": make_socket(interp),
         "select": make_select(interp),
@@ -98,7 +101,8 @@ def _where(interp: TracedInterpreter) -> str:
 
 def host_patches() -> list[tuple[Any, str, Any]]:
     """What is set on the host's own modules for a run (``hostworld.World``): a read from a
-    terminal is refused (``ttyguard``), in ``input()`` and in ``sys.stdin``.
+    terminal is refused (``ttyguard``), in ``input()`` and in ``sys.stdin``, and so is
+    ``ctypes``'s ``PyThreadState_SetAsyncExc`` (``_set_async_exc``).
 
     ``breakpoint()`` stays the host's: it calls ``sys.breakpointhook``, which a program may
     set (and ``PYTHONBREAKPOINT`` may name); only the debugger it starts by default is
@@ -110,7 +114,16 @@ def host_patches() -> list[tuple[Any, str, Any]]:
         (sys, "stdin", ttyguard.guard_stdin(sys.stdin)),
         (builtins, "open", open_),
         (io, "open", open_),
+        (ctypes.pythonapi, "PyThreadState_SetAsyncExc", c_function(_set_async_exc)),
     ]
+
+
+def _set_async_exc(thread_id: Any, exc: Any) -> int:
+    """``ctypes.pythonapi.PyThreadState_SetAsyncExc``, refused: the host's looks for a
+    thread state of the host's with that id, knows no simulated thread, and returns 0 (a
+    program waiting for its exception would wait for ever); gilsim has no asynchronous
+    exceptions (``tstate->async_exc``) yet."""
+    raise unsupported("ctypes.pythonapi.PyThreadState_SetAsyncExc()")
 
 
 # The host's own ``open`` (``io.open`` is the same function), kept for what the host opens.

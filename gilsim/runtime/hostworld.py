@@ -17,9 +17,10 @@ things make that complete:
   or a tainted module.  (Not a class or function of a tainted module: ``collections`` holds
   ``reprlib.recursive_repr``, and loading ``collections`` again would give the program an
   ``OrderedDict`` that the modules kept do not know.)
-* **C modules that block in C** are hidden, so that the standard library takes its Python
-  fallback: ``_queue.SimpleQueue.get`` would block the host in a real lock, and with
-  ``_queue`` missing ``queue`` uses its ``_PySimpleQueue`` on the shadow locks.
+* **C modules bound to Python modules** are loaded afresh: ``_asyncio`` takes functions of
+  ``asyncio.events`` and others when it is loaded (its module state), so the program's gets
+  the program's ``asyncio``.  It keeps the running loop in the host thread's state, which
+  every simulated thread shares: ``gilsim.tracer.hoststate`` keeps it per simulated thread.
 * **The import system's own locks** (``importlib._bootstrap._ModuleLock``) use ``_thread``,
   which it bound at start-up: they are the shadow's during the run, so that a thread
   importing a module another thread is importing waits for it, as in CPython.
@@ -29,16 +30,16 @@ things make that complete:
 
 from __future__ import annotations
 
+import importlib.machinery
 import sys
 import types
 from collections.abc import Iterable
 from typing import Any
 
-# C modules hidden from the program: their Python fallbacks run on the shadows instead.
-# ``_queue.SimpleQueue.get`` blocks in a real lock; ``_asyncio`` keeps the running event loop
-# per host thread (``PyThreadState_GetDict``), which every simulated thread shares, where
-# ``asyncio.events`` keeps it in a ``threading.local``.
-HIDDEN = ("_queue", "_asyncio")
+# C modules the program loads afresh: what they took from Python modules when they were
+# loaded (``_asyncio`` takes ``asyncio.events.get_event_loop_policy``...) must be the
+# program's.
+FRESH = ("_asyncio",)
 
 # Modules that hold something of a shadowed module but never use it while a program runs,
 # and stay: ``functools`` binds ``_thread.RLock`` for the Python version of ``lru_cache``,
@@ -120,6 +121,7 @@ class World:
         self.saved: dict[str, Any] = {}
         self.purged: set[str] = set()
         self.bootstrap_thread: Any = None
+        self.finder: _ShadowFinder | None = None
         self.installed = False
 
     def install(self) -> None:
@@ -130,11 +132,12 @@ class World:
             del modules[name]
         for name, module in self.shadows.items():
             modules[name] = module
-        for name in HIDDEN:
-            modules[name] = None  # type: ignore[assignment]
-        # A program may take the entry out to import the module afresh
-        # (``test.support.import_helper.import_fresh_module``): the finder keeps it hidden.
-        sys.meta_path.insert(0, _HIDING_FINDER)
+        for name in FRESH:
+            modules.pop(name, None)
+        # A program may take a shadow out of ``sys.modules`` to import the module afresh
+        # (``test.support.import_helper.import_fresh_module``): the finder gives the shadow.
+        self.finder = _ShadowFinder(self.shadows)
+        sys.meta_path.insert(0, self.finder)
         for owner, name, value in self.patches:
             self.patched.append((owner, name, getattr(owner, name)))
             setattr(owner, name, value)
@@ -153,8 +156,8 @@ class World:
             if name not in self.saved:
                 del modules[name]
         modules.update(self.saved)
-        if _HIDING_FINDER in sys.meta_path:
-            sys.meta_path.remove(_HIDING_FINDER)
+        if self.finder in sys.meta_path:
+            sys.meta_path.remove(self.finder)
         _bootstrap()._thread = self.bootstrap_thread
         for owner, name, value in reversed(self.patched):
             setattr(owner, name, value)
@@ -167,16 +170,24 @@ class World:
         return [name for name in sys.modules if name not in self.saved]
 
 
-class _HidingFinder:
-    """A finder first on ``sys.meta_path`` that finds none of the ``HIDDEN`` modules."""
+class _ShadowFinder:
+    """A finder first on ``sys.meta_path`` that finds the shadows: a shadowed module imported
+    again once it is out of ``sys.modules`` is its shadow again (the same module)."""
 
-    @staticmethod
-    def find_spec(name: str, path: Any = None, target: Any = None) -> None:
-        if name in HIDDEN:
-            raise ModuleNotFoundError(f"import of {name} halted; None in sys.modules", name=name)
+    def __init__(self, shadows: dict[str, types.ModuleType]) -> None:
+        self.shadows = shadows
 
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name not in self.shadows:
+            return None
+        loader: Any = self  # a loader too: ``create_module`` and ``exec_module``
+        return importlib.machinery.ModuleSpec(name, loader)
 
-_HIDING_FINDER = _HidingFinder()
+    def create_module(self, spec: Any) -> types.ModuleType:
+        return self.shadows[spec.name]
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        pass  # made whole already
 
 
 def _bootstrap() -> Any:

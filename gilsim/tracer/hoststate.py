@@ -16,6 +16,17 @@ The counter is a C ``int`` at a fixed offset in ``PyThreadState``: 44 in 3.12 (a
 ``eval_breaker``, ``_whence`` and ``state`` before them), followed by ``what_event``, the
 index of the event being delivered.  ``TracingCounter`` checks the offset once, by looking at
 it from inside a callback, before it trusts it.
+
+**The running event loop.** ``_asyncio`` (``Modules/_asynciomodule.c``) keeps the running loop
+of a thread in its thread state (``get_running_loop``: the thread state's dict, under a key of
+its own, with a cache checked against ``PyThreadState_GetID``), where ``asyncio.events``'s
+Python fallback keeps it in a ``threading.local``.  Every simulated thread runs on the one host
+thread, so ``switch_to_hub`` keeps that too: it saves the loop of the thread that stops
+(``_asyncio._get_running_loop()``), leaves none set for whoever runs next, and sets it again
+when the thread goes on.  Each ``_asyncio`` module loaded (the program's, a test's fresh copy)
+reads the same entry of the thread state, so the program's module is enough.  A thread that
+ends leaves none set: a loop sets it back to None on its way out (``run_forever``'s
+``finally``).
 """
 
 from __future__ import annotations
@@ -117,13 +128,22 @@ def make_switch_to_hub() -> Any:
     """``Machine.to_hub`` for threads that run the host's bytecode (see the module's
     docstring)."""
     tracing = counter()._tracing
+    modules = sys.modules
 
     def switch_to_hub(hub: Any) -> Any:
         saved = tracing.value
         tracing.value = 0
+        loops = modules.get("_asyncio")  # the program's, once it imported asyncio
+        loop = None
+        if loops is not None:
+            loop = loops._get_running_loop()
+            if loop is not None:
+                loops._set_running_loop(None)
         try:
             return hub.switch()
         finally:
             tracing.value = saved
+            if loops is not None and loops._get_running_loop() is not loop:
+                loops._set_running_loop(loop)
 
     return switch_to_hub

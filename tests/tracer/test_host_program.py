@@ -1,7 +1,7 @@
 """A program on the host's interpreter, as a user meets it: the shadows of the C boundary
 are C functions to it (a refusal stops the run, a failure shows no frame of gilsim's), every
 path to a shadowed module reaches the shadow, and C modules that would block the host are
-hidden."""
+simulated."""
 
 import subprocess
 import sys
@@ -58,7 +58,7 @@ def test_every_path_to_a_shadowed_module_reaches_the_shadow():
     assert result.stdout == "True\n1.5 1.5\n"
 
 
-def test_queue_uses_its_python_simple_queue_and_blocks_in_the_simulation():
+def test_queue_uses_the_simulated_c_simple_queue_and_blocks_in_the_simulation():
     result = run(
         """
         import queue, threading, time
@@ -70,7 +70,7 @@ def test_queue_uses_its_python_simple_queue_and_blocks_in_the_simulation():
         print(type(q).__name__, q.get(), round(time.perf_counter(), 2))
         """
     )
-    assert result.stdout == "_PySimpleQueue item 0.25\n"
+    assert result.stdout == "SimpleQueue item 0.25\n"
 
 
 def test_the_programs_frames_stand_on_nothing_of_gilsims():
@@ -129,21 +129,42 @@ def test_the_callers_gc_callbacks_and_profiler_stay_out_of_the_run():
     assert kept == 1  # given back after the run
 
 
-def test_a_hidden_c_module_stays_hidden_when_imported_afresh():
+def test_a_shadowed_module_imported_afresh_is_its_shadow_again():
     """``test_queue``'s C tests import ``_queue`` afresh
-    (``import_helper.import_fresh_module``): its ``SimpleQueue.get`` would block the host
-    in a real lock, so the import fails, and the tests are skipped."""
+    (``import_helper.import_fresh_module``): the host's ``SimpleQueue.get`` would block the
+    host in a real lock, so the import finds the shadow again."""
     result = run(
         """
-        import sys
+        import sys, _queue
         from test.support import import_helper
-        print(import_helper.import_fresh_module("queue", fresh=["_queue"]))
-        sys.modules.pop("_queue", None)
-        try:
-            import _queue
-        except ImportError as e:
-            print(type(e).__name__)
+        fresh = import_helper.import_fresh_module("queue", fresh=["_queue"])
+        print(fresh.SimpleQueue is _queue.SimpleQueue, fresh.Empty is _queue.Empty)
+        sys.modules.pop("_queue")
+        import _queue as again
+        print(again is _queue, sys.modules["_queue"] is _queue)
         """
     )
     assert result.error is None, result.error
-    assert result.stdout == "None\nModuleNotFoundError\n"
+    assert result.stdout == "True True\nTrue True\n"
+
+
+def test_an_asynchronous_exception_through_ctypes_is_refused_not_waited_for():
+    """``test_threading``'s ``test_PyThreadState_SetAsyncExc``: the host's function knows
+    no simulated thread, and a program waiting for the exception would spin for ever."""
+    result = run(
+        """
+        import ctypes, threading
+        set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+        set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
+        try:
+            set_async_exc(threading.get_ident(), ctypes.py_object(ValueError))
+            while True:
+                pass
+        except BaseException:
+            print("caught")
+        """
+    )
+    assert result.exit_status == 2
+    assert result.stdout == ""
+    assert "PyThreadState_SetAsyncExc() is not supported by gilsim" in result.error
+    assert "<string>, line 6" in result.error
