@@ -13,6 +13,7 @@ result with ``os.write`` and its output goes to memory.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sys
@@ -44,10 +45,19 @@ def call_in_child(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         except Exception:
             pass
     caller = caller_ids()
-    with warnings.catch_warnings():
-        # The child does not use the caller's other threads' locks (see the module).
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
+    # The child's collector leaves what the caller has alone (``gc.freeze``, as a server
+    # does before it forks workers): the run's first collection looks at none of it, and no
+    # finaliser of the caller's garbage runs in the child.
+    gc.freeze()
+    pid = -1
+    try:
+        with warnings.catch_warnings():
+            # The child does not use the caller's other threads' locks (see the module).
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    finally:
+        if pid != 0:
+            gc.unfreeze()
     if pid == 0:  # the child
         global _CALLER
         _CALLER = caller
