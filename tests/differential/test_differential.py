@@ -156,6 +156,10 @@ KNOWN_DIFFERENCES = {
         "async_threads_virtual_time": "asyncio's to_thread runs in the calling thread",
         "thread_logging_names": "logging's QueueListener thread dies",
         "thread_timers_and_sched": "__import__('time') gives the host's time",
+        "async_loops_in_threads": (
+            "asyncio's event loop policy takes every thread for the main thread "
+            "(asyncio.get_event_loop() in a thread makes a loop)"
+        ),
         # Only where the run's output is captured (``gilsim explore``): the 3.11 engine
         # finalizes what the modules hold after the run, and ``weakref.finalize`` registers
         # with the host's ``atexit``; ``gilsim run`` prints it at the host's exit.
