@@ -67,7 +67,9 @@ def new_interpreter(config: Config, chooser: Any = None) -> TracedInterpreter:
     )
     if chooser is not None:
         chooser.install(interp)  # a watcher on the GIL; with segments, a recorder
-    if config.gil == "old":
+    if config.gil == "old" and chooser is None:
+        # 2.7's ticks, one by one.  Not while a chooser decides who runs: it alone does,
+        # at the check points (``OldGIL.eval_frame_handle_pending``), as on 3.11.
         interp.tracer.watch(TickWatcher(interp.gil))
     watch_checkpoints(interp, config.checkpoints)
     interp.shadow_modules = make_host_shadows(interp)
