@@ -7,7 +7,7 @@ import attrs
 
 from gilsim import versions
 from gilsim.errors import ConfigurationError
-from gilsim.gil import KINDS, WAKE_POLICIES, WITHOUT_GIL
+from gilsim.gil import KINDS, WAKE_POLICIES
 from gilsim.interpreter.checkpoints import VERSIONS
 from gilsim.machine import MachineSpec, spec_for
 from gilsim.units import parse_duration_ns
@@ -126,7 +126,7 @@ class Config:
     schedule: str | None = attrs.field(default=None, validator=_valid_schedule)
 
     def __attrs_post_init__(self) -> None:
-        if self.gil in WITHOUT_GIL and (self.races or self.schedule is not None):
+        if not KINDS[self.gil].has_switch_points and (self.races or self.schedule is not None):
             # Both watch the GIL's switch points (``gilsim.gil.watch``); there are none.
             what = "--races" if self.races else "--schedule"
             raise ConfigurationError(

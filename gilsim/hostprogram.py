@@ -26,7 +26,7 @@ from gilsim import processes, program
 from gilsim.config import Config
 from gilsim.engine import Engine
 from gilsim.errors import GilsimError, ProcessExit
-from gilsim.gil import make_gil
+from gilsim.gil import KINDS, OldGIL, make_gil
 from gilsim.machine import Machine
 from gilsim.program import Outcome, compile_main, record_names, run_machine
 from gilsim.runtime import hostshadows, pymain
@@ -39,7 +39,7 @@ from gilsim.tracer.hoststate import make_switch_to_hub
 from gilsim.tracer.pystate import TracedInterpreter
 from gilsim.tracer.ticks import TickWatcher
 from gilsim.tracer.tracebacks import trim
-from gilsim.versions import FREE_THREADED_TAX_PERMILLE, host
+from gilsim.versions import host
 
 
 def new_interpreter(config: Config, chooser: Any = None) -> TracedInterpreter:
@@ -52,7 +52,7 @@ def new_interpreter(config: Config, chooser: Any = None) -> TracedInterpreter:
         version,
         max_time_ns=config.max_time_ns,
         max_instructions=config.max_instructions,
-        tax_permille=FREE_THREADED_TAX_PERMILLE if config.gil == "free-threaded" else 0,
+        tax_permille=KINDS[config.gil].tax_permille,
     )
     engine = Engine(config.seed)
     if config.trace:
@@ -67,9 +67,10 @@ def new_interpreter(config: Config, chooser: Any = None) -> TracedInterpreter:
     )
     if chooser is not None:
         chooser.install(interp)  # a watcher on the GIL; with segments, a recorder
-    if config.gil == "old" and chooser is None:
-        # 2.7's ticks, one by one.  Not while a chooser decides who runs: it alone does,
-        # at the check points (``OldGIL.eval_frame_handle_pending``), as on 3.11.
+    if isinstance(interp.gil, OldGIL) and chooser is None:
+        # 2.7's ticks, one by one, counted on the host's instructions.  Not while a
+        # chooser decides who runs: it alone does, at the check points
+        # (``OldGIL.eval_frame_handle_pending``), as on 3.11.
         interp.tracer.watch(TickWatcher(interp.gil))
     watch_checkpoints(interp, config.checkpoints)
     interp.shadow_modules = make_host_shadows(interp)

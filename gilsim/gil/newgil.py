@@ -32,9 +32,10 @@ Notes about the implementation (after the comment block that opens ``ceval_gil.h
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
 from gilsim.errors import InternalError
+from gilsim.gil.kind import EvalBreaker, Refcounting
 from gilsim.gil.watch import Watcher, position_fields
 from gilsim.machine import Machine, OSThread, Wait
 
@@ -51,15 +52,19 @@ class GIL:
     interpreter state).
     """
 
-    # One thread at a time runs bytecode: the machine keeps a process's threads in one
-    # domain (``gilsim.gil.nogil`` has the kinds that do not).
-    threads_in_parallel = False
-    kind = "new"
+    # What the kind is (``gilsim.gil.kind``).  One thread at a time runs bytecode: the
+    # machine keeps a process's threads in one domain (``gilsim.gil.nogil`` has the kinds
+    # that do not), and ``ob_refcnt++`` needs no atomics.
+    kind: ClassVar[str] = "new"
+    threads_in_parallel: ClassVar[bool] = False
+    has_switch_points: ClassVar[bool] = True
+    tax_permille: ClassVar[int] = 0
+    refcounting: ClassVar[Refcounting] = "plain"
 
     def __init__(
         self,
         machine: Machine,
-        breaker: Any,
+        breaker: EvalBreaker,
         interval_ns: int = 5_000_000,
         wake_policy: str = "random",
     ) -> None:

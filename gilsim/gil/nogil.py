@@ -18,10 +18,11 @@ Notes about the implementation:
   (``gilsim.machine.parallel``, "Threads without a GIL").
 
 - ``free-threaded`` adds PEP 703's single-thread cost to every instruction: its
-  interpreter gets the cost table ``gilsim.interpreter.costs.FREE_THREADED_COSTS``
-  (``costs.table_for``; the tax is data, like every cost).  Biased reference
-  counting and the per-object locks of built-in containers, where that cost comes from, are
-  not charged one by one: see ``FreeThreaded``.
+  ``tax_permille`` is ``gilsim.versions.FREE_THREADED_TAX_PERMILLE`` (the tax is data, like
+  every cost), which 3.11's interpreter reads as the cost table
+  ``gilsim.interpreter.costs.FREE_THREADED_COSTS`` (``costs.table_for``).  Biased reference
+  counting (its ``refcounting``) and the per-object locks of built-in containers, where that
+  cost comes from, are not charged one by one: see ``FreeThreaded``.
 
 - A watcher (race recording, schedule exploration) chooses who holds the GIL at each check
   point; with no GIL there is nothing to choose, so ``watch`` refuses.
@@ -29,11 +30,13 @@ Notes about the implementation:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
 from gilsim.errors import ConfigurationError
-from gilsim.gil.watch import position_fields
+from gilsim.gil.kind import EvalBreaker, Refcounting
+from gilsim.gil.watch import Watcher, position_fields
 from gilsim.machine import Machine, OSThread
+from gilsim.versions import FREE_THREADED_TAX_PERMILLE
 
 
 class NoGIL:
@@ -41,13 +44,18 @@ class NoGIL:
     instruction costs (a thought experiment: CPython 3.11 with its GIL simply removed, as
     if refcounts and containers needed no protection)."""
 
-    threads_in_parallel = True
-    kind = "none"
+    # What the kind is (``gilsim.gil.kind``): threads at once, nothing that changes hands,
+    # and the GIL build's plain ``ob_refcnt++``, which loses updates here.
+    kind: ClassVar[str] = "none"
+    threads_in_parallel: ClassVar[bool] = True
+    has_switch_points: ClassVar[bool] = False
+    tax_permille: ClassVar[int] = 0
+    refcounting: ClassVar[Refcounting] = "plain"
 
     def __init__(
         self,
         machine: Machine,
-        breaker: Any,
+        breaker: EvalBreaker,
         interval_ns: int = 5_000_000,
         wake_policy: str = "random",
     ) -> None:
@@ -59,7 +67,7 @@ class NoGIL:
         self.wake_policy = wake_policy
         # The threads attached now (running bytecode or able to): several at once.
         self.attached: set[OSThread] = set()
-        self.watcher: Any = None
+        self.watcher: Watcher | None = None
         self.switch_number = 0
         self.forced = 0
         self.voluntary = 0
@@ -92,7 +100,7 @@ class NoGIL:
     def eval_frame_handle_pending(self, thread: OSThread) -> None:
         """Nothing is ever pending: no drop request exists without a GIL."""
 
-    def watch(self, watcher: Any) -> None:
+    def watch(self, watcher: Watcher) -> None:
         raise ConfigurationError(
             f"race recording and schedule exploration choose who holds the GIL at each "
             f"check point; --gil {self.kind} has no GIL (use --gil new)"
@@ -116,4 +124,6 @@ class FreeThreaded(NoGIL):
     child's shared pages hook: ``interpreter.references.pushes``, ``eval._touch``,
     ``blocks._emit_touch_after_return``) are where that would go."""
 
-    kind = "free-threaded"
+    kind: ClassVar[str] = "free-threaded"
+    tax_permille: ClassVar[int] = FREE_THREADED_TAX_PERMILLE
+    refcounting: ClassVar[Refcounting] = "biased"

@@ -69,9 +69,10 @@ Notes about the implementation:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from gilsim.errors import InternalError
+from gilsim.gil.kind import EvalBreaker, Refcounting
 from gilsim.gil.watch import Watcher, position_fields
 from gilsim.machine import Machine, OSThread, Wait
 
@@ -178,13 +179,17 @@ class OldGIL:
     child processes: the old GIL has no switch interval.
     """
 
-    threads_in_parallel = False
-    kind = "old"
+    # What the kind is (``gilsim.gil.kind``): as the new GIL's, one thread at a time.
+    kind: ClassVar[str] = "old"
+    threads_in_parallel: ClassVar[bool] = False
+    has_switch_points: ClassVar[bool] = True
+    tax_permille: ClassVar[int] = 0
+    refcounting: ClassVar[Refcounting] = "plain"
 
     def __init__(
         self,
         machine: Machine,
-        breaker: Any,
+        breaker: EvalBreaker,
         interval_ns: int = 5_000_000,
         wake_policy: str = "random",
     ) -> None:

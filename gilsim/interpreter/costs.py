@@ -9,6 +9,7 @@ engine shares.
 
 from __future__ import annotations
 
+from gilsim.gil import KINDS
 from gilsim.versions import FREE_THREADED_TAX_PERMILLE
 from gilsim.versions.native import NATIVE_CALL_BASE_NS, native_call_cost
 from gilsim.versions.py311 import COSTS_311
@@ -20,13 +21,14 @@ from gilsim.versions.py311 import COSTS_311
 # "tax_permille" (not an opname).
 FREE_THREADED_COSTS: dict[str, int] = {**COSTS_311, "tax_permille": FREE_THREADED_TAX_PERMILLE}
 
-# The instruction costs of each ``--gil`` kind that has its own (the others: ``COSTS_311``).
-_TABLES = {"free-threaded": FREE_THREADED_COSTS}
+# The instruction costs by the tax a ``--gil`` kind declares (``GilKind.tax_permille``).
+_TABLES = {0: COSTS_311, FREE_THREADED_TAX_PERMILLE: FREE_THREADED_COSTS}
 
 
 def table_for(gil_kind: str) -> dict[str, int]:
-    """The instruction costs of an interpreter under ``--gil gil_kind``."""
-    return _TABLES.get(gil_kind, COSTS_311)
+    """The instruction costs of an interpreter under ``--gil gil_kind``: 3.11's, with the
+    kind's tax."""
+    return _TABLES[KINDS[gil_kind].tax_permille]
 
 
 __all__ = [

@@ -178,9 +178,9 @@ class Counts:
         gil = interp.gil
         self.parallel = gil.threads_in_parallel
         # Whether updates can be lost: threads at once, and plain ``ob_refcnt++``; or
-        # counts are biased (``gilsim.interpreter.biased``).
-        self.racing = self.parallel and gil.kind != "free-threaded"
-        self.biased = gil.kind == "free-threaded"
+        # counts are biased (``gilsim.interpreter.biased``).  The GIL's kind says which.
+        self.racing = self.parallel and gil.refcounting == "plain"
+        self.biased = gil.refcounting == "biased"
         # When the program started its first thread, which made the objects of deferred
         # reference counting immortal (``biased.DEFERRED``).
         self.immortal_from_ns = float("inf")

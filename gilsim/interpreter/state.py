@@ -12,6 +12,7 @@ import types
 from collections.abc import Iterator
 from typing import Any
 
+from gilsim.gil.kind import GilKind
 from gilsim.gil.watch import Where
 from gilsim.interpreter import tracebacks
 from gilsim.interpreter.decode import DecodedCode, decode
@@ -76,8 +77,10 @@ class InterpreterState:
         # blocks are made for 3.11's only (``blocks.compile_block``).
         self.checkpoints = "3.11"
         # The machine and the GIL this interpreter runs on (``program.new_interpreter``).
+        # Whoever makes an interpreter gives it its GIL before anything runs on it (the
+        # GIL is made for the interpreter: ``gilsim.gil.make_gil``), so it has none before.
         self.machine: Any = None
-        self.gil: Any = None
+        self.gil: GilKind
         # sys.setrecursionlimit/getrecursionlimit of the simulated program (CPython's default).
         self.recursion_limit = 1000
         self.program_roots: list[str] = []

@@ -27,6 +27,7 @@ import weakref
 from collections.abc import Hashable
 from typing import Any
 
+from gilsim.errors import InternalError
 from gilsim.interpreter import importer, state
 from gilsim.races.detector import Access, Detector
 from gilsim.races.happens_before import Clocks
@@ -50,7 +51,12 @@ class Recorder:
 
     def __init__(self, interp: state.InterpreterState, *, segments: bool = False) -> None:
         self.interp = interp
-        self.gil = interp.gil
+        # The GIL's watcher, which counts every thread's switch points: ``install`` puts one
+        # on the GIL before it makes a recorder, and nothing replaces it afterwards.
+        watcher = interp.gil.watcher
+        if watcher is None:
+            raise InternalError("a race recorder needs a watcher on the GIL (races.install)")
+        self.watcher = watcher
         self.places = Places()
         self.clocks = Clocks()
         self.detector = Detector(self._where_after, self._handoff_between)
@@ -114,7 +120,7 @@ class Recorder:
         place = places.place(owner, key, kind, tid)
         if place is None:
             return
-        watcher = self.gil.watcher
+        watcher = self.watcher
         points = watcher.points[tid]
         self.seq += 1
         record = Access(
@@ -187,7 +193,7 @@ class Recorder:
 
     def note(self, tid: int, key: Hashable, mode: str) -> None:
         """Thread ``tid`` touched ``key`` in ``mode`` in its present segment."""
-        segment_key = (tid, self.gil.watcher.points[tid])
+        segment_key = (tid, self.watcher.points[tid])
         segment = self.segments.get(segment_key)
         if segment is None:
             segment = self.segments[segment_key] = {}
@@ -217,10 +223,10 @@ class Recorder:
     # -- what the detector asks of the watcher ------------------------------------------------
 
     def _where_after(self, tid: int, points: int) -> Any:
-        return where_after(self.gil.watcher, tid, points)
+        return where_after(self.watcher, tid, points)
 
     def _handoff_between(self, giver: int, start: int, end: int) -> Any:
-        for handoff in self.gil.watcher.handoffs[start:end]:
+        for handoff in self.watcher.handoffs[start:end]:
             if handoff.giver == giver:
                 return handoff
         return None

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from gilsim.errors import UnsupportedError
+from gilsim.gil import OldGIL
 from gilsim.interpreter import state, tracebacks
 from gilsim.runtime import ShadowModule
 from gilsim.tracer import RECURSION_HEADROOM
@@ -241,16 +242,17 @@ def switch_interval_functions(interp: state.InterpreterState) -> dict[str, Any]:
     return {"getswitchinterval": getswitchinterval, "setswitchinterval": setswitchinterval}
 
 
-def check_interval_functions(interp: Any) -> dict[str, Any]:
+def check_interval_functions(interp: state.InterpreterState) -> dict[str, Any]:
     """Under ``--gil old`` the program gets the old GIL's knob, which is what a program
     written for it calls; otherwise none: in the ``sys`` of 3.9 and later it is gone
     (bpo-37392: an AttributeError, ``spec/gil.md`` §6)."""
-    if not hasattr(interp.gil, "set_check_interval"):
+    gil = interp.gil
+    if not isinstance(gil, OldGIL):
         return {}
 
     def getcheckinterval() -> int:
         """``sys.getcheckinterval`` (2.7; removed in 3.9): ``_Py_CheckInterval``."""
-        return int(interp.gil.check_interval)
+        return int(gil.check_interval)
 
     def setcheckinterval(n: int) -> None:
         """``sys.setcheckinterval`` (2.7): ``_Py_CheckInterval = n`` and the ticker reset.
@@ -258,7 +260,7 @@ def check_interval_functions(interp: Any) -> dict[str, Any]:
         at every tick."""
         if not isinstance(n, int):
             raise TypeError(f"an integer is required (got type {type(n).__name__})")
-        interp.gil.set_check_interval(n)
+        gil.set_check_interval(n)
 
     return {"getcheckinterval": getcheckinterval, "setcheckinterval": setcheckinterval}
 

@@ -16,11 +16,11 @@ nothing more can happen.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import attrs
 
 from gilsim.engine.core import NEVER
+from gilsim.gil import GilKind
 from gilsim.machine import Machine, OSThread, Wait
 
 __all__ = [
@@ -93,7 +93,7 @@ class SyntheticThread:
         machine: Machine,
         ident: int,
         program: Sequence[Action],
-        gil: Any = None,
+        gil: GilKind | None = None,
         check_every_ns: int = 10_000,
     ) -> None:
         if check_every_ns <= 0:

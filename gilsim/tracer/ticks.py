@@ -23,7 +23,7 @@ import dis
 import types
 from typing import TYPE_CHECKING, Any
 
-from gilsim.gil.oldgil import FAST_OPNAMES
+from gilsim.gil.oldgil import FAST_OPNAMES, OldGIL
 
 if TYPE_CHECKING:
     from gilsim.tracer.codeinfo import CodeInfo
@@ -33,7 +33,7 @@ class TickWatcher:
     """An ``InstructionWatcher`` that ticks the old GIL ``gil`` before every instruction
     that ticks in 2.7."""
 
-    def __init__(self, gil: Any) -> None:
+    def __init__(self, gil: OldGIL) -> None:
         self.gil = gil
         gil.by_instruction = True
         # The offsets of each code object seen (by id; the code is kept with them).

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from gilsim.gil import KINDS
 from gilsim.interpreter import obrefcnt
 from gilsim.interpreter.obrefcnt import PHASE_SPAN_NS, RMW_WINDOW_NS, Counts, Place, Update
 
@@ -14,7 +15,9 @@ class Watch:
     """What ``Counts`` calls back, recorded: ``(event, time_ns, ...)``."""
 
     def __init__(self, kind="none", parallel=True):
-        gil = SimpleNamespace(kind=kind, threads_in_parallel=parallel)
+        # What ``Counts`` reads of a GIL (``gilsim.gil.kind``), the refcount model the kind's.
+        refcounting = KINDS[kind].refcounting
+        gil = SimpleNamespace(kind=kind, threads_in_parallel=parallel, refcounting=refcounting)
         machine = SimpleNamespace(spec=SimpleNamespace(lookahead_ns=50_000))
         self.interp = SimpleNamespace(gil=gil, machine=machine)
         self.watched = [SimpleNamespace(name="x", bindings=1)]
