@@ -174,6 +174,7 @@ typedef struct {
     PyObject *native_call_cost, *per_item, *method_owners;
     PyObject *disable, *missing;
     long long base_ns;         /* NATIVE_CALL_BASE_NS */
+    long long from_c_ns;       /* PYTHON_FROM_C_NS */
     int *py_remaining;         /* tstate->py_recursion_remaining of the host thread */
     int *c_remaining;          /* tstate->c_recursion_remaining */
     int recursion_headroom, c_headroom;
@@ -241,15 +242,15 @@ static int
 Callbacks_init(Callbacks *self, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"tracer", "thread_state", "native_call_cost", "per_item", "method_owners",
-                             "base_ns", "py_remaining_address", "c_remaining_address",
+                             "base_ns", "from_c_ns", "py_remaining_address", "c_remaining_address",
                              "recursion_headroom", "c_headroom", "inits_inline", NULL};
     PyObject *tracer, *ts_type, *native_call_cost, *per_item, *method_owners;
-    long long base_ns;
+    long long base_ns, from_c_ns;
     Py_ssize_t py_address, c_address;
     int recursion_headroom, c_headroom, inits_inline;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!OO!OLnniip", kwlist, &tracer,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!OO!OLLnniip", kwlist, &tracer,
                                      &PyType_Type, &ts_type, &native_call_cost, &PyDict_Type, &per_item,
-                                     &method_owners, &base_ns, &py_address, &c_address,
+                                     &method_owners, &base_ns, &from_c_ns, &py_address, &c_address,
                                      &recursion_headroom, &c_headroom, &inits_inline)) {
         return -1;
     }
@@ -305,6 +306,7 @@ Callbacks_init(Callbacks *self, PyObject *args, PyObject *kwds)
     self->per_item = Py_NewRef(per_item);
     self->method_owners = Py_NewRef(method_owners);
     self->base_ns = base_ns;
+    self->from_c_ns = from_c_ns;
     self->py_remaining = (int *)py_address;
     self->c_remaining = (int *)c_address;
     self->recursion_headroom = recursion_headroom;
@@ -576,6 +578,55 @@ check(Callbacks *self, PyObject *ts)
         return NULL;                                                                \
     }
 
+static int spend(Callbacks *self, PyObject *ts, long long cost);
+
+/* The record on top of ``stack`` (a new reference), or NULL when it is empty. */
+static PyObject *
+top_record(PyObject *stack)
+{
+    Py_ssize_t size = PyList_GET_SIZE(stack);
+    return size ? Py_NewRef(PyList_GET_ITEM(stack, size - 1)) : NULL;
+}
+
+/* A new frame record (monitor.py): ``[info, cont, -1, False, 0]``, ``cont`` 0 when NULL.
+ * Its last item: 0, 1 in a call into C, 2 in one that has run Python code (small ints,
+ * which are shared objects: compared by identity). */
+static PyObject *
+new_record(PyObject *info, PyObject *cont)
+{
+    PyObject *record = PyList_New(5);
+    PyObject *from = cont ? Py_NewRef(cont) : PyLong_FromLong(0);
+    PyObject *none = PyLong_FromLong(-1);
+    if (record == NULL || from == NULL || none == NULL) {
+        Py_XDECREF(record);
+        Py_XDECREF(from);
+        Py_XDECREF(none);
+        return NULL;
+    }
+    PyList_SET_ITEM(record, 0, Py_NewRef(info));
+    PyList_SET_ITEM(record, 1, from);
+    PyList_SET_ITEM(record, 2, none);
+    PyList_SET_ITEM(record, 3, Py_NewRef(Py_False));
+    PyList_SET_ITEM(record, 4, PyLong_FromLong(0));
+    return record;
+}
+
+/* Whether the record of the frame under a frame that starts or resumes (NULL: none) is in
+ * a call into C (record[4] not 0): then the new frame was entered from C, and the call has
+ * run Python code (2).  -1 on error. */
+static int
+entered_from_c(PyObject *caller)
+{
+    if (caller == NULL) {
+        return 0;
+    }
+    PyObject *state = PyList_GET_ITEM(caller, 4);
+    if (!PyLong_CheckExact(state) || PyLong_AsLong(state) == 0) {
+        return 0;
+    }
+    return PyList_SetItem(caller, 4, PyLong_FromLong(2)) < 0 ? -1 : 1;
+}
+
 /* PY_START: a frame starts; ``RESUME 0`` is a check point. */
 static PyObject *
 Callbacks_start(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
@@ -586,7 +637,7 @@ Callbacks_start(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     if (ts == NULL) {
         return idle(self, code);
     }
-    PyObject *result = NULL, *record = NULL;
+    PyObject *result = NULL, *record = NULL, *caller = NULL;
     Costs *costs = costs_of_code(self, code);
     if (costs == NULL) {
         goto done;
@@ -596,15 +647,12 @@ Callbacks_start(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     }
     PyObject *stack = stack_of(self, ts);
-    record = stack ? PyList_New(4) : NULL;
-    if (record == NULL) {
+    if (stack == NULL) {
         goto done;
     }
-    PyList_SET_ITEM(record, 0, Py_NewRef(costs->info));
-    PyList_SET_ITEM(record, 1, PyLong_FromLong(0));
-    PyList_SET_ITEM(record, 2, PyLong_FromLong(-1));
-    PyList_SET_ITEM(record, 3, Py_NewRef(Py_False));
-    if (PyList_Append(stack, record) < 0) {
+    caller = top_record(stack);
+    record = new_record(costs->info, NULL);
+    if (record == NULL || PyList_Append(stack, record) < 0) {
         goto done;
     }
     PyObject *init_code = get_slot(ts, self->init_code);
@@ -631,11 +679,19 @@ Callbacks_start(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         }
         goto done;
     }
+    /* Entered from C, unless it is the __init__ under a shim frame. */
+    if (PyList_GET_ITEM(record, 3) == Py_False) {
+        int from_c = entered_from_c(caller);
+        if (from_c < 0 || (from_c && spend(self, ts, self->from_c_ns) < 0)) {
+            goto done;
+        }
+    }
     if (check(self, ts) < 0) {  /* ``RESUME 0``: every function's start is a check point */
         goto done;
     }
     result = Py_NewRef(Py_None);
 done:
+    Py_XDECREF(caller);
     Py_XDECREF(record);
     Py_DECREF(ts);
     return result;
@@ -651,7 +707,7 @@ Callbacks_resume(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     if (ts == NULL) {
         return idle(self, code);
     }
-    PyObject *result = NULL, *record = NULL;
+    PyObject *result = NULL, *record = NULL, *caller = NULL;
     Costs *costs = costs_of_code(self, code);
     if (costs == NULL) {
         goto done;
@@ -661,15 +717,16 @@ Callbacks_resume(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     }
     PyObject *stack = stack_of(self, ts);
-    record = stack ? PyList_New(4) : NULL;
-    if (record == NULL) {
+    if (stack == NULL) {
         goto done;
     }
-    PyList_SET_ITEM(record, 0, Py_NewRef(costs->info));
-    PyList_SET_ITEM(record, 1, Py_NewRef(offset));
-    PyList_SET_ITEM(record, 2, PyLong_FromLong(-1));
-    PyList_SET_ITEM(record, 3, Py_NewRef(Py_False));
-    if (PyList_Append(stack, record) < 0) {
+    caller = top_record(stack);
+    int from_c = entered_from_c(caller);
+    if (from_c < 0 || (from_c && spend(self, ts, self->from_c_ns) < 0)) {
+        goto done;  /* resumed from C: dearer */
+    }
+    record = new_record(costs->info, offset);
+    if (record == NULL || PyList_Append(stack, record) < 0) {
         goto done;
     }
     int set = eval_breaker(self);
@@ -686,6 +743,7 @@ Callbacks_resume(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     }
     result = Py_NewRef(Py_None);
 done:
+    Py_XDECREF(caller);
     Py_XDECREF(record);
     Py_DECREF(ts);
     return result;
@@ -766,6 +824,9 @@ Callbacks_call(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     }
     PyList_SetItem(record, 1, after);
+    /* In a call into C unless the callee is a Python function or a method of one. */
+    int python = PyFunction_Check(function) || PyMethod_Check(function);
+    PyList_SetItem(record, 4, PyLong_FromLong(python ? 0 : 1));
     if (self->inits_inline && Py_IS_TYPE(function, &PyType_Type)) {
         PyObject *called = PyObject_CallFunctionObjArgs(self->class_call, ts, record, offset,
                                                         function, NULL);
@@ -786,17 +847,23 @@ done:
  * callable in no table: the base cost) here, any other by the Python function.  -1 on
  * error. */
 static long long
-native_cost(Callbacks *self, PyObject *function, PyObject *arg, PyObject *key)
+native_cost(Callbacks *self, PyObject *function, PyObject *arg, PyObject *key, int ran_python)
 {
     PyObject *rates = PyDict_GetItemWithError(self->per_item, key);
     if (rates == NULL) {
         if (PyErr_Occurred()) {
             return -1;
         }
-        if (!PyCFunction_CheckExact(function)) {
+        PyObject *owner;
+        if (PyCFunction_CheckExact(function)) {
+            owner = PyCFunction_GET_SELF(function);
+        }
+        else if (Py_IS_TYPE(function, &PyMethodDescr_Type) && arg != self->missing) {
+            owner = arg;  /* a method call: its descriptor, and self as the first argument */
+        }
+        else {
             return self->base_ns;
         }
-        PyObject *owner = PyCFunction_GET_SELF(function);
         PyObject *owner_type = (PyObject *)Py_TYPE(owner != NULL ? owner : Py_None);
         int table = PySequence_Contains(self->method_owners, owner_type);
         if (table <= 0) {
@@ -810,7 +877,8 @@ native_cost(Callbacks *self, PyObject *function, PyObject *arg, PyObject *key)
     if (arg != self->missing) {
         PyList_SET_ITEM(list, 0, Py_NewRef(arg));
     }
-    PyObject *cost = PyObject_CallFunctionObjArgs(self->native_call_cost, function, list, NULL);
+    PyObject *cost = PyObject_CallFunctionObjArgs(self->native_call_cost, function, list,
+                                                  ran_python ? Py_True : Py_False, NULL);
     Py_DECREF(list);
     if (cost == NULL) {
         return -1;
@@ -871,11 +939,22 @@ Callbacks_c_return(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
     if (own == NULL && PyErr_Occurred()) {
         goto done;
     }
+    PyObject *stack = stack_of(self, ts);
+    if (stack == NULL) {
+        goto done;
+    }
+    int ran_python = 0;
+    if (PyList_GET_SIZE(stack)) {  /* out of the call into C */
+        PyObject *top = PyList_GET_ITEM(stack, PyList_GET_SIZE(stack) - 1);
+        PyObject *state = PyList_GET_ITEM(top, 4);
+        ran_python = PyLong_CheckExact(state) && PyLong_AsLong(state) == 2;
+        PyList_SetItem(top, 4, PyLong_FromLong(0));
+    }
     key = PyLong_FromVoidPtr(function);  /* id(function) */
     if (key == NULL) {
         goto done;
     }
-    long long cost = native_cost(self, function, arg, key);
+    long long cost = native_cost(self, function, arg, key, ran_python);
     if ((cost == -1 && PyErr_Occurred()) || spend(self, ts, cost) < 0) {
         goto done;
     }
@@ -914,10 +993,6 @@ Callbacks_c_return(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         }
     }
     else if (PyErr_Occurred()) {
-        goto done;
-    }
-    PyObject *stack = stack_of(self, ts);
-    if (stack == NULL) {
         goto done;
     }
     if (PyList_GET_SIZE(stack)) {

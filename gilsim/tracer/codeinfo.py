@@ -20,6 +20,7 @@ of each call instruction, which tells ``type(x)`` from ``type(name, bases, dict)
 from __future__ import annotations
 
 import dis
+import inspect
 import opcode
 import os
 import types
@@ -97,6 +98,13 @@ def analyse(code: types.CodeType, version: Version, tax_permille: int = 0) -> Co
     costs = version.costs
     default = costs.get("default", 8)
     cost_of = [costs.get(name, default) for name in opcode.opname]
+    # Binding ``*args`` and ``**kwargs``: charged with the first instruction, which a frame
+    # runs once, when it starts.
+    entry = 0
+    if code.co_flags & inspect.CO_VARARGS:
+        entry += version.varargs_ns
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        entry += version.varkeywords_ns
     before = [0] * (size + 2)
     through = [0] * (size + 2)
     n_before = [0] * (size + 2)
@@ -113,6 +121,8 @@ def analyse(code: types.CodeType, version: Version, tax_permille: int = 0) -> Co
         extended = (arg << 8) if op == _EXTENDED_ARG else 0
         end = offset + 2 + 2 * _CACHE_COUNT[op]
         cost = cost_of[op]
+        if offset == 0:
+            cost += entry
         before[offset] = total
         n_before[offset] = count
         total += cost

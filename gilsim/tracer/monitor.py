@@ -8,13 +8,19 @@ Each simulated thread keeps a stack of frame records, one per frame of the progr
 running or suspended in a call (``ThreadState.stack``): a list of the frame's ``CodeInfo``,
 the byte offset it went on from (``cont``), up to which its instructions have been charged,
 the offset of a call it is in that 3.13 would have specialised into one without a check
-after it (or -1), and whether the frame stands on a 3.13 shim frame (``Tracer.class_call``).
+after it (or -1), whether the frame stands on a 3.13 shim frame (``Tracer.class_call``), and
+whether it is in a call of something other than a Python function (a C function, a class, a
+``functools.partial``): 0 not, 1 in one, 2 in one that has run Python code (a frame of the
+program's that starts or resumes while its caller is in a call into C was entered from C).
 
-* ``PY_START``, ``PY_RESUME``, ``PY_THROW``: a frame starts or resumes: push a record.  Then the
-  check point of ``RESUME`` (a function's start, a resumption after ``yield``).
+* ``PY_START``, ``PY_RESUME``, ``PY_THROW``: a frame starts or resumes: push a record.  Entered
+  from C (a ``key`` function called by ``sorted``, a generator resumed by ``sum``), it costs
+  ``PYTHON_FROM_C_NS`` more (``gilsim.versions.native``).  Then the check point of ``RESUME``
+  (a function's start, a resumption after ``yield``).
 * ``JUMP``, ``BRANCH``: charge the frame's instructions up to the jump; it goes on at the
   destination.  A ``JUMP`` backwards is ``JUMP_BACKWARD``, a check point.
-* ``CALL``: charge up to the call; the frame goes on after it.  ``C_RETURN`` (a call into C
+* ``CALL``: charge up to the call; the frame goes on after it, and is in a call into C unless
+  the callee is a Python function or a method of one.  ``C_RETURN`` (a call into C
   returned): charge the C function's modelled cost; a check point unless its specialised
   instruction has none (``Version.unchecked_calls``).  ``C_RAISE``: its cost only (CPython
   goes to the error path before the check).
@@ -67,7 +73,12 @@ from gilsim.tracer.instructions import InstructionWatcher
 from gilsim.tracer.tracebacks import without_own
 from gilsim.units import format_ns
 from gilsim.versions import Version
-from gilsim.versions.native import NATIVE_CALL_BASE_NS, common_case, native_call_cost
+from gilsim.versions.native import (
+    NATIVE_CALL_BASE_NS,
+    PYTHON_FROM_C_NS,
+    common_case,
+    native_call_cost,
+)
 
 try:
     from gilsim.tracer import _ctracer  # type: ignore[attr-defined]
@@ -203,7 +214,7 @@ class Tracer:
             if stack[depth][0] is info:
                 del stack[depth + 1 :]
                 return stack[depth]
-        record = [info, offset, -1, False]
+        record = [info, offset, -1, False, 0]
         stack.append(record)
         return record
 
@@ -283,7 +294,13 @@ class Tracer:
         """A call into C returned: its cost, then the check after the call, unless its
         specialised instruction has none."""
         interp = self.interp
-        interp.spend(ts, native_call_cost(function, [] if arg is MISSING else [arg]))
+        stack = ts.stack
+        ran_python = False
+        if stack:
+            ran_python = stack[-1][4] == 2
+            stack[-1][4] = 0  # out of the call into C
+        given = [] if arg is MISSING else [arg]
+        interp.spend(ts, native_call_cost(function, given, ran_python))
         args = self.unchecked.get(id(function), -1)
         if args != -1:
             info = self.info(code)
@@ -291,7 +308,6 @@ class Tracer:
                 if offset in info.warm_calls:
                     return  # specialised (``CALL_NO_KW_LEN``...): no check
                 info.warm_calls.add(offset)  # the generic ``CALL`` of its first run checks
-        stack = ts.stack
         if stack and stack[-1][2] == offset:
             stack[-1][2] = -1  # ``CALL_ALLOC_AND_ENTER_INIT`` (``class_call``): no check
             return
@@ -379,6 +395,9 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
     py_remaining = hoststate.counter().py_recursion_remaining
     on_deadline = t.on_deadline
     check_point = t.check_point
+    spend = interp.spend
+    FunctionType = types.FunctionType
+    MethodType = types.MethodType
 
     def idle(code: types.CodeType) -> Any:
         """An event while no program code runs: gilsim's own code is turned off."""
@@ -394,7 +413,8 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
         if info.own:
             return DISABLE
         stack = ts.stack
-        record = [info, 0, -1, False]
+        caller = stack[-1] if stack else None
+        record = [info, 0, -1, False, 0]
         stack.append(record)
         if ts.init_code is code:
             # The shim frame under an ``__init__`` that 3.13 enters inline (``class_call``).
@@ -405,6 +425,9 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
         # (one frame, two units of C stack): below the headroom, CPython's would be < 0.
         if py_remaining.value + 1 < RECURSION_HEADROOM or c_remaining.value + 2 < C_HEADROOM:
             t.too_deep(ts, code)
+        if caller is not None and caller[4] and not record[3]:
+            caller[4] = 2
+            spend(ts, PYTHON_FROM_C_NS)  # entered from C
         # ``RESUME 0``: every function's start is a check point.
         if interp.eval_breaker:
             check_point(ts)
@@ -417,7 +440,11 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
         info = code_info(code)
         if info.own:
             return DISABLE
-        ts.stack.append([info, offset, -1, False])
+        stack = ts.stack
+        if stack and stack[-1][4]:
+            stack[-1][4] = 2
+            spend(ts, PYTHON_FROM_C_NS)  # resumed from C
+        stack.append([info, offset, -1, False, 0])
         if interp.eval_breaker and offset in info.checked_resumes:
             check_point(ts)
         return None
@@ -426,7 +453,7 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
         ts = t.running
         if ts is None or t.info(code).own:
             return
-        ts.stack.append([t.info(code), offset, -1, False])
+        ts.stack.append([t.info(code), offset, -1, False, 0])
 
     def charge(ts: Any, code: types.CodeType, offset: int) -> list[Any] | None:
         """Charge the top frame's instructions up to and including the one at ``offset``;
@@ -485,7 +512,9 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
             own_calls[id(code)] = code
             return DISABLE
         record[1] = offset + 1
-        if inits_inline and type(function) is type:
+        kind = type(function)
+        record[4] = 0 if kind is FunctionType or kind is MethodType else 1
+        if inits_inline and kind is type:
             t.class_call(ts, record, offset, function)
         return None
 
@@ -498,7 +527,12 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
     def c_raise(code: types.CodeType, offset: int, function: Any, arg: Any) -> None:
         ts = t.running
         if ts is not None and own_calls.get(id(code)) is not code:
-            interp.spend(ts, native_call_cost(function, [] if arg is MISSING else [arg]))
+            stack = ts.stack
+            ran_python = False
+            if stack:
+                ran_python = stack[-1][4] == 2
+                stack[-1][4] = 0  # out of the call into C
+            spend(ts, native_call_cost(function, [] if arg is MISSING else [arg], ran_python))
 
     def leave(code: types.CodeType, offset: int, value: Any) -> Any:
         """``PY_RETURN``, ``PY_YIELD``: the frame ends or is suspended."""
@@ -624,6 +658,7 @@ def _c_callbacks(t: Tracer) -> dict[int, Any]:
         per_item=per_item,
         method_owners=method_owners,
         base_ns=NATIVE_CALL_BASE_NS,
+        from_c_ns=PYTHON_FROM_C_NS,
         py_remaining_address=ctypes.addressof(counters.py_recursion_remaining),
         c_remaining_address=ctypes.addressof(counters.c_recursion_remaining),
         recursion_headroom=RECURSION_HEADROOM,

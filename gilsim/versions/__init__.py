@@ -37,7 +37,9 @@ class Version:
     ``RESUME``).  ``c_recursion_limit`` is ``Py_C_RECURSION_LIMIT``, the C stack a new
     thread may use in recursion units (``tstate->c_recursion_remaining``): entering the eval
     loop from C takes two, a C function's own recursion check (``Py_EnterRecursiveCall``)
-    one.
+    one.  ``varargs_ns`` and ``varkeywords_ns``: what a call costs beyond its instructions
+    when the function takes ``*args`` (a tuple made of the extra positional arguments) or
+    ``**kwargs`` (a dict of the extra keyword arguments, made even when there are none).
     """
 
     name: str
@@ -46,6 +48,8 @@ class Version:
     init_call_checks: bool
     c_recursion_limit: int
     resume_location_mask: int = 3
+    varargs_ns: int = 0
+    varkeywords_ns: int = 0
 
     @property
     def info(self) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from gilsim.versions import Version
 from gilsim.versions.py312 import COSTS as COSTS_312
+from gilsim.versions.py312 import VARIADIC
 
 COSTS: dict[str, int] = {
     **COSTS_312,
@@ -40,4 +41,5 @@ VERSION = Version(
     # reads 9998 in ``c_recursion_remaining`` here, its entry into the eval loop taken.
     c_recursion_limit=10000,
     init_call_checks=False,
+    **VARIADIC,
 )

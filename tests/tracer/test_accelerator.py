@@ -109,6 +109,9 @@ PROGRAMS = {
         for chunk in range(10):
             merged.update({v: chunk for v in values[chunk::10]})
             values.extend(sorted(values[:100], key=lambda v: -v))
+        pairs = [(v % 13, -v) for v in values[:500]]
+        pairs.sort()
+        print(pairs[0], sorted(map(abs, values[:50]))[-1])
         time.sleep(0.001)
         print(sum(values), len(text), len(merged), max(values), sum(range(100_000)))
         """,
