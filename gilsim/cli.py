@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from gilsim import versions
-from gilsim.config import CHECKPOINT_VERSIONS, Config
+from gilsim.arguments import Parser, duration, whole_number
+from gilsim.config import CHECKPOINT_VERSIONS, MAX_CORES, MAX_INSTRUCTIONS, Config
 from gilsim.errors import GilsimError
 from gilsim.gil import KINDS, WAKE_POLICIES
 from gilsim.interpreter.checkpoints import VERSIONS
@@ -30,10 +31,11 @@ from gilsim.trace import SUMMARY_FORMAT, run_summary, write_trace
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="gilsim",
         description="Run Python programs on a simulated machine under CPython's GIL.",
     )
+    parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     run = commands.add_parser("run", help="run a program as `python SCRIPT ARGS...` would")
@@ -95,17 +97,30 @@ def _add_running_options(parser: argparse.ArgumentParser, one_run: bool = True) 
         choices=sorted(PRESETS),
         help="a named machine (default vm2: 2 cores, 4 ms tick, as measured in the docs)",
     )
-    parser.add_argument("--cores", type=int, help="simulated cores (default: the machine's)")
+    parser.add_argument(
+        "--cores",
+        type=whole_number(1, MAX_CORES),
+        metavar="N",
+        help="simulated cores (default: the machine's)",
+    )
     parser.add_argument(
         "--switch-interval",
         default="5ms",
+        type=duration,
         metavar="DURATION",
         help="the GIL switch interval: 5ms, 200us, 0.005 (default 5ms)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the simulation (default 0)")
-    parser.add_argument("--max-time", metavar="DURATION", help="stop after this much virtual time")
     parser.add_argument(
-        "--max-instructions", type=int, metavar="N", help="stop after N bytecode instructions"
+        "--seed", type=whole_number(), default=0, help="seed of the simulation (default 0)"
+    )
+    parser.add_argument(
+        "--max-time", type=duration, metavar="DURATION", help="stop after this much virtual time"
+    )
+    parser.add_argument(
+        "--max-instructions",
+        type=whole_number(1, MAX_INSTRUCTIONS),
+        metavar="N",
+        help="stop after N bytecode instructions",
     )
     parser.add_argument(
         "--wake-policy",
@@ -158,6 +173,19 @@ def _add_running_options(parser: argparse.ArgumentParser, one_run: bool = True) 
         if one_run
         else argparse.SUPPRESS,
     )
+
+
+def _version() -> str:
+    """``gilsim --version``: gilsim's version and the Python it runs programs on."""
+    from importlib import metadata
+
+    try:
+        own = metadata.version("gilsim")
+    except metadata.PackageNotFoundError:  # run from a source tree, not installed
+        own = "(not installed)"
+    python = ".".join(map(str, sys.version_info[:3]))
+    engine = "its own interpreter" if versions.traced() else "gilsim's bytecode interpreter"
+    return f"gilsim {own} (Python {python}, on {engine})"
 
 
 def config_from_args(args: argparse.Namespace) -> Config:

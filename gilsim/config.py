@@ -10,7 +10,14 @@ from gilsim.errors import ConfigurationError
 from gilsim.gil import KINDS, WAKE_POLICIES
 from gilsim.interpreter.checkpoints import VERSIONS
 from gilsim.machine import MachineSpec, spec_for
-from gilsim.units import parse_duration_ns
+from gilsim.units import MAX_DURATION_NS, parse_duration_ns, upper_bound
+
+# The most cores a simulated machine has: each is an object and a queue of the OS model,
+# made up front; beyond this a run would spend its memory on the machine.
+MAX_CORES = 1024
+# The most instructions a run may be bounded to: the counters the tracer's C callbacks keep
+# are 64-bit integers.
+MAX_INSTRUCTIONS = 1 << 62
 
 
 def _positive(instance: object, attribute: attrs.Attribute, value: int | None) -> None:
@@ -18,6 +25,20 @@ def _positive(instance: object, attribute: attrs.Attribute, value: int | None) -
         raise ConfigurationError(
             f"{attribute.name.removesuffix('_ns')} must be positive, got {value}"
         )
+    limit = _LIMITS.get(attribute.name)
+    if value is not None and limit is not None and value > limit:
+        raise ConfigurationError(
+            f"{attribute.name.removesuffix('_ns')} can be at most {upper_bound(attribute.name, limit)}, "
+            f"got {value}"
+        )
+
+
+_LIMITS = {
+    "cores": MAX_CORES,
+    "max_instructions": MAX_INSTRUCTIONS,
+    "switch_interval_ns": MAX_DURATION_NS,
+    "max_time_ns": MAX_DURATION_NS,
+}
 
 
 def _known_machine(instance: object, attribute: attrs.Attribute, value: str) -> None:

@@ -27,7 +27,7 @@ LAYERS = [
     {"runtime"},
     {"processes"},
     {"races"},  # recording hooks into the interpreter and the runtime's locks
-    {"config"},
+    {"config", "arguments"},
     {"program", "disassemble", "hostprogram"},
     {"trace"},
     {"schedules"},

@@ -18,6 +18,7 @@ from gilsim.interpreter import tracebacks
 from gilsim.interpreter.decode import DecodedCode, decode
 from gilsim.interpreter.frame import Frame
 from gilsim.interpreter.loading import STARTUP_MODULES
+from gilsim.units import MAX_DURATION_NS
 
 
 class InterpreterState:
@@ -66,7 +67,7 @@ class InterpreterState:
         self.max_time_ns = max_time_ns
         self.max_instructions = max_instructions
         # The same limits as plain integers, for the eval loop's checks (2**62: no limit).
-        self.limit_ns = max_time_ns if max_time_ns is not None else 1 << 62
+        self.limit_ns = max_time_ns if max_time_ns is not None else MAX_DURATION_NS
         # When the running thread must hand control back to the machine: the next event.
         self.deadline_ns = self.limit_ns
         self.instruction_limit = max_instructions if max_instructions is not None else 1 << 62

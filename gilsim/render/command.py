@@ -8,6 +8,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from gilsim.arguments import whole_number
 from gilsim.engine.core import NEVER
 from gilsim.errors import ConfigurationError
 from gilsim.render import KINDS, picture, write_picture
@@ -36,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--race",
-        type=int,
+        type=whole_number(1),
         default=1,
         metavar="N",
         help="with --kind race: which race report to draw, in the order they are told (default 1)",

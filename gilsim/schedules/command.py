@@ -9,11 +9,16 @@ import shlex
 import sys
 from typing import Any
 
+from gilsim.arguments import whole_number
 from gilsim.config import Config
 from gilsim.errors import ConfigurationError
 from gilsim.gil.watch import Where, switch_phrase
 from gilsim.program import compile_main
 from gilsim.schedules.search import STRATEGIES, ChoiceInfo, Exploration, Outcome, explore
+
+# The most worker processes a search starts: each is a whole host interpreter (tens of MB);
+# more than this only fills the host's memory.
+MAX_WORKERS = 256
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,20 +31,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--bound",
-        type=int,
+        type=whole_number(0),
         default=2,
         metavar="N",
         help="preemptions per schedule (exhaustive; PCT's depth is N+1) (default 2)",
     )
     parser.add_argument(
         "--schedules",
-        type=int,
+        type=whole_number(1),
         metavar="N",
         help="stop after N schedules (default 5000 exhaustive, 200 random and pct)",
     )
     parser.add_argument(
         "--workers",
-        type=int,
+        type=whole_number(1, MAX_WORKERS),
         default=1,
         metavar="N",
         help="run schedules on N worker processes (default 1: in this process)",

@@ -1,10 +1,21 @@
-"""The command line as a user meets it: clear one-line errors, statuses, the JSON summary."""
+"""The command line as a user meets it: clear one-line errors, statuses, the JSON summary;
+option values as a user may type them (a bad one is refused before anything runs, in one
+``gilsim:`` line naming the option, the value and what it takes, status 2; no value, however
+large, small or malformed, gives a traceback; no abbreviated long options), and
+``--version``."""
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gilsim import cli
+from gilsim.errors import GilsimError
 
 
 def gilsim(*args, cwd=None, stdin=""):
@@ -192,3 +203,102 @@ def test_a_host_fork_child_leaves_reports_to_the_parent(tmp_path):
     assert sorted(result.stdout.splitlines()) == sorted(cpython.stdout.splitlines())
     assert json.loads(summary.read_text())["exit_status"] == 0
     assert "gilsim" not in result.stderr
+
+
+@pytest.fixture
+def script(tmp_path):
+    path = tmp_path / "hello.py"
+    path.write_text("print('hello')\n")
+    return str(path)
+
+
+def test_version_names_gilsim_and_the_python_it_runs_programs_on():
+    result = gilsim("--version")
+    assert result.returncode == 0
+    version = ".".join(map(str, sys.version_info[:3]))
+    assert result.stdout.startswith("gilsim ") and f"Python {version}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "option, value, says",
+    [
+        ("--cores", "two", "'two' is not a whole number (from 1 to 1,024)"),
+        ("--cores", "99999999999", "'99999999999' is out of range (from 1 to 1,024)"),
+        ("--max-instructions", "1e9", "'1e9' is not a whole number"),
+        ("--max-instructions", str(10**30), "is out of range (from 1 to "),
+        ("--max-time", "1e400", "too long a duration: '1e400'"),
+        ("--switch-interval", "1e300", "too long a duration: '1e300'"),
+        ("--max-time", "0", "'0' is no time at all"),
+        ("--switch-interval", "fast", "not a duration: 'fast'"),
+        ("--seed", "x", "'x' is not a whole number"),
+        ("--gil", "bogus", "invalid choice: 'bogus'"),
+    ],
+)
+def test_a_bad_value_is_one_line_naming_the_option(script, option, value, says):
+    result = gilsim("run", option, value, script)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"gilsim: argument {option}: "), lines[0]
+    assert says in lines[0]
+    assert lines[0].endswith("(see `gilsim run --help`)")
+
+
+def test_an_abbreviated_long_option_is_refused(script):
+    result = gilsim("run", "--core", "2", script)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "gilsim: unrecognized arguments: --core (see `gilsim --help`)"
+    ]
+
+
+def test_the_largest_values_run(script):
+    result = gilsim(
+        "run",
+        "--cores",
+        "1024",
+        "--max-instructions",
+        str(1 << 62),
+        "--max-time",
+        "4611686018427387904ns",
+        "--switch-interval",
+        "4611686018427387904ns",
+        "--seed",
+        str(-(10**40)),
+        script,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "hello\n"
+
+
+OPTIONS = ["--cores", "--switch-interval", "--seed", "--max-time", "--max-instructions"]
+TEXT = st.one_of(
+    st.text(max_size=12),
+    st.integers().map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.builds(
+        "{}{}".format,
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+        st.sampled_from(["", "ns", "us", "µs", "ms", "s", "y"]),
+    ),
+)
+
+
+@given(option=st.sampled_from(OPTIONS), value=TEXT)
+def test_no_option_value_gives_a_traceback(option, value):
+    """Whatever the value, reading the options and making the run's configuration either
+    works or says what is wrong: argparse's exit 2 with one ``gilsim:`` line, or a
+    ``GilsimError`` (which ``gilsim`` prints as one line)."""
+    stderr = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(stderr):
+            args = cli._parser().parse_args(["run", f"{option}={value}", "script.py"])
+        cli.config_from_args(args)
+    except SystemExit as exit:
+        assert exit.code == 2
+        lines = stderr.getvalue().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"gilsim: argument {option}: "), lines
+    except GilsimError:
+        pass
