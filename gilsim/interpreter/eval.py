@@ -197,19 +197,21 @@ def _on_deadline(ts: state.ThreadState, frame: Frame, count: int) -> int:
     """The running thread reached the time of the next event or a limit: stop on a limit,
     else let the machine run the events that are due (the thread may be preempted, or
     other threads may run, before this returns).  Returns the instructions still to be
-    counted by the caller (none: they are counted here)."""
+    counted by the caller (none: they are counted here).  On a limit it raises with them
+    uncounted: the caller's ``run`` counts them as it ends (counted here too, they were
+    counted twice)."""
     interp = ts.interp
-    _count(ts, count)
     if interp.clock_ns > interp.limit_ns:
         raise LimitExceeded(
             f"the program ran past --max-time {format_ns(interp.limit_ns)} of virtual "
             f"time; stopped at {_where(frame)}"
         )
-    if interp.instructions > interp.instruction_limit:
+    if interp.instructions + count > interp.instruction_limit:
         raise LimitExceeded(
             f"the program ran past --max-instructions {interp.max_instructions}; "
             f"stopped at {_where(frame)}"
         )
+    _count(ts, count)
     if interp.clock_ns > interp.deadline_ns and interp.machine is not None:
         interp.machine.yield_to_events(ts.os_thread)
     return 0

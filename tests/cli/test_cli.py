@@ -302,3 +302,25 @@ def test_no_option_value_gives_a_traceback(option, value):
         assert len(lines) == 1 and lines[0].startswith(f"gilsim: argument {option}: "), lines
     except GilsimError:
         pass
+
+
+def test_the_instruction_count_after_a_limit_stop_is_what_ran(tmp_path):
+    """A run stopped by ``--max-instructions`` counts each instruction it ran once: as many
+    as a run that ends by itself makes with the loop's rounds up to the limit, give or take
+    the round that crossed it (a run stops at the next place it counts)."""
+    script = tmp_path / "count.py"
+    script.write_text("import sys\nn = int(sys.argv[1])\ni = 0\nwhile i != n:\n    i += 1\n")
+
+    def instructions(*args):
+        summary = tmp_path / "summary.json"
+        result = gilsim("run", "--json", str(summary), *args)
+        return result, json.loads(summary.read_text())["instructions"]
+
+    _, thousand = instructions(str(script), "1000")
+    _, two_thousand = instructions(str(script), "2000")
+    per_round = (two_thousand - thousand) // 1000
+    assert two_thousand - thousand == 1000 * per_round
+    limit = thousand + 500 * per_round
+    stopped, counted = instructions("--max-instructions", str(limit), str(script), "-1")
+    assert stopped.returncode == 3, stopped.stderr
+    assert limit < counted <= limit + per_round + 2
