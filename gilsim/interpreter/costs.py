@@ -4,15 +4,22 @@ Costs are data, kept apart from semantics so that a teacher can tune them withou
 opcode.  ``COSTS_311`` is calibrated against CPython 3.11.7 on the 2-vCPU machine of
 ``spec/gil.md`` §8 with the kernels in ``benchmarks/kernels`` (see ``benchmarks/README.md``).
 Native calls are charged by ``gilsim.versions.native`` (``native_call_cost``), which every
-engine shares.
+engine shares, with 3.11's flat rate for sorting.
 """
 
 from __future__ import annotations
 
+import functools
+
 from gilsim.gil import KINDS
 from gilsim.versions import FREE_THREADED_TAX_PERMILLE
-from gilsim.versions.native import NATIVE_CALL_BASE_NS, native_call_cost
+from gilsim.versions.native import FLAT_SORT_NS_311, NATIVE_CALL_BASE_NS
+from gilsim.versions.native import native_call_cost as _native_call_cost
 from gilsim.versions.py311 import COSTS_311
+
+# What a native call costs on 3.11's interpreter: a ``partial`` (no Python frame per call),
+# with the sort rate its instruction costs were calibrated with.
+native_call_cost = functools.partial(_native_call_cost, flat_sort_ns=FLAT_SORT_NS_311)
 
 # ns per instruction, by opname (``gilsim.versions.py311``).
 

@@ -59,6 +59,9 @@ _PER_ITEM[id(builtins.compile)] = (82.0, 82.0)
 # items stand for the keys, which a native call does not show.
 _SORT_NS: dict[type, float] = {int: 5.0, float: 4.0, bool: 5.0, str: 10.0, tuple: 30.0}
 _SORT_OTHER_NS = 20.0
+# 3.11's interpreter keeps the one rate its cost table was calibrated with (9 ns per
+# comparison, whatever is compared) until it is retired: ``gilsim.interpreter.costs``.
+FLAT_SORT_NS_311 = 9.0
 _UNORDERED = frozenset({dict, set, frozenset})
 _SORTING = (0.0, 0.0)
 _PER_ITEM[id(builtins.sorted)] = _SORTING
@@ -113,10 +116,13 @@ def _size(value: Any) -> int | None:
         return None
 
 
-def native_call_cost(function: Any, args: list[Any], ran_python: bool = False) -> int:
+def native_call_cost(
+    function: Any, args: list[Any], ran_python: bool = False, flat_sort_ns: float = 0.0
+) -> int:
     """Virtual ns for calling native ``function`` with ``args``: a base cost, plus a cost
     per item of the input for calls whose work grows with it.  ``ran_python``: the call ran
-    Python code of the program's (a ``key`` function, say).  A call runs whole, holding
+    Python code of the program's (a ``key`` function, say).  ``flat_sort_ns``, if not 0:
+    every comparison of a sort costs that much (3.11's interpreter).  A call runs whole, holding
     the GIL, however long it takes (``spec/gil.md`` §7 item 12).
 
     Shaped for speed (it runs for every native call): most callables are in no table, and
@@ -136,7 +142,9 @@ def native_call_cost(function: Any, args: list[Any], ran_python: bool = False) -
         if type(owner) in _METHOD_OWNERS:
             method = _METHODS.get((type(owner), function.__name__))
             if method is not None:
-                return NATIVE_CALL_BASE_NS + _method_cost(method, owner, args, ran_python)
+                return NATIVE_CALL_BASE_NS + _method_cost(
+                    method, owner, args, ran_python, flat_sort_ns
+                )
         return NATIVE_CALL_BASE_NS
     if not args:
         return NATIVE_CALL_BASE_NS
@@ -145,14 +153,16 @@ def native_call_cost(function: Any, args: list[Any], ran_python: bool = False) -
     if size is None:
         return NATIVE_CALL_BASE_NS
     if rates is _SORTING:
-        return NATIVE_CALL_BASE_NS + _sort_cost(first, size, ran_python)
+        return NATIVE_CALL_BASE_NS + _sort_cost(first, size, ran_python, flat_sort_ns)
     rate = rates[1] if type(first) is range else rates[0]
     return NATIVE_CALL_BASE_NS + round(rate * size)
 
 
-def _sort_cost(items: Any, size: int, ran_python: bool) -> int:
+def _sort_cost(items: Any, size: int, ran_python: bool, flat_sort_ns: float) -> int:
     if size < 2:
         return 0
+    if flat_sort_ns:
+        return round(flat_sort_ns * size * max(1.0, math.log2(size)))
     # Only the built-in containers are looked into: iterating anything else could run the
     # program's own code.  A sort that ran Python code had a ``key`` function (or items
     # whose comparison is Python code): what it compared is not what it was given.
@@ -170,11 +180,13 @@ def _sort_cost(items: Any, size: int, ran_python: bool) -> int:
     return round(rate * size * max(1.0, math.log2(size)))
 
 
-def _method_cost(method: tuple[str, float], owner: Any, args: list[Any], ran_python: bool) -> int:
+def _method_cost(
+    method: tuple[str, float], owner: Any, args: list[Any], ran_python: bool, flat_sort_ns: float
+) -> int:
     which, rate = method
     if which == "sort":
         size = _size(owner)
-        return _sort_cost(owner, size, ran_python) if size else 0
+        return _sort_cost(owner, size, ran_python, flat_sort_ns) if size else 0
     target = owner if which == "self" else (args[0] if args else None)
     size = _size(target) if target is not None else None
     return round(rate * size) if size else 0
