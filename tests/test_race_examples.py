@@ -97,10 +97,13 @@ def test_the_lost_update_report_names_threads_lines_values_and_the_switch():
     assert int(overwritten.value) >= int(write.value)  # the other thread had got as far
     assert report.switch is not None
     assert (report.switch.function, report.switch.opname) == ("increment", "RESUME")
-    assert report.switch.taker == other
+    # The GIL went from the victim to another thread: the other worker, or the main thread
+    # while it is still starting them (the first loss can come that early).
+    assert report.switch.thread == victim
+    assert report.switch.taker in {other, "MainThread"}
     for fact in (
         f'thread "{victim}" read counter={read.value} at line {update}',
-        f'the GIL passed to "{other}" when',
+        f'the GIL passed to "{report.switch.taker}" when',
         f"entered increment() (line {entry})",
         f"wrote counter={overwritten.value} at line {update}",
         f"wrote counter={write.value} at line {update}",
