@@ -295,12 +295,8 @@ class Tracer:
         specialised instruction has none."""
         interp = self.interp
         stack = ts.stack
-        ran_python = False
-        if stack:
-            ran_python = stack[-1][4] == 2
-            stack[-1][4] = 0  # out of the call into C
         given = [] if arg is MISSING else [arg]
-        interp.spend(ts, native_call_cost(function, given, ran_python))
+        interp.spend(ts, native_call_cost(function, given, _left_c_call(stack)))
         args = self.unchecked.get(id(function), -1)
         if args != -1:
             info = self.info(code)
@@ -325,6 +321,17 @@ class Tracer:
             interp.machine.yield_to_events(ts.os_thread)
         if interp.eval_breaker:
             self.check_point(ts)
+
+
+def _left_c_call(stack: list[list[Any]]) -> bool:
+    """The top frame's call into C has returned (or raised): it is out of it now.  Whether
+    the call ran Python code of the program's."""
+    if not stack:
+        return False
+    record = stack[-1]
+    ran_python = record[4] == 2
+    record[4] = 0
+    return ran_python
 
 
 def _builtin(name: str) -> Any:
@@ -527,12 +534,8 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
     def c_raise(code: types.CodeType, offset: int, function: Any, arg: Any) -> None:
         ts = t.running
         if ts is not None and own_calls.get(id(code)) is not code:
-            stack = ts.stack
-            ran_python = False
-            if stack:
-                ran_python = stack[-1][4] == 2
-                stack[-1][4] = 0  # out of the call into C
-            spend(ts, native_call_cost(function, [] if arg is MISSING else [arg], ran_python))
+            given = [] if arg is MISSING else [arg]
+            spend(ts, native_call_cost(function, given, _left_c_call(ts.stack)))
 
     def leave(code: types.CodeType, offset: int, value: Any) -> Any:
         """``PY_RETURN``, ``PY_YIELD``: the frame ends or is suspended."""
