@@ -589,8 +589,7 @@ top_record(PyObject *stack)
 }
 
 /* A new frame record (monitor.py): ``[info, cont, -1, False, 0]``, ``cont`` 0 when NULL.
- * Its last item: 0, 1 in a call into C, 2 in one that has run Python code (small ints,
- * which are shared objects: compared by identity). */
+ * Its last item: 0, 1 in a call into C, 2 in one that has run Python code. */
 static PyObject *
 new_record(PyObject *info, PyObject *cont)
 {
@@ -948,7 +947,9 @@ Callbacks_c_return(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         PyObject *top = PyList_GET_ITEM(stack, PyList_GET_SIZE(stack) - 1);
         PyObject *state = PyList_GET_ITEM(top, 4);
         ran_python = PyLong_CheckExact(state) && PyLong_AsLong(state) == 2;
-        PyList_SetItem(top, 4, PyLong_FromLong(0));
+        if (PyList_SetItem(top, 4, PyLong_FromLong(0)) < 0) {
+            goto done;
+        }
     }
     key = PyLong_FromVoidPtr(function);  /* id(function) */
     if (key == NULL) {
@@ -993,6 +994,10 @@ Callbacks_c_return(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         }
     }
     else if (PyErr_Occurred()) {
+        goto done;
+    }
+    stack = stack_of(self, ts);  /* again: the cost may have let other threads run */
+    if (stack == NULL) {
         goto done;
     }
     if (PyList_GET_SIZE(stack)) {
