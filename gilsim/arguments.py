@@ -18,7 +18,7 @@ from gilsim.units import parse_duration_ns
 
 class Parser(argparse.ArgumentParser):
     """``argparse.ArgumentParser``, without abbreviations, whose errors are one line:
-    ``gilsim: argument --cores: 'two' is not a whole number (1 to 1,024)``, with where to
+    ``gilsim: argument --cores: 'two' is not a whole number (from 1 to 1,024)``, with where to
     read the rest (argparse prints its whole usage block and then the error)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -47,7 +47,7 @@ def _in_range(duration_ns: float, shown: str) -> int:
     if not duration_ns <= MAX_DURATION_NS:  # also NaN, and infinity (``1e400``)
         raise ConfigurationError(
             f"too long a duration: {shown!r} (gilsim's virtual clock counts up to "
-            f"{MAX_DURATION_NS / NS_PER_UNIT['s'] / SECONDS_PER_YEAR:.0f} years)"
+            f"{_years(MAX_DURATION_NS)} years)"
         )
     return round(duration_ns)
 
@@ -55,8 +55,12 @@ def _in_range(duration_ns: float, shown: str) -> int:
 def upper_bound(name: str, limit: int) -> str:
     """``limit`` as a message shows it: a duration (``name`` ends in ``_ns``) in years."""
     if name.endswith("_ns"):
-        return f"{limit} ns (about {limit / NS_PER_UNIT['s'] / SECONDS_PER_YEAR:.0f} years)"
+        return f"{limit} ns (about {_years(limit)} years)"
     return f"{limit:,}"
+
+
+def _years(duration_ns: int) -> str:
+    return f"{duration_ns / NS_PER_UNIT['s'] / SECONDS_PER_YEAR:.0f}"
 
 
 def format_ns(duration_ns: int) -> str:
