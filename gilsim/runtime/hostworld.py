@@ -98,7 +98,21 @@ def tainted(modules: dict[str, Any], shadows: dict[str, types.ModuleType]) -> se
                 found.add(name)
                 roots.add(id(module))
                 changed = True
-    return found
+    return found | _submodules(modules, found)
+
+
+def _submodules(modules: dict[str, Any], packages: set[str]) -> set[str]:
+    """The submodules of ``packages`` still loaded, which go with their package: a package
+    loaded again binds its submodules to itself only as it loads them
+    (``_find_and_load_unlocked`` sets the parent's attribute), so one left in ``sys.modules``
+    is never bound (``asyncio/__init__.py`` reads ``coroutines.__all__`` after ``from
+    .coroutines import *``: a ``NameError`` if ``asyncio.coroutines`` was kept)."""
+    prefixes = tuple(f"{name}." for name in packages)
+    return {
+        name
+        for name, module in modules.items()
+        if name.startswith(prefixes) and isinstance(module, types.ModuleType)
+    }
 
 
 def _holds(module: types.ModuleType, ids: set[int]) -> bool:

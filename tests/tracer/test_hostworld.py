@@ -38,3 +38,22 @@ def test_holding_sys_or_os_does_not_taint():
         "took_cpu_count": module("took_cpu_count", cpu_count=real_os.cpu_count),
     }
     assert tainted(modules, {"os": shadow_os}) == {"took_cpu_count"}
+
+
+def test_a_tainted_packages_submodules_go_with_it():
+    """A package loaded again must load its submodules again: it binds each to itself as it
+    loads it, and ``asyncio/__init__.py`` reads ``coroutines.__all__`` once ``from
+    .coroutines import *`` ran."""
+    real_time = module("time", monotonic=lambda: 0.0)
+    shadow_time = types.ModuleType("time")
+    shadow_time.monotonic = lambda: 1.0
+    coroutines = module("pkg.coroutines", iscoroutine=lambda value: False)
+    events = module("pkg.events", monotonic=real_time.monotonic)
+    modules = {
+        "time": real_time,
+        "pkg": module("pkg", coroutines=coroutines, events=events),
+        "pkg.coroutines": coroutines,
+        "pkg.events": events,
+        "pkgother": module("pkgother"),
+    }
+    assert tainted(modules, {"time": shadow_time}) == {"pkg", "pkg.coroutines", "pkg.events"}
