@@ -125,14 +125,13 @@ def _add_running_options(parser: argparse.ArgumentParser, one_run: bool = True) 
         metavar="N",
         help="stop after N bytecode instructions",
     )
-    parser.add_argument(
-        "--max-wall",
-        type=duration,
-        metavar="DURATION",
-        help="stop after this much real (wall-clock) time"
-        if one_run
-        else "stop exploring after this much real (wall-clock) time",
-    )
+    if one_run:
+        parser.add_argument(
+            "--max-wall",
+            type=duration,
+            metavar="DURATION",
+            help="stop after this much real (wall-clock) time",
+        )
     parser.add_argument(
         "--wake-policy",
         default="random",
