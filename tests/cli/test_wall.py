@@ -1,7 +1,9 @@
 """Wall time as a user meets it: ``--max-wall`` stops a run as the other limits do (one
 ``gilsim:`` line, status 3, the files still written), watching the wall clock changes
-nothing in the run, and the progress line appears on a terminal only (``gilsim.progress``)."""
+nothing in the run, and the progress line appears on a terminal only (a pseudo-terminal;
+``gilsim.progress`` in-process for when it is drawn)."""
 
+import io
 import json
 import os
 import pty
@@ -10,6 +12,8 @@ import sys
 import time
 
 import pytest
+
+from gilsim.progress import ProgressLine
 
 SPIN = "print('start', flush=True)\nwhile True:\n    pass\n"
 
@@ -136,3 +140,44 @@ def test_no_progress_when_stderr_is_not_a_terminal(tmp_path):
     assert result.returncode == 3
     assert result.stderr.splitlines() == [result.stderr.rstrip("\n")]
     assert "\r" not in result.stderr and "of virtual time" not in result.stderr
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_the_progress_line_waits_a_second_and_is_drawn_four_times_a_second_at_most():
+    stream = Terminal()
+    line = ProgressLine(stream)
+    line.report(1_000_000, 1_000, 999_000_000)  # before the first second: nothing
+    assert stream.getvalue() == ""
+    line.report(2_000_000, 2_000, 1_000_000_000)
+    assert stream.getvalue() == (
+        "\rgilsim: 2 ms of virtual time, 2,000 instructions, 1.0 s of wall time\x1b[K"
+    )
+    line.report(3_000_000, 3_000, 1_249_000_000)  # too soon after the last
+    line.report(4_000_000, 4_000, 1_250_000_000)
+    assert stream.getvalue().count("\r") == 2 and "4,000" in stream.getvalue()
+    line.end()
+    assert stream.getvalue().endswith("\r\x1b[K")
+    drawn = stream.getvalue()
+    line.end()  # erased once
+    assert stream.getvalue() == drawn
+
+
+def test_a_line_never_drawn_is_not_erased():
+    stream = Terminal()
+    line = ProgressLine(stream)
+    line.report(1, 1, 10)
+    line.end()
+    assert stream.getvalue() == ""
+
+
+def test_the_progress_line_is_for_terminals_only(monkeypatch):
+    monkeypatch.setenv("TERM", "xterm")
+    assert ProgressLine.on_terminal(io.StringIO()) is None
+    assert ProgressLine.on_terminal(None) is None
+    assert ProgressLine.on_terminal(Terminal()) is not None
+    monkeypatch.setenv("TERM", "dumb")
+    assert ProgressLine.on_terminal(Terminal()) is None
