@@ -23,11 +23,14 @@ from gilsim.config import CHECKPOINT_VERSIONS, MAX_CORES, MAX_INSTRUCTIONS, Conf
 from gilsim.errors import GilsimError
 from gilsim.gil import KINDS, WAKE_POLICIES
 from gilsim.interpreter.checkpoints import VERSIONS
+from gilsim.interpreter.watchdog import Watchdog
 from gilsim.machine import PRESETS
+from gilsim.progress import ProgressLine
 from gilsim.render import command as render_command
 from gilsim.schedules import command as explore_command
 from gilsim.schedules import schedule
 from gilsim.trace import SUMMARY_FORMAT, run_summary, write_trace
+from gilsim.units import parse_duration_ns
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,6 +125,13 @@ def _add_running_options(parser: argparse.ArgumentParser, one_run: bool = True) 
         metavar="N",
         help="stop after N bytecode instructions",
     )
+    if one_run:
+        parser.add_argument(
+            "--max-wall",
+            type=duration,
+            metavar="DURATION",
+            help="stop after this much real (wall-clock) time",
+        )
     parser.add_argument(
         "--wake-policy",
         default="random",
@@ -262,8 +272,21 @@ def _run(args: argparse.Namespace) -> int:
     if source is None:
         return 2
     chooser = schedule.replaying(config)
+    progress = ProgressLine.on_terminal(sys.__stderr__)
+    watchdog = None
+    if args.max_wall is not None or progress is not None:
+        watchdog = Watchdog(
+            parse_duration_ns(args.max_wall) if args.max_wall is not None else None,
+            progress.report if progress is not None else None,
+        )
     started = time.perf_counter()
-    outcome = run_main(source, args.script, [args.script, *args.args], config, chooser)
+    try:
+        outcome = run_main(
+            source, args.script, [args.script, *args.args], config, chooser, watchdog
+        )
+    finally:
+        if progress is not None:
+            progress.end()
     wall_s = time.perf_counter() - started
     warning = schedule.divergence_warning(chooser)
     if warning is not None:

@@ -27,6 +27,7 @@ from gilsim.config import Config
 from gilsim.engine import Engine
 from gilsim.errors import GilsimError, ProcessExit
 from gilsim.gil import KINDS, OldGIL, make_gil
+from gilsim.interpreter.watchdog import Watchdog
 from gilsim.machine import Machine
 from gilsim.program import Outcome, compile_main, record_names, run_machine
 from gilsim.runtime import hostshadows, pymain
@@ -99,7 +100,12 @@ def watch_checkpoints(interp: TracedInterpreter, name: str) -> None:
 
 
 def run_main(
-    source: str | bytes, filename: str, argv: list[str], config: Config, chooser: Any = None
+    source: str | bytes,
+    filename: str,
+    argv: list[str],
+    config: Config,
+    chooser: Any = None,
+    watchdog: Watchdog | None = None,
 ) -> Outcome:
     """Compile and run a main module on the host's interpreter; print what CPython prints;
     return how it ended."""
@@ -107,6 +113,8 @@ def run_main(
         filename = os.path.abspath(filename)  # bpo-20443, as in ``program.run_main``
     interp = program.new_interpreter(config, chooser)
     assert isinstance(interp, TracedInterpreter)
+    if watchdog is not None:
+        interp.watch(watchdog)
     code = compile_main(source, filename)
     if code is None:
         return Outcome(1, 0, 0)

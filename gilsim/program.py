@@ -27,6 +27,7 @@ from gilsim.gil import make_gil
 from gilsim.interpreter import checkpoints, costs, importer, state, tracebacks
 from gilsim.interpreter.builtins import make_builtins
 from gilsim.interpreter.opcodes import shared_table
+from gilsim.interpreter.watchdog import Watchdog
 from gilsim.machine import Machine
 from gilsim.runtime import pymain
 from gilsim.runtime.deadlock import deadlock_report, thread_name
@@ -160,16 +161,22 @@ def compile_main(source: str | bytes, filename: str) -> types.CodeType | None:
 
 
 def run_main(
-    source: str | bytes, filename: str, argv: list[str], config: Config, chooser: Any = None
+    source: str | bytes,
+    filename: str,
+    argv: list[str],
+    config: Config,
+    chooser: Any = None,
+    watchdog: Watchdog | None = None,
 ) -> Outcome:
     """Compile and run a main module; print what CPython prints; return how it ended.
-    ``chooser`` decides who runs at each choice point (schedule exploration).  On 3.12 and
+    ``chooser`` decides who runs at each choice point (schedule exploration); ``watchdog``
+    watches the wall clock (``--max-wall``, the progress line).  On 3.12 and
     later the program runs on the host's own interpreter (``gilsim.hostprogram``)."""
     check_version()
     if versions.traced():
         from gilsim import hostprogram  # (it builds on this module)
 
-        return hostprogram.run_main(source, filename, argv, config, chooser)
+        return hostprogram.run_main(source, filename, argv, config, chooser, watchdog)
     if filename != "<string>":
         # Since 3.9 the main script's ``__file__`` and code filename are absolute
         # (bpo-20443); ``sys.argv[0]`` stays as given.
@@ -178,6 +185,8 @@ def run_main(
     if code is None:
         return Outcome(1, 0, 0)
     interp = new_interpreter(config, chooser)
+    if watchdog is not None:
+        interp.watch(watchdog)
     if interp.recorder is not None:
         # For the race report's source lines: linecache cannot read ``<string>``.
         interp.recorder.sources[filename] = (

@@ -34,7 +34,7 @@ LAYERS = [
     {"analysis"},
     {"render"},
     {"api"},
-    {"cli"},
+    {"cli", "progress"},
     {"testing", "sphinx", "__main__", "__init__"},
 ]
 LAYER = {name: rank for rank, names in enumerate(LAYERS) for name in names}

@@ -206,12 +206,16 @@ def _on_deadline(ts: state.ThreadState, frame: Frame, count: int) -> int:
             f"the program ran past --max-time {format_ns(interp.limit_ns)} of virtual "
             f"time; stopped at {_where(frame)}"
         )
-    if interp.instructions + count > interp.instruction_limit:
+    if interp.instructions + count > interp.instruction_cap:
         raise LimitExceeded(
             f"the program ran past --max-instructions {interp.max_instructions}; "
             f"stopped at {_where(frame)}"
         )
     _count(ts, count)
+    if interp.instructions > interp.instruction_limit:
+        past = interp.poll()
+        if past is not None:
+            raise LimitExceeded(f"{past}; stopped at {_where(frame)}")
     if interp.clock_ns > interp.deadline_ns and interp.machine is not None:
         interp.machine.yield_to_events(ts.os_thread)
     return 0

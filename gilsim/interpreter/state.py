@@ -18,6 +18,7 @@ from gilsim.interpreter import tracebacks
 from gilsim.interpreter.decode import DecodedCode, decode
 from gilsim.interpreter.frame import Frame
 from gilsim.interpreter.loading import STARTUP_MODULES
+from gilsim.interpreter.watchdog import POLL_INSTRUCTIONS, Watchdog
 from gilsim.units import MAX_DURATION_NS
 
 
@@ -71,6 +72,10 @@ class InterpreterState:
         # When the running thread must hand control back to the machine: the next event.
         self.deadline_ns = self.limit_ns
         self.instruction_limit = max_instructions if max_instructions is not None else 1 << 62
+        # ``--max-instructions`` itself: ``instruction_limit`` is lower while a watchdog
+        # polls the wall clock (``watch``).
+        self.instruction_cap = self.instruction_limit
+        self.watchdog: Watchdog | None = None
         # ``interp->ceval.eval_breaker``: set when the holder must act at its next check
         # point (a GIL drop request); the eval loop polls it there.
         self.eval_breaker = False
@@ -125,6 +130,20 @@ class InterpreterState:
             "after_in_child": [],
             "after_in_parent": [],
         }
+
+    def watch(self, watchdog: Watchdog) -> None:
+        """Have ``watchdog`` poll the wall clock every ``POLL_INSTRUCTIONS`` instructions
+        (``gilsim.interpreter.watchdog``)."""
+        self.watchdog = watchdog
+        self.instruction_limit = min(self.instruction_cap, self.instructions + POLL_INSTRUCTIONS)
+
+    def poll(self) -> str | None:
+        """The run reached ``instruction_limit`` below the cap: a poll of the watchdog (the
+        instructions are counted).  Returns the message of the wall limit once past it."""
+        self.instruction_limit = min(self.instruction_cap, self.instructions + POLL_INSTRUCTIONS)
+        if self.watchdog is None:
+            return None
+        return self.watchdog.poll(self.clock_ns, self.instructions)
 
     def enter(self, thread: Any, now_ns: int, next_event_ns: int) -> None:
         """The machine switches to ``thread`` (an ``OSThread`` of this interpreter)."""

@@ -162,6 +162,8 @@ def fork() -> int:
         max_instructions=interp.max_instructions,
     )
     child_interp.checkpoints = interp.checkpoints
+    if interp.watchdog is not None:  # ``--max-wall`` bounds the whole run
+        child_interp.watch(interp.watchdog)
     child_interp.machine = machine
     child_interp.gil = gil.like(interp.gil, machine, child_interp)
     child_interp.builtins = dict(interp.builtins)

@@ -135,6 +135,8 @@ def _fresh_interpreter(parent: state.InterpreterState) -> state.InterpreterState
         max_instructions=parent.max_instructions,
     )
     interp.checkpoints = parent.checkpoints
+    if parent.watchdog is not None:  # ``--max-wall`` bounds the whole run
+        interp.watch(parent.watchdog)
     interp.machine = parent.machine
     interp.gil = gil.like(parent.gil, parent.machine, interp)
     interp.builtins = make_builtins()

@@ -231,7 +231,7 @@ class Tracer:
                     f"virtual time; stopped at {_where(code, offset)}"
                 ),
             )
-        if interp.instructions > interp.instruction_limit:
+        if interp.instructions > interp.instruction_cap:
             self.stop(
                 ts,
                 LimitExceeded(
@@ -239,6 +239,10 @@ class Tracer:
                     f"stopped at {_where(code, offset)}"
                 ),
             )
+        elif interp.instructions > interp.instruction_limit:
+            past = interp.poll()
+            if past is not None:
+                self.stop(ts, LimitExceeded(f"{past}; stopped at {_where(code, offset)}"))
         if interp.clock_ns > interp.deadline_ns and interp.machine is not None:
             interp.machine.yield_to_events(ts.os_thread)
 

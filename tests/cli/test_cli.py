@@ -229,6 +229,8 @@ def test_version_names_gilsim_and_the_python_it_runs_programs_on():
         ("--max-time", "1e400", "too long a duration: '1e400'"),
         ("--switch-interval", "1e300", "too long a duration: '1e300'"),
         ("--max-time", "0", "'0' is no time at all"),
+        ("--max-wall", "0", "'0' is no time at all"),
+        ("--max-wall", "soon", "not a duration: 'soon'"),
         ("--switch-interval", "fast", "not a duration: 'fast'"),
         ("--seed", "x", "'x' is not a whole number"),
         ("--gil", "bogus", "invalid choice: 'bogus'"),
@@ -273,7 +275,14 @@ def test_the_largest_values_run(script):
     assert result.stdout == "hello\n"
 
 
-OPTIONS = ["--cores", "--switch-interval", "--seed", "--max-time", "--max-instructions"]
+OPTIONS = [
+    "--cores",
+    "--switch-interval",
+    "--seed",
+    "--max-time",
+    "--max-instructions",
+    "--max-wall",
+]
 TEXT = st.one_of(
     st.text(max_size=12),
     st.integers().map(str),
