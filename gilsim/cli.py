@@ -15,9 +15,9 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
-from gilsim import versions
+from gilsim import outputs, versions
 from gilsim.arguments import Parser, duration, whole_number
 from gilsim.config import CHECKPOINT_VERSIONS, MAX_CORES, MAX_INSTRUCTIONS, Config
 from gilsim.errors import GilsimError
@@ -217,28 +217,30 @@ def config_from_args(args: argparse.Namespace) -> Config:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    outputs.keep_stderr()
     args = _parser().parse_args(argv)
     try:
         if args.command in ("run", "races", "render"):
-            status = _run(args)
-            if versions.traced():
-                _exit_now(status)
-            return status
+            _exit_now(_run(args))
         if args.command == "dis":
             return _dis(args)
         if args.command == "explore":
             return _explore(args)
     except GilsimError as exc:
-        _say(str(exc))
+        outputs.say(str(exc))
         return exc.exit_status
     return 2
 
 
-def _exit_now(status: int) -> None:
-    """End this process after a run on the host's interpreter: its threads' frames are
-    suspended in greenlets, and finalising the interpreter would unwind them, running the
-    program's ``finally`` blocks after the run (``gilsim.isolation``).  What is written is
-    flushed first."""
+def _exit_now(status: int) -> NoReturn:
+    """End this process after a run, with the run's status and nothing else.  On the host's
+    interpreter its threads' frames are suspended in greenlets, and finalising the
+    interpreter would unwind them, running the program's ``finally`` blocks after the run
+    (``gilsim.isolation``).  On every version the program's end has flushed its stdout
+    (``pymain.flush_std_files``): a flush that failed there (a pipe whose reader is gone)
+    would fail again as this process ends, print CPython's "Exception ignored" a second
+    time and make the status 120 whatever the run's was.  What can be written is flushed
+    first."""
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         try:
             if stream is not None:
@@ -248,17 +250,14 @@ def _exit_now(status: int) -> None:
     os._exit(status & 0xFF)
 
 
-def _say(message: str) -> None:
-    sys.__stderr__.write(f"gilsim: {message}\n")  # type: ignore[union-attr]
-    sys.__stderr__.flush()  # type: ignore[union-attr]
-
-
 def _read_script(path: str) -> bytes | None:
     try:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as exc:
-        _say(f"can't open file {os.path.abspath(path)!r}: [Errno {exc.errno}] {exc.strerror}")
+        outputs.say(
+            f"can't open file {os.path.abspath(path)!r}: [Errno {exc.errno}] {exc.strerror}"
+        )
         return None
 
 
@@ -268,6 +267,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "render":
         render_command.check(args)
     config = config_from_args(args)
+    _check_outputs(args)
     source = _read_script(args.script)
     if source is None:
         return 2
@@ -290,40 +290,61 @@ def _run(args: argparse.Namespace) -> int:
     wall_s = time.perf_counter() - started
     warning = schedule.divergence_warning(chooser)
     if warning is not None:
-        _say(f"warning: {warning}")
+        outputs.say(f"warning: {warning}")
     if outcome.gilsim_error is not None:
-        _say(str(outcome.gilsim_error))
+        outputs.say(str(outcome.gilsim_error))
     if outcome.interp is not None and outcome.interp.recorder is not None:
         _report_races(outcome.interp.recorder)
     if outcome.interp is not None and outcome.interp.refcounts is not None:
-        sys.stdout.flush()
+        outputs.flush_stdout()
         for note in outcome.interp.refcounts.notes(thread_names(outcome.interp)):
-            _say(note)
+            outputs.say(note)
+    written = True
     if args.json:
-        _write_json(args.json, args.script, outcome, wall_s)
+        written &= outputs.write(
+            "--json", args.json, lambda path: _write_json(path, args.script, outcome, wall_s)
+        )
     interp = outcome.interp
     trace = interp.machine.engine.trace if interp is not None else None
     if args.trace and trace is not None:
-        write_trace(args.trace, trace)
+        written &= outputs.write("--trace", args.trace, lambda path: write_trace(path, trace))
     if args.perfetto and trace is not None:
         from gilsim.render.perfetto import write_perfetto
 
-        write_perfetto(args.perfetto, trace, process_name=f"python {args.script}")
-    if args.command == "render" and trace is not None:
-        drawn, message = render_command.draw(
-            args, trace, interp.recorder if interp is not None else None
+        written &= outputs.write(
+            "--perfetto",
+            args.perfetto,
+            lambda path: write_perfetto(path, trace, process_name=f"python {args.script}"),
         )
-        sys.stdout.flush()  # the program's output first
-        _say(message)
+    if args.command == "render" and trace is not None:
+        try:
+            drawn, message = render_command.draw(
+                args, trace, interp.recorder if interp is not None else None
+            )
+        except OSError as exc:
+            drawn, message = 1, f"cannot write -o {exc.filename or args.output}: {exc.strerror}"
+        outputs.flush_stdout()  # the program's output first
+        outputs.say(message)
         if drawn != 0:
             return drawn
     if outcome.exit_status == SIGINT_STATUS:
         # CPython ends by SIGINT after an uncaught KeyboardInterrupt (``_Py_HandleSystemExit``
         # / ``exit_sigint`` in ``Modules/main.c``), so the caller sees the same status.
-        sys.stdout.flush()
+        outputs.flush_stdout()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGINT)
+    if not written and outcome.exit_status == 0:
+        return 1  # a run whose files are missing did not succeed: said on stderr
     return outcome.exit_status
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before the program runs, a file an option names that cannot be written."""
+    outputs.check("--json", args.json)
+    outputs.check("--trace", args.trace)
+    outputs.check("--perfetto", args.perfetto)
+    if args.command == "render":
+        outputs.check("-o", args.output)
 
 
 def _explore(args: argparse.Namespace) -> int:
@@ -339,9 +360,8 @@ def _report_races(recorder: Any) -> None:
     from gilsim.races import format_report, race_reports, races_summary
 
     reports = race_reports(recorder)
-    sys.stdout.flush()
-    sys.__stderr__.write(format_report(reports, races_summary(recorder, reports)))  # type: ignore[union-attr]
-    sys.__stderr__.flush()  # type: ignore[union-attr]
+    outputs.flush_stdout()
+    outputs.tell(format_report(reports, races_summary(recorder, reports)))
 
 
 def _write_json(path: str, script: str, outcome: Any, wall_s: float) -> None:

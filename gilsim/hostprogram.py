@@ -132,6 +132,7 @@ def run_main(
     root = interp.process
     root.main_thread = main_thread
     tracer = interp.tracer
+    finalized: list[bool] = []  # the program ended by itself (not os._exit, not a stop)
 
     def main_body() -> None:
         interp.gil.take_gil(main_thread)  # Py_Initialize takes the GIL
@@ -141,6 +142,7 @@ def run_main(
         )
         finalize(interp, ts)
         finalize_modules(interp, world, namespace)
+        finalized.append(True)
         processes.end_process(root, processes.exit_status(status), main_thread)
 
     main_thread.body = main_body
@@ -194,7 +196,7 @@ def run_main(
         sys.setrecursionlimit(saved_limit)
         if saved[2] is not None:
             sys.modules["__main__"] = saved[2]
-        pymain.flush()
+        flushed = pymain.flush_at_end(finalized=bool(finalized))
     stopped = tracer.stopped
     if error is None and stopped is not None:
         error = stopped if isinstance(stopped, GilsimError) else GilsimError(str(stopped))
@@ -203,6 +205,8 @@ def run_main(
         status, error = os.waitstatus_to_exitcode(error.status), None
     else:
         status = root.exit_code if error is None else error.exit_status
+        if not flushed and error is None and status != pymain.SIGINT_STATUS:
+            status = pymain.FLUSH_FAILED_STATUS  # Py_RunMain's, after Py_FinalizeEx failed
     assert status is not None
     virtual_ns = max(interp.clock_ns, interp.machine.elapsed_ns())
     return Outcome(status, interp.instructions, virtual_ns, error, interp)

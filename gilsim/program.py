@@ -205,10 +205,13 @@ def run_main(
     root = interp.process
     root.main_thread = main_thread
 
+    finalized: list[bool] = []  # the program ended by itself (not os._exit, not a stop)
+
     def main_body() -> None:
         interp.gil.take_gil(main_thread)  # Py_Initialize takes the GIL
         status = pymain.run_module(ts, code, main.__dict__)
         pymain.finalize(ts)
+        finalized.append(True)
         processes.end_process(root, processes.exit_status(status), main_thread)
 
     main_thread.body = main_body
@@ -223,11 +226,13 @@ def run_main(
             record_names(interp)
             interp.machine.kill_all()
             processes.restore_first_world(interp)
-        pymain.flush()
+        flushed = pymain.flush_at_end(finalized=bool(finalized))
         tracebacks.forget_all()
     processes.forget(interp, stopped=error is not None)
     status = root.exit_code if error is None else error.exit_status
     assert status is not None
+    if not flushed and error is None and status != SIGINT_STATUS:
+        status = pymain.FLUSH_FAILED_STATUS  # Py_RunMain's, after Py_FinalizeEx failed
     if os.getpid() != host_pid:
         # Native code forked the host (the program's own os.fork() is simulated:
         # gilsim.processes), and this is the host's child at the end of its own copy of the

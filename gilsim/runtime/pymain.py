@@ -120,3 +120,56 @@ def flush() -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
+
+
+# The exit status of a program whose end could not flush its stdout or stderr:
+# ``Py_RunMain`` and ``Py_Exit`` (``Modules/main.c``, ``Python/pylifecycle.c``) give it when
+# ``Py_FinalizeEx`` fails, "unlikely to be confused with a non-error exit status".
+FLUSH_FAILED_STATUS = 120
+
+
+def flush_at_end(finalized: bool) -> bool:
+    """After a run: ``flush_std_files`` if the program ended by itself (``Py_FinalizeEx``
+    ran); else (``os._exit``, a run gilsim stopped) a quiet flush of what the program left
+    in its buffers.  False if the program's own end failed to flush."""
+    if finalized:
+        return flush_std_files()
+    flush()
+    return True
+
+
+def flush_std_files() -> bool:
+    """``flush_std_files`` (``Python/pylifecycle.c``), as ``Py_FinalizeEx`` ends a program
+    that ended by itself: flush ``sys.stdout`` and ``sys.stderr`` unless None or closed;
+    False if either failed (``FLUSH_FAILED_STATUS``).  A failure of stdout is reported as
+    unraisable on stderr; of stderr, silently."""
+    ok = True
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is None or stream.closed:  # (``file_is_closed``; an error skips it too)
+                continue
+        except Exception:
+            continue
+        try:
+            stream.flush()
+        except Exception as exc:
+            ok = False
+            if stream is sys.stdout:
+                _flush_failed(stream, exc)
+    return ok
+
+
+def _flush_failed(stream: Any, exc: BaseException) -> None:
+    """``PyErr_WriteUnraisable(fout)`` in ``flush_std_files`` before 3.13; 3.13 names what
+    failed instead (``PyErr_FormatUnraisable("Exception ignored on flushing sys.stdout")``).
+    The exception comes from C there: no traceback."""
+    import traceback
+
+    if sys.version_info >= (3, 13):
+        where = "on flushing sys.stdout:"
+    else:
+        where = f"in: {stream!r}"
+    text = "".join(traceback.format_exception_only(type(exc), exc))
+    with contextlib.suppress(Exception):
+        sys.stderr.write(f"Exception ignored {where}\n{text}")
+        sys.stderr.flush()

@@ -9,6 +9,7 @@ import shlex
 import sys
 from typing import Any
 
+from gilsim import outputs
 from gilsim.arguments import whole_number
 from gilsim.config import Config
 from gilsim.errors import ConfigurationError
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
         )
     if config.schedule is not None:
         raise ConfigurationError("--schedule replays one run: use it with `gilsim run`")
+    outputs.check("--json", args.json)
     if compile_main(source, os.path.abspath(args.script)) is None:
         return 1  # no schedule can change a syntax error
     progress, close = _progress_bar()
@@ -89,13 +91,34 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
         )
     finally:
         close()
-    sys.stdout.write(report(found, args.script, args.args, config))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump({"script": args.script, **found.to_json()}, handle, indent=2)
-            handle.write("\n")
+    _print_report(report(found, args.script, args.args, config))
     # Like a test that found a bug: the outcome depends on the schedule.
-    return 0 if len(found.outcomes) == 1 else 1
+    status = 0 if len(found.outcomes) == 1 else 1
+    if args.json and not outputs.write(
+        "--json", args.json, lambda path: _write_json(path, args.script, found)
+    ):
+        return 1
+    return status
+
+
+def _print_report(text: str) -> None:
+    """The report on stdout.  A reader that has gone (``gilsim explore ... | head``) ends
+    it quietly, as it ends a C program by SIGPIPE; stdout then points to ``/dev/null``, so
+    that the end of this process does not fail to flush it again (the recipe of the
+    ``signal`` module's documentation, "Note on SIGPIPE")."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _write_json(path: str, script: str, found: Exploration) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump({"script": script, **found.to_json()}, handle, indent=2)
+        handle.write("\n")
 
 
 def _progress_bar() -> tuple[Any, Any]:
