@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from gilsim import versions
+from gilsim import hashseed, versions
 from gilsim.arguments import Parser, duration, whole_number
 from gilsim.config import CHECKPOINT_VERSIONS, MAX_CORES, MAX_INSTRUCTIONS, Config
 from gilsim.errors import GilsimError
@@ -207,7 +207,13 @@ def config_from_args(args: argparse.Namespace) -> Config:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command, with ``argv`` (default ``sys.argv[1:]``).  Run as the command (no
+    ``argv``), a command that runs a program starts itself again with the hash seed of its
+    ``--seed`` (``gilsim.hashseed``)."""
     args = _parser().parse_args(argv)
+    if argv is None and args.command in ("run", "races", "render", "explore"):
+        hashseed.fix(args.seed, sys.argv[1:])
+    hashseed.hide()
     try:
         if args.command in ("run", "races", "render"):
             status = _run(args)

@@ -550,7 +550,10 @@ def new_thread(interp: state.InterpreterState, name: str | None) -> tuple[Any, O
         process=interp.process.number if interp.process is not None else 0,
     )
     ts.os_thread = thread
-    ts.native_id = os.getpid() + number
+    # Linux gives a process's main thread the process's pid as its id, and later threads
+    # the next numbers (``alloc_pid``): here the virtual pid (``processes.table``) and the
+    # thread's number in the run.
+    ts.native_id = (interp.process.pid if interp.process is not None else os.getpid()) + number
     return ts, thread
 
 
