@@ -380,7 +380,11 @@ def _select(local: Any) -> None:
 
 
 def get_ident() -> int:
-    return _running().ident
+    """The thread's ``pthread_t``: a fork child's thread keeps the forking thread's, as
+    ``fork(2)`` keeps ``pthread_self()`` (so ``threading._after_fork`` finds the thread in
+    ``_active`` instead of making a new ``_MainThread``)."""
+    thread = _running()
+    return thread.pthread or thread.ident
 
 
 def get_native_id() -> int:
