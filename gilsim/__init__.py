@@ -6,8 +6,11 @@ The public Python API is :func:`run`, which takes a path or source text and a
 schedules and returns every distinct outcome with a schedule that replays it.
 """
 
-from gilsim.api import RunResult, explore, run
-from gilsim.config import Config
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from gilsim.errors import (
     ConfigurationError,
     GilsimError,
@@ -16,6 +19,25 @@ from gilsim.errors import (
     SimulationError,
     UnsupportedError,
 )
+
+if TYPE_CHECKING:
+    from gilsim.api import RunResult, explore, run
+    from gilsim.config import Config
+
+# Imported when first used (PEP 562): the ``gilsim`` command decides its hash seed before
+# it imports the rest of gilsim (``gilsim.hashseed``), which takes most of its start-up.
+_LAZY = {"RunResult": "gilsim.api", "explore": "gilsim.api", "run": "gilsim.api"}
+_LAZY["Config"] = "gilsim.config"
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gilsim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Config",

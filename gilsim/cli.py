@@ -211,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ``argv``), a command that runs a program starts itself again with the hash seed of its
     ``--seed`` (``gilsim.hashseed``)."""
     args = _parser().parse_args(argv)
-    if argv is None and args.command in ("run", "races", "render", "explore"):
+    if argv is None and args.command in hashseed.RUNS:
         hashseed.fix(args.seed, sys.argv[1:])
     hashseed.hide()
     try:

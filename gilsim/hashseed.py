@@ -37,14 +37,23 @@ def hash_seed(seed: int) -> int:
     return 1 + seed % _HASHSEED_MAX
 
 
+# The commands that run a program.
+RUNS = ("run", "races", "render", "explore")
+
+
 def fix(seed: int, argv: list[str]) -> None:
     """Start the command again with ``argv`` (its arguments, without the program name) and
-    the hash seed of ``seed``, unless the environment sets ``PYTHONHASHSEED`` (the user's
-    choice, or this is the command started again) or the interpreter ignores it.  Returns
-    only if it did not start the command again."""
-    if "PYTHONHASHSEED" in os.environ or MARKER in os.environ or sys.flags.ignore_environment:
+    the hash seed of ``seed``, unless the user set ``PYTHONHASHSEED``, this is the command
+    started again with that seed, or the interpreter ignores the environment.  Returns only
+    if it did not start the command again."""
+    if sys.flags.ignore_environment:
         return
     value = str(hash_seed(seed))
+    if MARKER in os.environ:
+        if os.environ[MARKER] == value:
+            return
+    elif "PYTHONHASHSEED" in os.environ:
+        return
     os.environ["PYTHONHASHSEED"] = value
     os.environ[MARKER] = value
     # The interpreter's own options (``-X dev``, ``-W``, ``-O``...) as ``multiprocessing``
@@ -53,6 +62,29 @@ def fix(seed: int, argv: list[str]) -> None:
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     os.execv(sys.executable, [sys.executable, *flags, "-m", "gilsim", *argv])
+
+
+def fix_early(argv: list[str]) -> None:
+    """``fix`` before gilsim's modules are imported, which takes most of its start-up: with
+    the ``--seed`` read from ``argv`` as the parser will most likely read it.  The command
+    checks it once parsed (``fix`` again), and starts itself once more if it was wrong (a
+    ``--seed`` among the program's own arguments, say)."""
+    if MARKER in os.environ or not argv or argv[0] not in RUNS:
+        return
+    seed = 0
+    for index, arg in enumerate(argv):
+        if arg == "--seed" and index + 1 < len(argv):
+            text = argv[index + 1]
+        elif arg.startswith("--seed="):
+            text = arg.partition("=")[2]
+        else:
+            continue
+        try:
+            seed = int(text)
+        except ValueError:
+            return  # the parser refuses it
+        break
+    fix(seed, argv)
 
 
 def hide() -> None:
