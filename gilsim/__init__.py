@@ -9,6 +9,7 @@ schedules and returns every distinct outcome with a schedule that replays it.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 from gilsim.errors import (
@@ -20,12 +21,14 @@ from gilsim.errors import (
     UnsupportedError,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING or sys.argv[:1] != ["-m"]:
     from gilsim.api import RunResult, explore, run
     from gilsim.config import Config
 
-# Imported when first used (PEP 562): the ``gilsim`` command decides its hash seed before
-# it imports the rest of gilsim (``gilsim.hashseed``), which takes most of its start-up.
+# ``python -m gilsim``: the command decides its hash seed before it imports the rest of
+# gilsim (``gilsim.hashseed``), which takes most of its start-up, and may start itself
+# again.  CPython imports this package while ``sys.argv[0]`` is ``"-m"`` (the docs of
+# ``-m``); then what it exports is imported when first used (PEP 562).
 _LAZY = {"RunResult": "gilsim.api", "explore": "gilsim.api", "run": "gilsim.api"}
 _LAZY["Config"] = "gilsim.config"
 

@@ -60,7 +60,8 @@ def fix(seed: int, argv: list[str]) -> None:
     # passes them to a child it spawns.
     flags = subprocess._args_from_interpreter_flags()  # type: ignore[attr-defined]
     for stream in (sys.stdout, sys.stderr):
-        stream.flush()
+        if stream is not None:  # (``python -m gilsim ... >&-``)
+            stream.flush()
     os.execv(sys.executable, [sys.executable, *flags, "-m", "gilsim", *argv])
 
 
