@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from gilsim import outputs, versions
+from gilsim import hashseed, outputs, versions
 from gilsim.arguments import Parser, duration, whole_number
 from gilsim.config import CHECKPOINT_VERSIONS, MAX_CORES, MAX_INSTRUCTIONS, Config
 from gilsim.errors import GilsimError
@@ -217,8 +217,14 @@ def config_from_args(args: argparse.Namespace) -> Config:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    outputs.keep_stderr()
+    """The command, with ``argv`` (default ``sys.argv[1:]``).  Run as the command (no
+    ``argv``), a command that runs a program starts itself again with the hash seed of its
+    ``--seed`` (``gilsim.hashseed``)."""
     args = _parser().parse_args(argv)
+    if argv is None and args.command in hashseed.RUNS:
+        hashseed.fix(args.seed, sys.argv[1:])
+    hashseed.hide()
+    outputs.keep_stderr()
     try:
         if args.command in ("run", "races", "render"):
             _exit_now(_run(args))

@@ -127,7 +127,7 @@ def run_main(
     # it, and lets go of it at the end (``finalize_modules``).
     namespace: list[dict[str, Any]] = []
     ts, main_thread = new_thread(interp, "MainThread")
-    ts.native_id = os.getpid()
+    ts.native_id = interp.process.pid
     interp.main_ident = main_thread.ident
     root = interp.process
     root.main_thread = main_thread

@@ -26,8 +26,8 @@ from gilsim.errors import InternalError
 T = TypeVar("T")
 
 # In a child made by ``call_in_child``: the pid and parent pid of the process that asked for
-# the run, which the simulated process shows (``os.getpid()``, the trace), as a run in that
-# process itself would: two runs of one program give the same trace.
+# the run, which the simulated first process stands for on the host (its ``os.kill`` of its
+# parent signals the caller's parent, as a run in the caller itself would).
 _CALLER: tuple[int, int] | None = None
 
 

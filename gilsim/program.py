@@ -201,7 +201,7 @@ def run_main(
     if interp.refcounts is not None:
         interp.refcounts.namespace = main.__dict__
     ts, main_thread = new_thread(interp, "MainThread")
-    ts.native_id = os.getpid()
+    ts.native_id = interp.process.pid
     root = interp.process
     root.main_thread = main_thread
 

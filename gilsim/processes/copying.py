@@ -37,6 +37,7 @@ the child's are made here, by walking what the parent can reach.  The rules:
 
 from __future__ import annotations
 
+import _random
 import collections
 import copyreg
 import ctypes
@@ -439,7 +440,14 @@ class Copier:
         if pairs is not None:
             for key, value in pairs:
                 made[self.copy(key)] = self.copy(value)
-        if state is not None:
+        if state is not None and isinstance(obj, _random.Random):
+            # A generator's state is an array inside its C object (``RandomObject``,
+            # ``Modules/_randommodule.c``), counted in its size: the ints ``getstate()`` makes
+            # of it are not in the parent's memory, and how big they are is random (a
+            # generator seeded from ``os.urandom``, as ``tempfile``'s names are): what a
+            # fork costs must not be.  They are numbers, shared as they are.
+            made.__setstate__(state)
+        elif state is not None:
             state = self.copy(state)
             self.finish()  # the state is used at once: it must be whole
             if hasattr(made, "__setstate__"):

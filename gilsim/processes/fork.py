@@ -94,6 +94,10 @@ def install(interp: state.InterpreterState, parent: Process | None) -> Process:
         "wait": table.wait,
         "_exit": table._exit,
         "kill": table.kill,
+        "killpg": table.killpg,
+        "getpgid": table.getpgid,
+        "getpgrp": table.getpgrp,
+        "getsid": table.getsid,
     }
     for name, function in functions.items():
         object.__setattr__(os_module, name, function)

@@ -36,6 +36,13 @@ from gilsim.runtime.kernel import allow_threads, busy, os_error, sync
 # Tearing down a process's address space at exit (ns): ``fork.ProcessCosts.exit_ns``.
 EXIT_NS = 350_000
 
+# The first process's pid; its parent is ``FIRST_PID - 1`` and each later process takes the
+# next number.  Virtual, so that a run shows the same pids on every host and every time
+# (``--trace``, ``--json``, ``os.getpid()``); above ``PID_MAX_LIMIT`` (4,194,304,
+# ``include/linux/threads.h``), so that no virtual pid is ever a host's process: one that
+# reaches the host's ``os`` names no process there, never another user's.
+FIRST_PID = 4_200_000
+
 
 @attrs.define(eq=False)
 class Process:
@@ -76,14 +83,14 @@ class Process:
 
 
 class ProcessTable:
-    """Every process the machine has run.  The first process has the host's pid, so that a
-    run of one process shows the pid it always did; its children count up from there."""
+    """Every process the machine has run, by virtual pid: the first is ``FIRST_PID``, its
+    children count up from there."""
 
     def __init__(self, machine: Machine) -> None:
         self.machine = machine
         self.processes: list[Process] = []
         self.by_pid: dict[int, Process] = {}
-        self._next_pid = os.getpid() + 1
+        self._next_pid = FIRST_PID + 1
 
     @property
     def root(self) -> Process:
@@ -91,7 +98,7 @@ class ProcessTable:
 
     def add(self, interp: Any, parent: Process | None) -> Process:
         if parent is None:
-            pid, ppid = caller_ids()
+            pid, ppid = FIRST_PID, FIRST_PID - 1
         else:
             pid, ppid = self._next_pid, parent.pid
             self._next_pid += 1
@@ -207,6 +214,50 @@ def getppid() -> int:
     return int(interp.process.ppid)
 
 
+def host_pid(pid: Any) -> Any:
+    """The host's pid for a virtual one: the first process is the host process that runs
+    the run (or the caller of ``gilsim.run``), its parent that process's parent; any other
+    pid is taken as the host's."""
+    if pid == FIRST_PID:
+        return caller_ids()[0]
+    if pid == FIRST_PID - 1:
+        return caller_ids()[1]
+    return pid
+
+
+def virtual_pid(pid: int) -> int:
+    """The virtual pid for a host's: ``host_pid`` the other way."""
+    caller, parent = caller_ids()
+    return FIRST_PID if pid == caller else FIRST_PID - 1 if pid == parent else pid
+
+
+def getpgid(pid: Any) -> int:
+    """``os.getpgid``: the host's process group, in virtual pids (a shell makes the command
+    it starts the leader of its own group: then the first process is)."""
+    return virtual_pid(os.getpgid(0 if _simulated(pid) else host_pid(pid)))
+
+
+def getpgrp() -> int:
+    return virtual_pid(os.getpgrp())
+
+
+def getsid(pid: Any) -> int:
+    return virtual_pid(os.getsid(0 if _simulated(pid) else host_pid(pid)))
+
+
+def killpg(pgid: Any, sig: Any) -> None:
+    os.killpg(host_pid(pgid), sig)
+
+
+def _simulated(pid: Any) -> bool:
+    """Whether ``pid`` is 0 (the caller) or a simulated process: all of them run in the
+    host's process."""
+    if pid == 0:
+        return True
+    interp, _ = _running()
+    return isinstance(pid, int) and pid in table_of(interp.machine).by_pid
+
+
 def _exit(code: Any) -> None:
     """``os._exit``: the process ends now; nothing of its program runs on the way."""
     if not isinstance(code, int):
@@ -293,7 +344,7 @@ def kill(pid: Any, sig: Any) -> None:
     table = table_of(interp.machine)
     target = table.by_pid.get(pid) if isinstance(pid, int) else None
     if target is None:
-        os.kill(pid, sig)
+        os.kill(host_pid(pid), sig)
         return
     machine = interp.machine
     machine.sync_processes(thread)

@@ -22,7 +22,9 @@ def make_os(interp: state.InterpreterState) -> ShadowModule:
         return len(interp.machine.cores)
 
     def sched_getaffinity(pid: Any) -> set[int]:
-        os.sched_getaffinity(pid)  # the host's errors for a bad pid
+        table = interp.machine.process_table
+        if table is None or pid not in table.by_pid:  # (a simulated process's is the run's)
+            os.sched_getaffinity(pid)  # the host's errors for a bad pid
         return set(range(len(interp.machine.cores)))
 
     def pipe() -> tuple[int, int]:

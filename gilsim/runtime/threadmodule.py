@@ -380,7 +380,11 @@ def _select(local: Any) -> None:
 
 
 def get_ident() -> int:
-    return _running().ident
+    """The thread's ``pthread_t``: a fork child's thread keeps the forking thread's, as
+    ``fork(2)`` keeps ``pthread_self()`` (so ``threading._after_fork`` finds the thread in
+    ``_active`` instead of making a new ``_MainThread``)."""
+    thread = _running()
+    return thread.pthread or thread.ident
 
 
 def get_native_id() -> int:
@@ -550,7 +554,10 @@ def new_thread(interp: state.InterpreterState, name: str | None) -> tuple[Any, O
         process=interp.process.number if interp.process is not None else 0,
     )
     ts.os_thread = thread
-    ts.native_id = os.getpid() + number
+    # Linux gives a process's main thread the process's pid as its id, and later threads
+    # the next numbers (``alloc_pid``): here the virtual pid (``processes.table``) and the
+    # thread's number in the run.
+    ts.native_id = (interp.process.pid if interp.process is not None else os.getpid()) + number
     return ts, thread
 
 
