@@ -1,5 +1,5 @@
 """gilsim reproduces what real CPython 3.11 measurably does with processes
-(``../shared/spec/processes.md`` §6, the items named in each test).
+(``docs/model/processes.md`` §6, the items named in each test).
 
 What children see is compared with CPython itself: a program that prints what its children
 see prints the same lines under gilsim as under ``python`` (none of them prints a process
