@@ -10,6 +10,7 @@ tests of every directory, whichever is collected first.
 
 import os
 import signal
+import sys
 import time
 
 import pytest
@@ -156,12 +157,23 @@ def _kill(processes: dict[int, str]) -> None:
             pass
 
 
+def _stop_multiprocessing_helpers() -> None:
+    """Stop the forkserver and the resource tracker, if a test in this process started them:
+    they would end with this process, and CPython's own tests stop them the same way at the
+    end (``multiprocessing.util._cleanup_tests``, ``Lib/multiprocessing/util.py``)."""
+    if (forkserver := sys.modules.get("multiprocessing.forkserver")) is not None:
+        forkserver._forkserver._stop()
+    if (resource_tracker := sys.modules.get("multiprocessing.resource_tracker")) is not None:
+        resource_tracker._resource_tracker._stop()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_process_outlives_the_session():
     """Fails the end of the session (the last test's teardown, in each pytest-xdist worker)
     naming each process the tests started that is still running, and kills it."""
     _become_subreaper()
     yield
+    _stop_multiprocessing_helpers()
     left = _left_over(_GRACE_S)
     _kill(left)
     _reap_children()

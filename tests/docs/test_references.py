@@ -1,9 +1,9 @@
 """Every file or folder of the repository that the documentation, the examples, gilsim's
-source (its docstrings and comments), its tests and benchmarks or a README names is there for a reader to open: a path
-such as ``docs/model/gil.md``, ``gilsim/gil/newgil.py`` or ``benchmarks/kernels`` exists, and
-no reference points outside the repository (``../shared/...``).  A path that starts with
-``../`` is read from the folder of the file that names it (``../examples/convoy.py`` in
-``docs/``), any other from the repository's root."""
+source (its docstrings and comments), its tests and benchmarks or a README names is there for
+a reader to open: a path such as ``docs/model/gil.md``, ``gilsim/gil/newgil.py`` or
+``benchmarks/kernels`` exists, and no reference points outside the repository
+(``../shared/...``).  A path that starts with ``../`` is read from the folder of the file that
+names it (``../examples/convoy.py`` in ``docs/``), any other from the repository's root."""
 
 from __future__ import annotations
 
