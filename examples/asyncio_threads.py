@@ -1,5 +1,5 @@
 """asyncio, threads and the GIL together: an event loop that sleeps, hands blocking work to a
-thread pool (``asyncio.to_thread``) and logs from both (spec/gil.md §4: a sleep and a
+thread pool (``asyncio.to_thread``) and logs from both (docs/model/gil.md §4: a sleep and a
 blocked lock release the GIL).
 
     python3 examples/asyncio_threads.py

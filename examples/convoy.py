@@ -1,4 +1,4 @@
-"""The convoy effect (bpo-7946; spec/gil.md §3.3, §7 item 7).
+"""The convoy effect (bpo-7946; docs/model/gil.md §3.3, §7 item 7).
 
     python3 examples/convoy.py
     gilsim run examples/convoy.py

@@ -7,7 +7,7 @@ Run it both ways and compare the timings on stderr:
 
 Only one thread runs Python bytecode at a time, whatever the number of cores; the threads
 hand the GIL back and forth about every 5 ms (the switch interval), so the total time stays
-about the same as running the two halves one after the other (spec/gil.md §7 item 4).
+about the same as running the two halves one after the other (docs/model/gil.md §7 item 4).
 """
 
 import sys

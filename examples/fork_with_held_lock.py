@@ -1,4 +1,4 @@
-"""Fork copies only the thread that calls it (spec/processes.md §5.1): a lock another
+"""Fork copies only the thread that calls it (docs/model/processes.md §5.1): a lock another
 thread holds at that instant is copied locked, and nobody in the child will release it.
 
     python3 examples/fork_with_held_lock.py

@@ -17,7 +17,7 @@ was done, the same under every GIL; standard error has the two times and their r
   few per cent more for one thread;
 * no lock at all: as fast, and every reference count of a shared object is a race.
 
-(spec/gil.md §3.2, §7 items 4, 5 and 16.)
+(docs/model/gil.md §3.2, §7 items 4, 5 and 16.)
 """
 
 import sys

@@ -1,4 +1,4 @@
-"""Inherited = copied, not inherited = re-evaluated (spec/processes.md §1, §5.4).
+"""Inherited = copied, not inherited = re-evaluated (docs/model/processes.md §1, §5.4).
 
     python3 examples/inherited_vs_reevaluated.py
     gilsim run examples/inherited_vs_reevaluated.py

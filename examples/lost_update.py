@@ -1,4 +1,4 @@
-"""Where the GIL does and does not protect a shared counter (spec/gil.md §2.6, §7 item 6).
+"""Where the GIL does and does not protect a shared counter (docs/model/gil.md §2.6, §7 item 6).
 
     python3 examples/lost_update.py
     gilsim run examples/lost_update.py
@@ -51,7 +51,7 @@ def run(body):
 
 # 0.1 ms instead of 5 ms: hundreds of switches, so the loss shows even when the machine is busy
 # and the threads get fewer turns than they would alone (CPython 3.11 still loses nothing in
-# the `+=` loop at any interval, spec/gil.md §2.6).
+# the `+=` loop at any interval, docs/model/gil.md §2.6).
 sys.setswitchinterval(0.0001)
 
 

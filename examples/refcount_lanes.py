@@ -1,5 +1,5 @@
 """A shared object's reference count rising and falling as two threads take and drop
-references to it (spec/gil.md §5.1).
+references to it (docs/model/gil.md §5.1).
 
     python3 examples/refcount_lanes.py
     gilsim run --refcount shared examples/refcount_lanes.py

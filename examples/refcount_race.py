@@ -1,6 +1,6 @@
 """Two threads take and drop references to one shared object as fast as they can: its
 reference count stays right only because a GIL lets one thread at a time update it
-(spec/gil.md §5.1).
+(docs/model/gil.md §5.1).
 
     python3 examples/refcount_race.py
     gilsim run --refcount shared examples/refcount_race.py

@@ -1,4 +1,4 @@
-"""A thread pool against a thread per task (spec/gil.md §4, §7 item 9).
+"""A thread pool against a thread per task (docs/model/gil.md §4, §7 item 9).
 
     python3 examples/thread_pool_vs_threads.py
     gilsim run examples/thread_pool_vs_threads.py

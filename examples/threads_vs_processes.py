@@ -1,6 +1,6 @@
 """The same CPU-bound work, split in two: in two threads it takes as long as sequentially
 (one GIL), in two fork processes about half as long (two GILs, two cores), in two spawn
-processes half as long plus a fresh interpreter's start-up each (spec/processes.md §3.5).
+processes half as long plus a fresh interpreter's start-up each (docs/model/processes.md §3.5).
 
     python3 examples/threads_vs_processes.py
     gilsim run examples/threads_vs_processes.py

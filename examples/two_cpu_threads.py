@@ -1,4 +1,4 @@
-"""Two CPU-bound threads take turns with the GIL, about every 5 ms (spec/gil.md §7 item 4).
+"""Two CPU-bound threads take turns with the GIL, about every 5 ms (docs/model/gil.md §7 item 4).
 
     python3 examples/two_cpu_threads.py
     gilsim run examples/two_cpu_threads.py

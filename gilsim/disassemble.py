@@ -1,5 +1,5 @@
 """``gilsim dis``: a program's bytecode as ``dis`` shows it, with the places where CPython can
-switch threads marked (``spec/gil.md`` §2, §4): on 3.12 and 3.13 the host version's (§2.4,
+switch threads marked (``docs/model/gil.md`` §2, §4): on 3.12 and 3.13 the host version's (§2.4,
 §2.5), and with ``--checkpoints 3.10`` or ``3.9`` the further ones of that version; on 3.11
 that version's or, with ``--checkpoints``, 3.10's or 3.9's, on the same 3.11 bytecode.
 
@@ -24,7 +24,7 @@ from gilsim.tracer import checkpoints as tracer_checkpoints
 CHECK = "<- check point"
 RELEASE = "<- releases the GIL while it blocks"
 
-# Names of callables that block with the GIL released (``spec/gil.md`` §4).
+# Names of callables that block with the GIL released (``docs/model/gil.md`` §4).
 RELEASING_NAMES = frozenset(
     {
         "sleep",

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Set up gilsim for development on a fresh machine: a virtual environment with gilsim and its
-# test tools, and Graphviz's `dot` (for pictures) where it is missing and can be installed.
-# Safe to run again: it only does what is not done yet.
+# Set up gilsim on a fresh machine: a virtual environment with gilsim and what it needs to run
+# (its runtime dependencies only, about 47 MB), and Graphviz's `dot` (for pictures) where it
+# is missing and can be installed.  Safe to run again: it only does what is not done yet.
+#
+# EXTRAS names optional dependencies to install too (pyproject.toml): scripts/test.sh sets
+# EXTRAS=test (pytest, Hypothesis, Sphinx, Dask, ruff, mypy, pyperformance: about 310 MB),
+# scripts/docs.sh EXTRAS=docs.
 #
 # PYTHON names the interpreter (default: python3.11, else python3) and VENV the environment
 # (default: .venv).  gilsim runs programs on the interpreter it is installed in: 3.11 on its
@@ -11,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=${VENV:-.venv}
+extras=${EXTRAS:-}
 python=${PYTHON:-}
 if [ -z "$python" ]; then
     python=python3
@@ -23,7 +28,7 @@ if [ ! -x "$venv/bin/python" ]; then
     "$python" -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install --quiet --upgrade pip
-"$venv/bin/python" -m pip install --quiet -e '.[test]'
+"$venv/bin/python" -m pip install --quiet -e ".${extras:+[$extras]}"
 
 if ! command -v dot >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Set up and run gilsim's tests on every Python version it supports that this machine has:
 # 3.11 (gilsim's own bytecode interpreter), 3.12 and 3.13 (the host's own interpreter), each
-# in an environment of its own (.venv for 3.11, .venv3.12, .venv3.13).  Arguments go to
-# pytest.  The exit status is 0 only if every version's run passed.  At the end, each
-# version's result, and the failures of any that failed (what a CI log shows first is its end).
+# in an environment of its own (.venv for 3.11, .venv3.12, .venv3.13) that scripts/setup.sh
+# sets up with the test tools (EXTRAS=test).  Arguments go to pytest.  The exit status is 0
+# only if every version's run passed.  At the end, each version's result, and the failures of
+# any that failed (what a CI log shows first is its end).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +21,7 @@ for version in 3.11 3.12 3.13; do
     }
     venv=.venv$version
     if [ "$version" = 3.11 ]; then venv=.venv; fi
-    PYTHON=$python VENV=$venv bash scripts/setup.sh || { status=1; continue; }
+    PYTHON=$python VENV=$venv EXTRAS=test bash scripts/setup.sh || { status=1; continue; }
     echo "test: Python $version ($venv)" >&2
     if "$venv/bin/python" -m pytest -n 2 -rfE "$@" 2>&1 | tee "$logs/$version"; then
         summary+="test: Python $version: passed"$'\n'

@@ -1,5 +1,5 @@
 """``gilsim dis``: the check points of the Python gilsim runs on (3.11, 3.12, 3.13) and the
-likely releases, marked where they are (``spec/gil.md`` §2.1, §2.4, §2.5, §4)."""
+likely releases, marked where they are (``docs/model/gil.md`` §2.1, §2.4, §2.5, §4)."""
 
 import dis
 import subprocess

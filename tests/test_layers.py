@@ -1,6 +1,5 @@
 """gilsim's layers, read from its imports: each subpackage imports only from the layers below
-it (``../shared/style.md``, "Layers, imports pointing down only"), and only the render layer
-imports Graphviz.
+it (the table below, lowest first), and only the render layer imports Graphviz.
 
 Imports made inside a function (lazily, when a feature is used) may point upwards only where
 ``UPWARD`` lists them, with the reason.

@@ -23,7 +23,7 @@ names), which counts as ``running`` here, and there is no GIL lane (``gil``: the
 
 A core's intervals name the thread that ran on it; the GIL's the thread that held it.
 ``Timeline.handoffs`` are the GIL's passes from one thread to another, each with its cause
-(``spec/gil.md`` §1.3-1.5): ``"drop request"`` (dropped at a check point because a waiter
+(``docs/model/gil.md`` §1.3-1.5): ``"drop request"`` (dropped at a check point because a waiter
 timed out after a switch interval and asked), ``"blocking call"`` (released around a call
 that then blocked: a sleep, a lock, I/O), ``"exit"`` (the thread ended) or
 ``"voluntary"`` (released around a call that did not block).

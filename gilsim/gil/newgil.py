@@ -1,5 +1,5 @@
 """The "new GIL" of CPython 3.2 to 3.13, as 3.11 implements it in ``Python/ceval_gil.h``
-(``spec/gil.md`` §1).
+(``docs/model/gil.md`` §1).
 
 Notes about the implementation (after the comment block that opens ``ceval_gil.h``):
 

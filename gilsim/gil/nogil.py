@@ -1,5 +1,5 @@
 """Interpreters without a GIL: ``--gil none`` and ``--gil free-threaded`` (PEP 703,
-CPython 3.13t; ``spec/gil.md`` §5.3, §7 item 16).
+CPython 3.13t; ``docs/model/gil.md`` §5.3, §7 item 16).
 
 Notes about the implementation:
 

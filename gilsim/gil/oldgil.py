@@ -1,6 +1,6 @@
 """The "old GIL" of CPython up to 3.1 and of 2.x, as 2.7 implements it in ``Python/ceval.c``
 (the ``_Py_Ticker`` block of ``PyEval_EvalFrameEx``) and ``Python/thread_pthread.h``
-(``spec/gil.md`` §3.1), run on 3.11, 3.12 or 3.13 bytecode: ``--gil old``.
+(``docs/model/gil.md`` §3.1), run on 3.11, 3.12 or 3.13 bytecode: ``--gil old``.
 
 Notes about the implementation:
 
@@ -78,7 +78,7 @@ from gilsim.machine import Machine, OSThread, Wait
 
 WAIT_GIL = Wait("gil", "the GIL")
 
-# ``_Py_CheckInterval``: 100 since Python 2.3 (``spec/gil.md`` §3.1).
+# ``_Py_CheckInterval``: 100 since Python 2.3 (``docs/model/gil.md`` §3.1).
 DEFAULT_CHECK_INTERVAL = 100
 
 # 3.11 opnames that do not tick, after 2.7's ``fast_next_opcode`` opcodes (§3.1):

@@ -1,6 +1,6 @@
 """Watching the places where the GIL can change hands.
 
-Under the GIL a thread loses control only at an eval-breaker check point (``spec/gil.md``
+Under the GIL a thread loses control only at an eval-breaker check point (``docs/model/gil.md``
 §2.1) or when it releases the GIL around a blocking call (§4).  Race recording needs to know
 which of a thread's accesses fall between the same two such places (nothing can come between
 them), and where a thread was when the GIL passed from it; schedule exploration needs to

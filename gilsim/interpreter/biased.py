@@ -1,5 +1,5 @@
 """Biased reference counting: how ``--gil free-threaded`` keeps a watched object's count
-(PEP 703; Choi, Shull and Torrellas, PACT 2018; ``spec/gil.md`` §5.3).
+(PEP 703; Choi, Shull and Torrellas, PACT 2018; ``docs/model/gil.md`` §5.3).
 
 A free-threaded CPython (3.13t) splits ``ob_refcnt`` in two.  The thread that made an object
 owns it (``ob_tid``) and counts its own references in ``ob_ref_local`` with plain adds: no

@@ -159,7 +159,7 @@ class _Source:
 
 def _jump_template(condition: str | None, check: bool = False) -> Callable[..., None]:
     """A jump; with ``check``, an eval-breaker check point after it is taken (a backward
-    jump, ``spec/gil.md`` §2.1)."""
+    jump, ``docs/model/gil.md`` §2.1)."""
 
     def emit(src: _Source, k: int, arg: int) -> None:
         if condition is None:

@@ -161,7 +161,7 @@ def checks_after(function: Any, args: list[Any]) -> bool:
     """Whether ``CALL`` of native ``function`` ends at a check point.  3.11 checks
     ``eval_breaker`` after every call of a callee it does not run in the same eval loop,
     except in the specializations for ``len``, ``isinstance``, one-argument ``type`` and
-    ``list.append`` (``PRECALL_NO_KW_LEN`` etc.; ``spec/gil.md`` §2.1).  gilsim treats those
+    ``list.append`` (``PRECALL_NO_KW_LEN`` etc.; ``docs/model/gil.md`` §2.1).  gilsim treats those
     as specialized from their first call."""
     if function is len or function is isinstance:
         return False

@@ -1,4 +1,4 @@
-"""Where the eval loop polls ``eval_breaker``, by Python version (``spec/gil.md`` §2): the
+"""Where the eval loop polls ``eval_breaker``, by Python version (``docs/model/gil.md`` §2): the
 places a thread running bytecode can lose the GIL.
 
 ``VERSIONS`` lists the versions whose check points gilsim can put on the host's (3.11)
@@ -169,7 +169,7 @@ def returning(inner: Handler, version: str, yields: bool) -> Handler:
 def wrapper(version: str, opname: str) -> Callable[[Handler], Handler] | None:
     """How the handler of ``opname`` is wrapped for ``version`` (None: left as it is).
     3.12's and 3.13's check points (``--checkpoints`` names them, ``gilsim.versions``) are
-    3.11's on 3.11's bytecode: the same rules (``spec/gil.md`` §2.4, §2.5), but for 3.13 not
+    3.11's on 3.11's bytecode: the same rules (``docs/model/gil.md`` §2.4, §2.5), but for 3.13 not
     checking after a class call that runs a Python ``__init__``, which is not modelled
     here."""
     if version not in OLDER:

@@ -2,7 +2,7 @@
 
 Costs are data, kept apart from semantics so that a teacher can tune them without touching an
 opcode.  ``COSTS_311`` is calibrated against CPython 3.11.7 on the 2-vCPU machine of
-``spec/gil.md`` §8 with the kernels in ``benchmarks/kernels`` (see ``benchmarks/README.md``).
+``docs/model/gil.md`` §8 with the kernels in ``benchmarks/kernels`` (see ``benchmarks/README.md``).
 Native calls are charged by ``gilsim.versions.native`` (``native_call_cost``), which every
 engine shares, with 3.11's flat rate for sorting.
 """

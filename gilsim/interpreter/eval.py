@@ -127,7 +127,7 @@ def run(
                         if result is LEFT_EARLY:
                             continue
                         if result is PENDING:
-                            # A check point found eval_breaker set (``spec/gil.md`` §1.4).
+                            # A check point found eval_breaker set (``docs/model/gil.md`` §1.4).
                             # The instructions so far are counted first: the old GIL's
                             # ticker reads them (``gilsim.gil.oldgil``).
                             interp.clock_ns = clock

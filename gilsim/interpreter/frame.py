@@ -159,7 +159,7 @@ LEFT_EARLY: Any = _LeftEarly()
 
 
 class _Pending:
-    """Returned by a check point (``spec/gil.md`` §2.1) that found ``eval_breaker`` set: the
+    """Returned by a check point (``docs/model/gil.md`` §2.1) that found ``eval_breaker`` set: the
     eval loop, which holds the up-to-date clock, handles the pending work (a GIL drop
     request) and goes on at ``frame.pc``."""
 

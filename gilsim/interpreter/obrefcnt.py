@@ -4,7 +4,7 @@ virtual-time order, with the updates that two threads running at once would lose
 ``Py_INCREF`` and ``Py_DECREF`` of a GIL build are a plain ``ob_refcnt++`` and ``--``
 (``Include/object.h``): a load, an add and a store, with no atomic instruction.  Two cores
 that both load the count before either stores lose one of the two updates: the later store
-overwrites the earlier (``spec/gil.md`` §5.1).  The GIL prevents it by letting one thread at
+overwrites the earlier (``docs/model/gil.md`` §5.1).  The GIL prevents it by letting one thread at
 a time run bytecode.  ``--gil none`` removes it, and this module shows what happens then.
 
 Notes about the model:

@@ -2,7 +2,7 @@
 
 Why a count needs the GIL: ``Py_INCREF``/``Py_DECREF`` (``Include/object.h``) are a plain
 ``ob_refcnt++`` and ``--`` with no atomic instruction, so two threads updating one object's
-count at once can lose an update (``spec/gil.md`` §5.1).  gilsim runs the program on real
+count at once can lose an update (``docs/model/gil.md`` §5.1).  gilsim runs the program on real
 host objects, so the host's counts *are* the program's, and the host frees an object (running
 its ``__del__`` and weakref callbacks inside the simulation, on the thread whose instruction
 dropped the last reference) when its count reaches zero.  This module only reads them.

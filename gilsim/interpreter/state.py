@@ -196,7 +196,7 @@ class InterpreterState:
         """Run native code for ``cost_ns`` on thread ``ts``, holding the GIL.  Events due
         meanwhile happen at their own time (a waiter wakes and starts its timed wait in the
         middle of a long ``sum()``), so that a drop request made during the call is seen at
-        the check point that ends it (``spec/gil.md`` §7 item 12); the OS may even preempt
+        the check point that ends it (``docs/model/gil.md`` §7 item 12); the OS may even preempt
         the thread, and then the rest of its work waits."""
         remaining = cost_ns
         machine = self.machine

@@ -16,7 +16,7 @@ time (the GIL sees to that); every other activity of a thread (a timed wait expi
 waiter re-checking a lock) takes no time, so threads never need to be interleaved finer.
 Without a GIL they do: see ``gilsim.machine.parallel``, "Threads without a GIL".
 
-The OS scheduler (a model of Linux's, measured in ``spec/gil.md`` §8)
+The OS scheduler (a model of Linux's, measured in ``docs/model/gil.md`` §8)
 ---------------------------------------------------------------------
 * A thread that is woken (signalled, or its timeout expired) becomes runnable after a wake-up
   latency drawn from a seeded log-normal distribution (median ``wake_median_ns``); an expired

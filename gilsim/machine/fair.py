@@ -7,7 +7,7 @@ CPU-bound one, is owed CPU time and preempts the running thread as it wakes: mea
 core, 200 µs sleeps beside a spinner cost 5.46 ms each under 3.11 (one 5 ms interval, no
 tick) and 0.27-0.34 ms under 2.7 (about nothing).  A CPU-bound thread that starts waiting
 after running its fill is owed nothing: a 3.11 GIL waiter whose 5 ms wait ends runs only at
-the next tick, so one-core hand-offs come 8 ms apart (spec ``gil.md`` §7 item 14).
+the next tick, so one-core hand-offs come 8 ms apart (``docs/model/gil.md`` §7 item 14).
 
 The model, with every thread of equal weight (nice 0):
 

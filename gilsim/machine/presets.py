@@ -1,4 +1,4 @@
-"""Named machines.  ``vm2`` is the 2-vCPU Linux VM on which ``spec/gil.md`` §8 was measured:
+"""Named machines.  ``vm2`` is the 2-vCPU Linux VM on which ``docs/model/gil.md`` §8 was measured:
 a 4 ms scheduler tick (``CONFIG_HZ=250``), cross-thread wake-ups of 7-30 us, timed waits that
 end 80-160 us late (timer slack and wake-up)."""
 

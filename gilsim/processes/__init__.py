@@ -1,4 +1,4 @@
-"""Simulated processes (``../shared/spec/processes.md``; ``docs/processes.md``).
+"""Simulated processes (``docs/model/processes.md``; ``docs/processes.md``).
 
 A process is an interpreter of its own (``InterpreterState``: its GIL, modules, threads and
 descriptors) on the machine every process of a run shares.  The modules:

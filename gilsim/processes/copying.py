@@ -1,5 +1,5 @@
 """What ``fork()`` gives the child: a copy of the parent's objects as they are at that
-instant (``../shared/spec/processes.md`` §1.2), made without running any of the program's
+instant (``docs/model/processes.md`` §1.2), made without running any of the program's
 code.
 
 A real fork copies the address space; a simulated process's objects are host objects, so

@@ -1,5 +1,5 @@
 """``os.fork()`` of a simulated process (``os_fork_impl`` in ``Modules/posixmodule.c``;
-``../shared/spec/processes.md`` §1.2).
+``docs/model/processes.md`` §1.2).
 
 What CPython does, in order, and what is done here:
 
@@ -49,7 +49,7 @@ GIB = 1 << 30
 
 @attrs.frozen
 class ProcessCosts:
-    """What creating and ending a process costs (ns), after ``spec/processes.md`` §3.1 and
+    """What creating and ending a process costs (ns), after ``docs/model/processes.md`` §3.1 and
     §1.2 (CPython 3.11.7 on a 2-vCPU VM), and this machine's own measurement of the parts
     (``fork()`` returned in the parent after 0.30 ms; fork + ``_exit`` + ``waitpid`` took
     1.27 ms here, 1.07 ms on the spec's machine)."""

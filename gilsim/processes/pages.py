@@ -1,5 +1,5 @@
 """Copy-on-write: the pages a fork child shares with its parent, and the writes that copy them
-(``../shared/spec/processes.md`` §2, §6 items 14, 15 and 17).
+(``docs/model/processes.md`` §2, §6 items 14, 15 and 17).
 
 After ``fork()`` parent and child map the same physical pages, read-only; the first write to a
 page by the child faults, and the kernel gives it a private copy of that 4 KiB page.  In

@@ -1,5 +1,5 @@
 """A new interpreter: ``_posixsubprocess.fork_exec`` of the Python that gilsim runs on
-(``Modules/_posixsubprocess.c``; ``../shared/spec/processes.md`` §1.3).
+(``Modules/_posixsubprocess.c``; ``docs/model/processes.md`` §1.3).
 
 ``multiprocessing``'s spawn start method, its resource tracker and its fork server all start
 ``sys.executable -c CODE`` through ``util.spawnv_passfds``, which calls ``fork_exec``.  The

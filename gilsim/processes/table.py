@@ -1,6 +1,6 @@
 """The machine's processes: who is whose child, how each ended, and ``waitpid``.
 
-A process ends in one of three ways (``../shared/spec/processes.md`` §1.1, §6 item 12), and
+A process ends in one of three ways (``docs/model/processes.md`` §1.1, §6 item 12), and
 its parent's ``waitpid`` reads the way from the *wait status*, as ``<sys/wait.h>`` packs it:
 
 - its main thread finished the program (``Py_FinalizeEx`` ran): status ``code << 8``, with

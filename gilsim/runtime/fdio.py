@@ -1,7 +1,7 @@
 """``os.read``, ``os.write`` and ``os.close`` on any descriptor: ``_Py_read`` and ``_Py_write``
 in ``Python/fileutils.c``, ``os_close_impl`` in ``Modules/posixmodule.c``.
 
-Each releases the GIL around its system call, even one that completes at once (``spec/gil.md``
+Each releases the GIL around its system call, even one that completes at once (``docs/model/gil.md``
 §4), and spends the call's kernel time without it (``kernel.busy``).  A simulated descriptor
 (a pipe end, a socket) is read and written in the simulated kernel, where a call may sleep
 until another simulated thread acts.  A real descriptor (a regular file, a standard stream

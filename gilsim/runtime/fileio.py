@@ -4,7 +4,7 @@ host's buffered and text layers over a raw file whose system calls are simulated
 The GIL is released only where CPython reaches a system call: in the raw layer (``FileIO``,
 whose reads and writes are ``_Py_read``/``_Py_write`` in ``Python/fileutils.c``).  A buffered
 read served from the buffer, a write that fits in it, never gets there and never releases
-(``spec/gil.md`` §4); the host's own ``BufferedReader``/``BufferedWriter`` and
+(``docs/model/gil.md`` §4); the host's own ``BufferedReader``/``BufferedWriter`` and
 ``TextIOWrapper`` decide that, as in CPython.  The raw layer is ``FileIO`` (a real file: the
 host does the I/O, the call lasts the modelled duration) or ``KernelFileIO`` (a simulated
 pipe or socket descriptor).

@@ -5,7 +5,7 @@ A full collection writes the ``PyGC_Head`` of every object it scans, so in a for
 copies every page holding a tracked object inherited from the parent, with the time those
 faults take.  ``gc.freeze()`` (3.7, bpo-31558, for Instagram's pre-fork servers) moves
 everything tracked into the permanent generation, which collections never scan: a child of a
-parent that froze copies none of those pages by collecting (spec/processes.md §2, item 15).
+parent that froze copies none of those pages by collecting (docs/model/processes.md §2, item 15).
 The collection itself is the host's, as before: gilsim's objects are host objects.
 """
 

@@ -8,10 +8,10 @@ CPython wraps every system call that may take time in ``Py_BEGIN_ALLOW_THREADS``
 ``os.read``, ``os.write`` and ``FileIO``), ``sock_call_ex`` in ``Modules/socketmodule.c``
 (behind every socket call), and ``os_close_impl``/``os_pipe_impl`` in
 ``Modules/posixmodule.c``.  They release the GIL even when the call completes at once
-(``spec/gil.md`` §4), so each call here is, in order:
+(``docs/model/gil.md`` §4), so each call here is, in order:
 
 1. ``drop_gil``: a waiter is signalled (and, if a drop was requested, the caller waits in
-   FORCE_SWITCHING until another thread has the GIL: ``spec/gil.md`` §1.5);
+   FORCE_SWITCHING until another thread has the GIL: ``docs/model/gil.md`` §1.5);
 2. the system call itself: *kernel time* on the caller's core (``busy``: entering the kernel,
    copying the bytes), and, if it must wait (an empty pipe, a full buffer, no connection yet),
    a sleep on a wait queue until another thread or a timer wakes it (``WaitQueue``; the
@@ -57,7 +57,7 @@ class IOCosts:
     """Durations of the kernel's work (ns), and buffer sizes (bytes)."""
 
     # One read() or write() of a pipe or a file in the page cache: 3.11.7 did os.write plus
-    # os.read of one byte on a pipe in 1 µs, interpreter included (``spec/gil.md`` §8.2).
+    # os.read of one byte on a pipe in 1 µs, interpreter included (``docs/model/gil.md`` §8.2).
     syscall_ns: int = 500
     # Copying between the program's buffer and the kernel's: about 10 GB/s.
     copy_ns_per_kib: int = 100
@@ -66,7 +66,7 @@ class IOCosts:
     # From send() on loopback until the bytes can be received, softirq processing included
     # (an assumption; the receiver's wake-up latency, the machine's, comes on top).  A
     # ping-pong between two CPython 3.11 threads over loopback TCP took 7 µs per round trip
-    # on a bare host; the 2-vCPU VM of spec/gil.md §8 wakes threads far more slowly.
+    # on a bare host; the 2-vCPU VM of docs/model/gil.md §8 wakes threads far more slowly.
     loopback_latency_ns: int = 10_000
     # pipe(7): 16 pages since Linux 2.6.11.  socket(7): net.core.wmem_default.
     pipe_capacity: int = 65_536

@@ -232,7 +232,7 @@ def switch_interval_functions(interp: state.InterpreterState) -> dict[str, Any]:
 
     def setswitchinterval(interval: float) -> None:
         # ``sys_setswitchinterval_impl``: seconds, stored as truncated microseconds in an
-        # unsigned long; a value that overflows it comes out as 0 (``spec/gil.md`` §6).
+        # unsigned long; a value that overflows it comes out as 0 (``docs/model/gil.md`` §6).
         interval = float(interval)
         if interval <= 0.0:
             raise ValueError("switch interval must be strictly positive")
@@ -245,7 +245,7 @@ def switch_interval_functions(interp: state.InterpreterState) -> dict[str, Any]:
 def check_interval_functions(interp: state.InterpreterState) -> dict[str, Any]:
     """Under ``--gil old`` the program gets the old GIL's knob, which is what a program
     written for it calls; otherwise none: in the ``sys`` of 3.9 and later it is gone
-    (bpo-37392: an AttributeError, ``spec/gil.md`` §6)."""
+    (bpo-37392: an AttributeError, ``docs/model/gil.md`` §6)."""
     gil = interp.gil
     if not isinstance(gil, OldGIL):
         return {}

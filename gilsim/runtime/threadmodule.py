@@ -5,7 +5,7 @@ inside the simulation on top of this module, so that every switch point in them 
 
 Locks follow ``acquire_timed``: first a try without releasing the GIL; only if the lock is
 taken (and the caller will wait) is the GIL released around the wait in the OS lock, and
-taken again afterwards (``spec/gil.md`` §4).  ``release`` never releases the GIL: the woken
+taken again afterwards (``docs/model/gil.md`` §4).  ``release`` never releases the GIL: the woken
 waiter must still win the GIL from a holder that may keep computing (§7 item 9).
 """
 

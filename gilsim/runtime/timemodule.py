@@ -3,7 +3,7 @@
 ``perf_counter``, ``monotonic`` and ``time`` read the simulation's clock (``time`` starts at
 a fixed epoch so that runs are reproducible); ``thread_time`` reads the calling thread's
 simulated CPU time and ``process_time`` the sum over the process's threads.  ``sleep``
-releases the GIL for every duration, 0 included, as ``pysleep`` does (``spec/gil.md`` §4).
+releases the GIL for every duration, 0 included, as ``pysleep`` does (``docs/model/gil.md`` §4).
 """
 
 from __future__ import annotations

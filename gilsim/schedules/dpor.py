@@ -12,7 +12,7 @@ commute are never reordered.
 
 A segment can begin with no choice made although another thread could have run first.  A
 voluntary release that does not block (``time.sleep(0)``: ``pysleep`` releases the GIL for
-every duration, ``spec/gil.md`` §4) signals the one waiter; the OS wakes it, but the releaser
+every duration, ``docs/model/gil.md`` §4) signals the one waiter; the OS wakes it, but the releaser
 takes the GIL back in the same instant, and the woken thread is not among the GIL's waiters
 again (so no check point offers it) until it has run back into its wait.  In CPython it could
 have won the GIL there; in a run the releaser's next segments begin with no choice.  The

@@ -6,7 +6,7 @@ looks right.  :func:`check_invariants` reads the trace of a finished run (``trac
 and raises :class:`InvariantViolation` at the first event that breaks one of the rules
 below, naming the rule, the event and what led to it.
 
-The rules, and where each comes from (``spec/gil.md`` unless a module is named); the
+The rules, and where each comes from (``docs/model/gil.md`` unless a module is named); the
 trace rules are checked event by event by ``gilsim.testing.tracecheck.TraceChecker``:
 
 * **clock**: event times never decrease, a ``ran`` segment ends no earlier than it starts,

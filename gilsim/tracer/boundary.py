@@ -8,7 +8,7 @@ switch, however much Python gilsim runs there, its own or the standard library's
 the shadow raises (a refused call, ``os._exit``) is no exception of the program's: it stops
 the run there (``Tracer.stop``), running no handler of the program.  When the
 shadow returns to the program, the call was a call into C: it costs a native call and is a
-check point, as ``CALL`` polls ``eval_breaker`` after a C function returns (``spec/gil.md``
+check point, as ``CALL`` polls ``eval_breaker`` after a C function returns (``docs/model/gil.md``
 §2.4).  A shadow that blocks (a lock's ``acquire``) leaves the core inside the C function and
 comes back there.
 

@@ -1,6 +1,6 @@
 """Other versions' check points on the host's bytecode (``--checkpoints 3.9``, ``3.10``,
 ``3.11``... on 3.12 and 3.13): where that version's eval loop would poll ``eval_breaker``
-(``spec/gil.md`` §2), put on the host's instructions, as ``gilsim.interpreter.checkpoints``
+(``docs/model/gil.md`` §2), put on the host's instructions, as ``gilsim.interpreter.checkpoints``
 puts them on 3.11's.
 
 The tracer takes the host's own check points at its events (``monitor``): ``RESUME`` at a

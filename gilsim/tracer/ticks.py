@@ -1,6 +1,6 @@
 """The old GIL's ticks on the host's interpreter (``--gil old`` on 3.12 and 3.13): 2.7's
 ``_Py_Ticker`` counted down one tick at a time, before each instruction that ticks
-(``spec/gil.md`` §3.1; ``gilsim.gil.oldgil``).
+(``docs/model/gil.md`` §3.1; ``gilsim.gil.oldgil``).
 
 2.7 decrements its ticker at the top of its eval loop, before every instruction that does
 not go straight to ``fast_next_opcode``; when the ticker runs out there, the holder releases
@@ -10,7 +10,7 @@ the previous one (``OldGIL.tick_weight``).  On the host's interpreter every tick
 instruction is an ``INSTRUCTION`` event (``gilsim.tracer.instructions``), so the ticker
 counts exactly, and a release falls where 2.7's does: between the load and the store of
 ``x = x + 1`` on a global, say, which loses updates under the old GIL as it does in 2.7
-(``spec/gil.md`` §2.6: 637,756 of 2,000,000).
+(``docs/model/gil.md`` §2.6: 637,756 of 2,000,000).
 
 Which instructions tick is ``oldgil.FAST_OPNAMES``'s complement, by the names ``dis`` shows
 (the host's unspecialised instructions).  The events cost one callback a tick; the fast

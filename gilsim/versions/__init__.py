@@ -2,7 +2,7 @@
 principle 6, "Versions are data"): one module per version, each defining a ``Version``.
 
 A ``Version`` says what one instruction costs (virtual ns, by the opname ``dis`` shows) and
-where the eval loop of that version polls ``eval_breaker`` (``spec/gil.md`` §2.4 for 3.12,
+where the eval loop of that version polls ``eval_breaker`` (``docs/model/gil.md`` §2.4 for 3.12,
 §2.5 for 3.13): which ``RESUME`` checks, and which calls into C do not check after they
 return because their specialised instruction has no check.  The tracer
 (``gilsim.tracer``) reads nothing else about a version.
@@ -72,7 +72,7 @@ INTERPRETED = "3.11"
 # PEP 703's free-threaded build (3.13t, ``--gil free-threaded``): the same instructions,
 # each dearer by its single-thread cost, in thousandths.  The PEP measured 6% on Intel
 # Skylake and 5% on AMD Zen 3 with one thread (pyperformance 1.0.6; 8% and 7% with several,
-# where refcount and lock contention adds to it: ``spec/gil.md`` §5.3).  6%: the machine of
+# where refcount and lock contention adds to it: ``docs/model/gil.md`` §5.3).  6%: the machine of
 # §8 is an AMD EPYC of an unstated generation, so neither figure is its own, and 6% is the
 # middle of the PEP's single-thread range; the extra of several threads is contention on
 # shared objects, which would need the biased counts of every object

@@ -5,7 +5,7 @@ or 3.13).
 
 A native call is charged a base cost plus, for calls whose work grows with their input, a
 cost per item of that input (``native_call_cost``).  The call runs whole, holding the GIL,
-however long it takes (``spec/gil.md`` §7 item 12).
+however long it takes (``docs/model/gil.md`` §7 item 12).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ NATIVE_CALL_BASE_NS = 30
 
 # Native calls whose work grows with their input: ns per item of the first argument, and per
 # item when that argument is a ``range`` (which makes its items as it goes).  Measured on
-# CPython 3.11.7 with ``timeit`` over 100,000 items on the machine of ``spec/gil.md`` §8
+# CPython 3.11.7 with ``timeit`` over 100,000 items on the machine of ``docs/model/gil.md`` §8
 # (``sum(range(3 * 10**7))`` took 0.423 s there: 14 ns per item, §7 item 12).
 # Keyed by id: a callable need not be hashable.
 _PER_ITEM: dict[int, tuple[float, float]] = {
@@ -123,7 +123,7 @@ def native_call_cost(
     per item of the input for calls whose work grows with it.  ``ran_python``: the call ran
     Python code of the program's (a ``key`` function, say).  ``flat_sort_ns``, if not 0:
     every comparison of a sort costs that much (3.11's interpreter).  A call runs whole, holding
-    the GIL, however long it takes (``spec/gil.md`` §7 item 12).
+    the GIL, however long it takes (``docs/model/gil.md`` §7 item 12).
 
     Shaped for speed (it runs for every native call): most callables are in no table, and
     are told apart by one dict lookup and, for a builtin, the type of what it is bound to."""

@@ -1,5 +1,5 @@
 """CPython 3.11's instruction costs, which gilsim's own bytecode interpreter charges
-(``gilsim.interpreter.costs``): ns per instruction on the machine of ``spec/gil.md`` §8,
+(``gilsim.interpreter.costs``): ns per instruction on the machine of ``docs/model/gil.md`` §8,
 calibrated with the kernels in ``benchmarks/kernels`` (``benchmarks/README.md``).  3.11's
 check points are in that interpreter's handlers (``gilsim.interpreter.checkpoints``).
 3.12 and 3.13 start from this table for the instructions they kept.

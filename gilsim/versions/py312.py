@@ -1,4 +1,4 @@
-"""CPython 3.12 (``spec/gil.md`` §2.4; S312 ``Python/bytecodes.c``).
+"""CPython 3.12 (``docs/model/gil.md`` §2.4; S312 ``Python/bytecodes.c``).
 
 Check points: ``RESUME`` with a location below "after yield from" (a function's start, a
 resumption after ``yield``); ``JUMP_BACKWARD``, the back edge of every loop (3.12 has no
@@ -8,7 +8,7 @@ in the same eval loop returns.  The specialised calls ``CALL_NO_KW_LEN``,
 (Mark Shannon left the cheap ones out, bpo-46709), which is why ``x = x + len(L)`` loses no
 update in 3.12 (§2.6).
 
-Costs: ns per instruction on the machine of ``spec/gil.md`` §8, starting from 3.11's
+Costs: ns per instruction on the machine of ``docs/model/gil.md`` §8, starting from 3.11's
 calibrated table (``gilsim.versions.py311``) for the instructions 3.12 kept.
 """
 

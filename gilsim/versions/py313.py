@@ -1,4 +1,4 @@
-"""CPython 3.13 (``spec/gil.md`` §2.5; S313 ``Python/bytecodes.c``).
+"""CPython 3.13 (``docs/model/gil.md`` §2.5; S313 ``Python/bytecodes.c``).
 
 Check points: as in 3.12, with the check of ``JUMP_BACKWARD`` made before the jump (the same
 observable place) and the check after a call a micro-op of its own, ``_CHECK_PERIODIC``,
@@ -8,7 +8,7 @@ calls into C, and absent from ``CALL_LEN``, ``CALL_ISINSTANCE``, ``CALL_LIST_APP
 ``CALL_ALLOC_AND_ENTER_INIT``, which runs ``__init__`` in the same eval loop: no check after
 the call, only at ``__init__``'s ``RESUME``.
 
-Costs: ns per instruction on the machine of ``spec/gil.md`` §8: 3.12's, with the
+Costs: ns per instruction on the machine of ``docs/model/gil.md`` §8: 3.12's, with the
 instructions 3.13 added (superinstructions of two fast loads and stores, ``TO_BOOL``,
 ``CALL_KW``, the split ``FORMAT_*``), checked with ``benchmarks/run.py`` on 3.13.0.
 """

@@ -17,7 +17,7 @@ from gilsim.interpreter import costs
 from gilsim.machine import Machine, MachineSpec
 from gilsim.versions import FREE_THREADED_TAX_PERMILLE
 
-# What each kind is (docs/command-line.md, docs/what-the-gil-protects.md, ``spec/gil.md``
+# What each kind is (docs/command-line.md, docs/what-the-gil-protects.md, ``docs/model/gil.md``
 # §5): the GIL of 3.2-3.13 and Python 2's let one thread run bytecode at a time and change
 # hands at check points; ``none`` and ``free-threaded`` run threads at once, with nothing to
 # hand over; only free threading costs every instruction more (PEP 703's 6%) and keeps biased

@@ -1,5 +1,5 @@
 """``--checkpoints``: where a thread polls ``eval_breaker`` under 3.9, 3.10 and 3.11, put on
-the host's 3.11 bytecode (``spec/gil.md`` §2.1-2.3)."""
+the host's 3.11 bytecode (``docs/model/gil.md`` §2.1-2.3)."""
 
 from __future__ import annotations
 

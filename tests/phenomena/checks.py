@@ -1,5 +1,5 @@
 """What real CPython 3.11 does, as checks with tolerances: one function per phenomenon of
-``spec/gil.md`` §7, applied to the figures a self-measuring program prints.
+``docs/model/gil.md`` §7, applied to the figures a self-measuring program prints.
 
 The same checks run against gilsim (``test_phenomena.py``) and against CPython itself on a
 quiet machine (``test_against_cpython.py``).  Each states the real figures it allows for:

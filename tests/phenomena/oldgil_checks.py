@@ -1,5 +1,5 @@
 """What real Python 2.7 (the old GIL) does, as checks with tolerances: the phenomena of
-``spec/gil.md`` §7 items 5, 7 and 14 that the old GIL shows, applied to the figures the
+``docs/model/gil.md`` §7 items 5, 7 and 14 that the old GIL shows, applied to the figures the
 ``oldgil_*`` programs print.  The programs run unchanged under 2.7 and under
 ``gilsim run --gil old``.
 

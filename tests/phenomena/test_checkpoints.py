@@ -1,4 +1,4 @@
-"""Lost updates by version (``spec/gil.md`` §2.6, §7 item 6): with ``--checkpoints`` gilsim
+"""Lost updates by version (``docs/model/gil.md`` §2.6, §7 item 6): with ``--checkpoints`` gilsim
 loses the updates CPython 3.9 and 3.10 lose, where their check points split the update.
 
 Scaled from the spec's 2 x 10**6 increments at the 5 ms interval to 2 x 200,000 at 1 ms, so

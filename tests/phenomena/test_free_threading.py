@@ -1,4 +1,4 @@
-"""Without a GIL CPU-bound threads scale with the cores (``spec/gil.md`` §7 item 16, §5.3):
+"""Without a GIL CPU-bound threads scale with the cores (``docs/model/gil.md`` §7 item 16, §5.3):
 Beazley's countdown (``programs/throughput.py``) split over two threads, under each
 ``--gil``, against the same work done in sequence under the GIL.
 

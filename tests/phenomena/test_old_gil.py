@@ -1,4 +1,4 @@
-"""gilsim's ``--gil old`` reproduces what Python 2.7's GIL measurably does (``spec/gil.md``
+"""gilsim's ``--gil old`` reproduces what Python 2.7's GIL measurably does (``docs/model/gil.md``
 §7 items 5 and 7): the ``oldgil_*`` programs run under gilsim with the old GIL, and their
 figures must fall within the tolerances of ``oldgil_checks``.  The same programs under
 ``--gil new`` show what replaced it, and under real Python 2.7 (slow, only on a quiet
@@ -107,7 +107,7 @@ def test_python27_meets_the_same_checks(check):
 @pytest.mark.slow
 def test_plus_equals_loses_updates_where_27_releases():
     """2.7 releases where its ticker runs out, between the load and the store of
-    ``counter += 1`` too: 637,756 of 2,000,000 lost (``spec/gil.md`` §2.6).  On 3.12 and
+    ``counter += 1`` too: 637,756 of 2,000,000 lost (``docs/model/gil.md`` §2.6).  On 3.12 and
     3.13 gilsim ticks before each instruction that ticks (``gilsim.tracer.ticks``) and loses
     about as much (2 x 20,000: 24.9% on 3.12, 23.6% on 3.13).  gilsim's own 3.11
     interpreter releases only at 3.11's check points, where the update is whole: nothing

@@ -1,4 +1,4 @@
-"""gilsim reproduces what real CPython 3.11 measurably does (``spec/gil.md`` §7): each
+"""gilsim reproduces what real CPython 3.11 measurably does (``docs/model/gil.md`` §7): each
 self-measuring program in ``programs/`` runs under gilsim, exactly as a user would run it
 under ``python``, and its figures must fall within the tolerances of ``checks``."""
 

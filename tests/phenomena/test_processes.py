@@ -1,5 +1,5 @@
 """gilsim reproduces what real CPython 3.11 measurably does with processes
-(``../shared/spec/processes.md`` §6, the items named in each test).
+(``docs/model/processes.md`` §6, the items named in each test).
 
 What children see is compared with CPython itself: a program that prints what its children
 see prints the same lines under gilsim as under ``python`` (none of them prints a process
@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -40,15 +41,27 @@ def _env() -> dict[str, str]:
 def run(
     program: Path, *args: str, simulated: bool, timeout: float = 300
 ) -> subprocess.CompletedProcess:
+    """``program`` run by ``python`` (or ``python -m gilsim run``), in a session of its own:
+    at a timeout every process of the session is killed, not only ``python`` (a fork child
+    blocked for ever writing to a pipe would outlive its killed parent), and
+    ``subprocess.TimeoutExpired`` raised."""
     gilsim = ["-m", "gilsim", "run"] if simulated else []
-    return subprocess.run(
+    with subprocess.Popen(
         [sys.executable, *gilsim, program.name, *args],
         cwd=program.parent,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env=_env(),
-        timeout=timeout,
-    )
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 # Each program, and the items of spec §6 it shows.

@@ -1,4 +1,4 @@
-"""Without a GIL reference counts go wrong (``spec/gil.md`` §5.1): two threads updating
+"""Without a GIL reference counts go wrong (``docs/model/gil.md`` §5.1): two threads updating
 one object's ``ob_refcnt`` at once lose updates, at the rate two cores lose a non-atomic
 ``addq`` of one shared word, and gilsim says where and what follows.
 

@@ -1,5 +1,5 @@
 """``multiprocessing``'s forkserver start method in the simulation (``docs/processes.md``,
-``../shared/spec/processes.md`` §1.4): the first start launches the server, a fresh
+``docs/model/processes.md`` §1.4): the first start launches the server, a fresh
 interpreter; each child is forked from the server, not from the program; the server ends
 when the program has closed the "alive" pipe, by ending."""
 

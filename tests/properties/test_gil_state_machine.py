@@ -3,7 +3,7 @@
 Synthetic threads (``gilsim.testing.synthetic``) take the GIL, compute with a check point
 every few microseconds, sleep with the GIL released, and end; rules add threads and let
 virtual time pass.  Between rules, and over the trace, the GIL must keep the rules of
-``spec/gil.md`` §1: one holder; ``switch_number`` moving only when the holder changes; a
+``docs/model/gil.md`` §1: one holder; ``switch_number`` moving only when the holder changes; a
 drop request only from a waiter whose wait timed out with ``switch_number`` unchanged;
 FORCE_SWITCHING; and in the end every thread finishes (no lost wake-up, no starvation).
 """

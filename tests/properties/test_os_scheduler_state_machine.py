@@ -2,7 +2,7 @@
 
 Synthetic threads with no GIL compute on their cores, sleep, wait to be woken and end; rules
 add threads, wake waiting ones and let virtual time pass.  Between rules, and over the trace,
-the scheduler must keep the rules of ``cpu.py``'s docstring and ``spec/gil.md`` §8: no more
+the scheduler must keep the rules of ``cpu.py``'s docstring and ``docs/model/gil.md`` §8: no more
 running threads than cores; a runnable thread queues only while every core is taken (a core
 counts as taken from the moment it is given, during the context switch too); the tick, and a
 wake-up, preempt only a thread that has used its slice, or else, at a wake-up, one ahead of

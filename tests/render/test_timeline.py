@@ -73,7 +73,7 @@ def test_convoy_picture_draws_the_waits_and_the_drop_requests(convoy):
 
 def test_two_cpu_threads_hand_off_about_every_interval(two_threads):
     """Two CPU-bound threads: hand-offs on drop requests, one per switch interval (plus
-    the wake-up and the time to the next check point: spec/gil.md §7 item 2)."""
+    the wake-up and the time to the next check point: docs/model/gil.md §7 item 2)."""
     timeline = two_threads.timeline()
     workers = {info.ident for info in timeline.threads[1:]}
     # While both count down: once the first has ended, the GIL goes to whoever gets there

@@ -1,7 +1,7 @@
 """Exploration finds the outcomes CPython (3.11, 3.12, 3.13: the Python the tests run on) can
 produce, and only those: a tight ``counter += 1`` loop cannot lose an update (its only check
 point follows the store), ``counter = f(counter)`` can (``f``'s RESUME falls between the load
-and the store), and a lock makes it safe again (spec/gil.md §2.1, §2.6)."""
+and the store), and a lock makes it safe again (docs/model/gil.md §2.1, §2.6)."""
 
 import subprocess
 import sys

@@ -1,7 +1,7 @@
 """Jumps and iteration.
 
 Jump arguments are already instruction numbers (``decode``).  ``JUMP_BACKWARD`` and the taken
-``POP_JUMP_BACKWARD_IF_*`` are eval-breaker check points in 3.11 (``spec/gil.md`` §2.1);
+``POP_JUMP_BACKWARD_IF_*`` are eval-breaker check points in 3.11 (``docs/model/gil.md`` §2.1);
 the GIL model hooks in there.
 """
 

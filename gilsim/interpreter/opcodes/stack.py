@@ -21,7 +21,7 @@ def EXTENDED_ARG(frame: Frame, arg: Any) -> None:
 @handles
 def RESUME(frame: Frame, arg: Any) -> Any:
     """Function entry (0), after ``yield`` (1), ``yield from`` (2), ``await`` (3).  An
-    eval-breaker check point when ``arg < 2`` (``spec/gil.md`` §2.1)."""
+    eval-breaker check point when ``arg < 2`` (``docs/model/gil.md`` §2.1)."""
     if arg < 2 and frame.thread.interp.eval_breaker:
         return PENDING
     return None

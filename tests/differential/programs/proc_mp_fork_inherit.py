@@ -1,4 +1,4 @@
-# What a fork child of multiprocessing sees (spec/processes.md §6 items 1-3, 6): globals as
+# What a fork child of multiprocessing sees (docs/model/processes.md §6 items 1-3, 6): globals as
 # they were at start(), not after; the child's changes stay its own; __name__ is __main__
 # and the top level does not run again; one thread, and another thread's lock still held.
 import multiprocessing as mp

@@ -1,4 +1,4 @@
-# What a forkserver child sees (spec/processes.md §6 items 1-3, 6, 9): the main module runs
+# What a forkserver child sees (docs/model/processes.md §6 items 1-3, 6, 9): the main module runs
 # again as __mp_main__, once per child, so globals have their import-time values and the
 # main guard does not run; what a child changes stays its own; a lock a parent thread holds
 # is free there; the child is the fork server's child, not the parent's (no pid is printed,

@@ -1,5 +1,5 @@
 # The forkserver start method end to end: set_start_method, Queue and Pipe, exit codes, a
-# Pool (map, imap, apply_async) and a ProcessPoolExecutor with mp_context (spec/processes.md
+# Pool (map, imap, apply_async) and a ProcessPoolExecutor with mp_context (docs/model/processes.md
 # §1.4, §6 item 12).
 import multiprocessing as mp
 import sys

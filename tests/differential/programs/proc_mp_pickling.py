@@ -1,4 +1,4 @@
-# Spawn and forkserver pickle the target (spec/processes.md §5.3, §6 item 5): a lambda or a
+# Spawn and forkserver pickle the target (docs/model/processes.md §5.3, §6 item 5): a lambda or a
 # nested function fails in the parent at start(); a function defined inside the main guard
 # pickles, and the child, which runs the module as __mp_main__, cannot find it: exit code 1.
 import multiprocessing as mp

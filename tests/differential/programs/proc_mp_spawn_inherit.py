@@ -1,4 +1,4 @@
-# What a spawn child sees (spec/processes.md §6 items 1-5): the main module runs again as
+# What a spawn child sees (docs/model/processes.md §6 items 1-5): the main module runs again as
 # __mp_main__, so globals have their import-time values and the main guard does not run;
 # the target and its arguments arrive pickled; a lock another thread holds is free there.
 import multiprocessing as mp

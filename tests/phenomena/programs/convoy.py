@@ -1,4 +1,4 @@
-"""The convoy effect, bpo-7946 (spec gil.md section 7, item 7).
+"""The convoy effect, bpo-7946 (docs/model/gil.md section 7, item 7).
 
 An I/O thread (here the main thread) does M operations that really block: sleeps of
 200 us. Alone, each takes about 0.28 ms. Next to one CPU-bound thread it pays about one

@@ -1,5 +1,5 @@
 """Several CPU-bound threads: the GIL goes to waiters in no fair order
-(spec gil.md section 7, item 11).
+(docs/model/gil.md section 7, item 11).
 
 THREADS threads (default 4) spin for DURATION seconds, each reading time.perf_counter()
 in a loop, counting its iterations and recording every gap of more than 100 us between

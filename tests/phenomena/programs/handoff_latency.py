@@ -1,4 +1,4 @@
-"""Thread start and lock hand-off both go through the GIL (spec gil.md section 7, item 9).
+"""Thread start and lock hand-off both go through the GIL (docs/model/gil.md section 7, item 9).
 
 (a) Thread.start() returns only when the new thread has run its first lines, so the new
     thread, and then the starting thread, each need the GIL. With no competitor this is

@@ -1,4 +1,4 @@
-"""A lone CPU-bound thread never loses the GIL (spec gil.md section 7, item 1).
+"""A lone CPU-bound thread never loses the GIL (docs/model/gil.md section 7, item 1).
 
 The main thread spins, reading time.perf_counter() in a loop, while three other threads
 are blocked for the whole run: one in Event.wait(), one in time.sleep() (longer than

@@ -1,5 +1,5 @@
 """A switch happens only at check points: one long C call keeps the GIL
-(spec gil.md section 7, item 12).
+(docs/model/gil.md section 7, item 12).
 
 A peer thread spins, recording every gap of more than 100 us between consecutive
 time.perf_counter() reads. The main thread then calls sum(range(N)): a single C call

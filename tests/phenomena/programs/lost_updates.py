@@ -1,5 +1,5 @@
 """Whether `counter = counter + ...` loses updates depends on the instructions between the
-load and the store (spec gil.md section 7, item 6; section 2.6).
+load and the store (docs/model/gil.md section 7, item 6; section 2.6).
 
 Two threads each update a module global K times with the loop body chosen by BODY:
   inc   counter += 1                   3.11: nothing lost (no check point between load and store)

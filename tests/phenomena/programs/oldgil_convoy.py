@@ -1,4 +1,4 @@
-"""No convoy under the old GIL (spec gil.md section 7, item 7).
+"""No convoy under the old GIL (docs/model/gil.md section 7, item 7).
 
 An I/O thread (the main thread) does M sleeps of 200 us, alone and then next to one
 CPU-bound thread.  Under the new GIL each sleep costs about one switch interval more

@@ -1,4 +1,4 @@
-"""Beazley's countdown under the old GIL (spec gil.md section 3.2 and section 7, item 5).
+"""Beazley's countdown under the old GIL (docs/model/gil.md section 3.2 and section 7, item 5).
 
 `while n > 0: n -= 1` for N, then by two threads of N/2 each.  Runs unchanged under
 Python 2.7 (the old GIL) and under gilsim --gil old.  With the old GIL the two threads

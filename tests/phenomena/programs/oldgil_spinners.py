@@ -1,4 +1,4 @@
-"""Two CPU-bound threads under the old GIL (spec gil.md section 7, items 5 and 14).
+"""Two CPU-bound threads under the old GIL (docs/model/gil.md section 7, items 5 and 14).
 
 Two threads spin for DURATION seconds, each reading the clock in a loop and recording
 every gap of more than 100 us between consecutive reads: a period it did not hold the

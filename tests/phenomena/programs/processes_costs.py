@@ -1,4 +1,4 @@
-# What starting and joining an empty child costs (spec/processes.md §6 items 18-19), by start
+# What starting and joining an empty child costs (docs/model/processes.md §6 items 18-19), by start
 # method, and how fork's cost grows with the parent's memory; forkserver's first start, which
 # launches the server, apart.  Prints JSON (milliseconds).
 import json

@@ -1,4 +1,4 @@
-# Exit codes of multiprocessing children (spec/processes.md §6 item 12), under fork, spawn
+# Exit codes of multiprocessing children (docs/model/processes.md §6 item 12), under fork, spawn
 # and forkserver: 0 on return, the sys.exit() code, 1 after an uncaught exception (its
 # traceback on standard error), -15 when terminate() sends SIGTERM.
 import multiprocessing as mp

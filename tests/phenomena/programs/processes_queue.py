@@ -1,4 +1,4 @@
-# Queue.put returns before the object is pickled (spec/processes.md §6 item 22): the feeder
+# Queue.put returns before the object is pickled (docs/model/processes.md §6 item 22): the feeder
 # thread pickles it later, so a change made right after put() reaches the receiver.
 import multiprocessing as mp
 

@@ -1,5 +1,5 @@
-# A child that put more than a pipe holds cannot end until someone reads (spec §6 item 23):
-# joining it before reading waits for ever.
+# A child that put more than a pipe holds cannot end until someone reads
+# (docs/model/processes.md §6 item 23): joining it before reading waits for ever.
 import multiprocessing as mp
 
 

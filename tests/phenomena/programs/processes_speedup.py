@@ -1,4 +1,4 @@
-# CPU-bound work split in two halves (spec/processes.md §6 item 20): sequentially, in two
+# CPU-bound work split in two halves (docs/model/processes.md §6 item 20): sequentially, in two
 # threads, in two fork processes, in two spawn processes and in two forkserver processes.
 # Each start method has started a process before it is timed: a method's first start loads
 # its machinery (fork's ``popen_fork`` and ``util``, which imports ``subprocess``: about

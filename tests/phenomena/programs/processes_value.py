@@ -1,7 +1,8 @@
-# Value's own lock makes each read and each write atomic, not `v.value += 1` (spec §6 item
-# 24): two processes lose updates without get_lock() and lose none with it.  They start
-# counting together (a barrier), so that they overlap even on a machine whose other core is
-# busy, where the first could otherwise be done before the second has begun.
+# Value's own lock makes each read and each write atomic, not `v.value += 1`
+# (docs/model/processes.md §6 item 24): two processes lose updates without get_lock() and
+# lose none with it.  They start counting together (a barrier), so that they overlap even on
+# a machine whose other core is busy, where the first could otherwise be done before the
+# second has begun.
 import multiprocessing as mp
 import sys
 

@@ -1,4 +1,4 @@
-"""sys.setswitchinterval edge cases (spec gil.md section 7, item 15; section 6).
+"""sys.setswitchinterval edge cases (docs/model/gil.md section 7, item 15; section 6).
 
 CPython 3.11 stores the interval as a whole number of microseconds, truncating:
   x <= 0 raises ValueError("switch interval must be strictly positive");

@@ -1,5 +1,5 @@
 """CPU-bound work split over two threads is no faster than doing it in one
-(spec gil.md section 7, item 4).
+(docs/model/gil.md section 7, item 4).
 
 Beazley's countdown `while n > 0: n -= 1` is run once for N, then by two threads of N/2
 each. Only one thread can hold the GIL at a time, so the threaded run takes about as

@@ -1,4 +1,4 @@
-"""Two CPU-bound threads take turns with the GIL (spec gil.md section 7, items 2 and 3).
+"""Two CPU-bound threads take turns with the GIL (docs/model/gil.md section 7, items 2 and 3).
 
 Two threads spin for DURATION seconds, each reading time.perf_counter() in a loop and
 recording every gap of more than 100 us between consecutive reads: a period it did not
