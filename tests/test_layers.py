@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "gilsim"
 
 # Lowest first.  A module imports only from its own layer and the ones before it.
 LAYERS = [
-    {"errors", "units", "paths", "isolation"},
+    {"errors", "units", "paths", "isolation", "sources"},
     {"versions"},
     {"engine"},
     {"machine"},
