@@ -158,9 +158,7 @@ def compile_main(source: str | bytes, filename: str) -> types.CodeType | None:
             return sources.load_pyc(source)
         return sources.compile_script(source, filename)
     except (SyntaxError, ValueError, RuntimeError, EOFError) as exc:
-        import traceback
-
-        sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
+        sys.stderr.write(sources.format_error(exc))
         return None
 
 

@@ -20,6 +20,7 @@ import codecs
 import importlib.util
 import marshal
 import sys
+import traceback
 import types
 
 # The first bytes of a UTF-8 file may be this mark (``check_bom``).
@@ -72,12 +73,15 @@ def compile_script(source: bytes, filename: str) -> types.CodeType:
     # and bytes that are UTF-8 in shape only fail where ``compile()`` fails them ("(unicode
     # error) ...").  Another encoding: the text it decodes to (``compile()`` ignores the
     # coding line of a string).
-    if encoding in (None, "utf-8"):
-        return compile(source, filename, "exec", dont_inherit=True)
     try:
+        if encoding in (None, "utf-8"):
+            return compile(source, filename, "exec", dont_inherit=True)
         return compile("".join(text), filename, "exec", dont_inherit=True)
-    except SyntaxError:
-        pass
+    except SyntaxError as exc:
+        if _at_end_of_file(exc, text):
+            exc.offset = 0
+        if encoding in (None, "utf-8"):
+            raise
     # The parser takes the text of an error's line from the file, if there is one, and
     # decodes it with the tokenizer's encoding (``_PyErr_ProgramDecodedTextObject``):
     # UTF-8 for ``compile()``, the declared one for ``python FILE``.  Under a name that
@@ -86,8 +90,34 @@ def compile_script(source: bytes, filename: str) -> types.CodeType:
         compile("".join(text), _NO_FILE, "exec", dont_inherit=True)
     except SyntaxError as exc:
         exc.filename = filename
+        if _at_end_of_file(exc, text):
+            exc.offset = 0
         raise
     raise AssertionError("compiled the second time")  # pragma: no cover
+
+
+# The tokenizer's own errors, which it places itself (``_Pypegen_tokenizer_error``).
+_TOKENIZER_ERRORS = frozenset(
+    {
+        "unindent does not match any outer indentation level",
+        "inconsistent use of tabs and spaces in indentation",
+        "too many levels of indentation",
+        "unexpected character after line continuation character",
+    }
+)
+
+
+def _at_end_of_file(exc: SyntaxError, text: list[str]) -> bool:
+    """Whether the parser placed ``exc`` at the end of the file, on a token with no column
+    (``_PyPegen_raise_error``, ``Parser/pegen_errors.c``).  Its column is then how far the
+    tokenizer had read on the last line: all of it for ``compile()``, which holds the
+    whole text, nothing for ``python FILE``, whose buffer was emptied to read past the end
+    (``tok_underflow_file``), which gives offset 0 and no caret."""
+    if exc.end_offset not in (-1, None) or exc.msg in _TOKENIZER_ERRORS or not text:
+        return False
+    last = text[-1].encode("utf-8", "surrogateescape")
+    read = len(last) if last.endswith(b"\n") else len(last) + 1  # a newline is made up
+    return exc.lineno == len(text) and exc.offset == read
 
 
 def _first_error(text: list[str], bad: SyntaxError, filename: str) -> SyntaxError:
@@ -239,3 +269,55 @@ def _ensure_utf8(line: bytes) -> int | None:
     except UnicodeDecodeError as exc:
         return line[exc.start]
     return None
+
+
+def format_error(exc: BaseException) -> str:
+    """The lines ``python FILE`` prints for an error found before the script runs: for a
+    ``SyntaxError`` before 3.13, as the C printer writes them (``print_exception`` and
+    ``print_error_text``, ``Python/pythonrun.c``), which differs from ``traceback``'s: it
+    strips tabs as well as spaces before the text, and gives the subclasses
+    (``IndentationError``, ``TabError``) one caret.  From 3.13 the interpreter prints
+    through ``traceback`` itself."""
+    if not isinstance(exc, SyntaxError) or sys.version_info >= (3, 13):
+        return "".join(traceback.format_exception_only(type(exc), exc))
+    lines = []
+    if isinstance(exc.lineno, int):
+        filename = exc.filename if exc.filename is not None else "<string>"
+        lines.append(f'  File "{filename}", line {exc.lineno}\n')
+        if exc.text is not None:
+            lines.append(_error_text(exc))
+    message = "" if exc.msg is None else str(exc.msg)
+    name = type(exc).__qualname__
+    if type(exc).__module__ != "builtins":
+        name = f"{type(exc).__module__}.{name}"
+    lines.append(f"{name}: {message}\n" if message else f"{name}\n")
+    return "".join(lines)
+
+
+def _error_text(exc: SyntaxError) -> str:
+    """The error's line and its carets (``print_error_text``), which works on the line's
+    UTF-8 bytes with the offsets of its characters, as CPython does."""
+    assert exc.text is not None and isinstance(exc.lineno, int)
+    text = exc.text.encode("utf-8", "surrogatepass").split(b"\0")[0]
+    offset = exc.offset if isinstance(exc.offset, int) else -1
+    end_offset = -1
+    if type(exc) is SyntaxError and isinstance(exc.end_offset, int):
+        end_offset = exc.end_offset
+        end_lineno = exc.end_lineno if isinstance(exc.end_lineno, int) else exc.lineno
+        if end_lineno > exc.lineno:
+            end_offset = len(text)
+        end_offset = min(end_offset, len(text) + 1)
+    carets = end_offset - offset if end_offset > 0 and end_offset > offset else 1
+    offset -= 1
+    while text[:1] in (b" ", b"\t", b"\f") and text:
+        text, offset = text[1:], offset - 1
+    length = len(text) - 1 if text.endswith(b"\n") else len(text)
+    offset = min(offset, length)
+    while (newline := text.find(b"\n")) != -1 and newline < offset:
+        text, length, offset = text[newline + 1 :], length - newline - 1, offset - newline - 1
+    shown = "    " + text.decode("utf-8", "replace")
+    if text[length : length + 1] != b"\n":
+        shown += "\n"
+    if offset < 0:
+        return shown
+    return shown + "    " + " " * offset + "^" * carets + "\n"
