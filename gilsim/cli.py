@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import time
+import zipimport
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -257,6 +258,14 @@ def _exit_now(status: int) -> NoReturn:
 
 
 def _read_script(path: str) -> bytes | None:
+    """The bytes of the script to run (source or a ``.pyc``: ``gilsim.sources``); or None,
+    having said why not."""
+    if _is_package_path(path):
+        _say(
+            f"can't run {os.path.abspath(path)!r}: a directory or zip file (python runs "
+            "its __main__.py); give gilsim the script itself"
+        )
+        return None
     try:
         with open(path, "rb") as handle:
             return handle.read()
@@ -265,6 +274,19 @@ def _read_script(path: str) -> bytes | None:
             f"can't open file {os.path.abspath(path)!r}: [Errno {exc.errno}] {exc.strerror}"
         )
         return None
+
+
+def _is_package_path(path: str) -> bool:
+    """Whether ``python path`` would run a directory's or a zip file's ``__main__``: CPython
+    asks the import system for a finder of the path first (``pymain_run_python``,
+    ``Modules/main.c``), and only a directory or a zip file has one."""
+    if os.path.isdir(path):
+        return True
+    try:
+        zipimport.zipimporter(path)
+    except (zipimport.ZipImportError, OSError):
+        return False
+    return True
 
 
 def _run(args: argparse.Namespace) -> int:

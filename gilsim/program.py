@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from gilsim import processes, versions
+from gilsim import processes, sources, versions
 from gilsim.config import Config
 from gilsim.engine import Engine
 from gilsim.errors import DeadlockError, GilsimError, UnsupportedError
@@ -150,13 +150,16 @@ def program_world(
 
 def compile_main(source: str | bytes, filename: str) -> types.CodeType | None:
     """The code of a main module; or None, having printed its syntax error to stderr as
-    Python prints it."""
+    Python prints it.  Bytes are a script's file, read as ``python FILE`` reads it: source
+    text or compiled bytecode (``gilsim.sources``)."""
     try:
-        return compile(source, filename, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as exc:
-        import traceback
-
-        sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
+        if isinstance(source, str):
+            return compile(source, filename, "exec", dont_inherit=True)
+        if sources.is_pyc(source, filename):
+            return sources.load_pyc(source)
+        return sources.compile_script(source, filename)
+    except (SyntaxError, ValueError, RuntimeError, EOFError) as exc:
+        sys.stderr.write(sources.format_error(exc))
         return None
 
 
