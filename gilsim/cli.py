@@ -261,7 +261,7 @@ def _read_script(path: str) -> bytes | None:
     """The bytes of the script to run (source or a ``.pyc``: ``gilsim.sources``); or None,
     having said why not."""
     if _is_package_path(path):
-        _say(
+        outputs.say(
             f"can't run {os.path.abspath(path)!r}: a directory or zip file (python runs "
             "its __main__.py); give gilsim the script itself"
         )
