@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import signal
 import sys
 import warnings
 from collections.abc import Callable
@@ -61,6 +62,12 @@ def call_in_child(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     if pid == 0:  # the child
         global _CALLER
         _CALLER = caller
+        # Ctrl-C is the caller's to answer: the program must not take a terminal's SIGINT
+        # for its own ``KeyboardInterrupt``; an interrupted caller kills the child (below).
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:
+            pass  # not the main thread of the child's interpreter (cannot be, after fork)
         os.close(read_end)
         status = 0
         try:
@@ -91,6 +98,11 @@ def call_in_child(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
             if not chunk:
                 break
             chunks.append(chunk)
+    except BaseException:
+        # Interrupted (Ctrl-C, ``KeyboardInterrupt`` or a search's stop): the run is not
+        # wanted any more, and waiting for it could take as long as it does.
+        os.kill(pid, signal.SIGKILL)
+        raise
     finally:
         os.close(read_end)
         _, wait_status = os.waitpid(pid, 0)

@@ -7,7 +7,8 @@ import json
 import os
 import shlex
 import sys
-from typing import Any
+import time
+from typing import TextIO
 
 from gilsim.arguments import whole_number
 from gilsim.config import Config
@@ -15,6 +16,11 @@ from gilsim.errors import ConfigurationError
 from gilsim.gil.watch import Where, switch_phrase
 from gilsim.program import compile_main
 from gilsim.schedules.search import STRATEGIES, ChoiceInfo, Exploration, Outcome, explore
+from gilsim.schedules.size import SearchSize, describe
+
+# The exit status of a search stopped by Ctrl-C, as a shell gives a command killed by SIGINT
+# (128 + 2); the report of what was found comes first.
+INTERRUPTED_STATUS = 130
 
 # The most worker processes a search starts: each is a whole host interpreter (tens of MB);
 # more than this only fills the host's memory.
@@ -58,7 +64,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
     """Explore, print the report (and the JSON); the exit status is 0 if every schedule
-    ended the same way, 1 if not (or the program has a syntax error)."""
+    ended the same way, 1 if not (or the program has a syntax error), 130 if stopped by
+    Ctrl-C."""
     if args.trace:
         raise ConfigurationError(
             "--trace records one run; replay a schedule with "
@@ -73,7 +80,16 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
         raise ConfigurationError("--schedule replays one run: use it with `gilsim run`")
     if compile_main(source, os.path.abspath(args.script)) is None:
         return 1  # no schedule can change a syntax error
-    progress, close = _progress_bar()
+    line = ProgressLine(sys.stderr)
+    script = os.path.basename(args.script)
+
+    def announce(size: SearchSize) -> None:
+        line.clear()
+        for text in describe(size, script):
+            sys.stderr.write(f"gilsim: {text}\n")
+        sys.stderr.flush()
+
+    line.show("running the default schedule")
     try:
         found = explore(
             source,
@@ -85,32 +101,61 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
             max_schedules=args.schedules,
             workers=args.workers,
             reduce=not args.no_reduction,
-            progress=progress,
+            progress=line.searched,
+            announce=announce,
         )
     finally:
-        close()
+        line.clear()
     sys.stdout.write(report(found, args.script, args.args, config))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump({"script": args.script, **found.to_json()}, handle, indent=2)
             handle.write("\n")
+    if found.interrupted:
+        return INTERRUPTED_STATUS
     # Like a test that found a bug: the outcome depends on the schedule.
     return 0 if len(found.outcomes) == 1 else 1
 
 
-def _progress_bar() -> tuple[Any, Any]:
-    """A progress bar on stderr when it is a terminal: schedules explored, and what is
-    queued (exhaustive) or left (random, PCT) as the estimate of what remains."""
-    from tqdm import tqdm
+class ProgressLine:
+    """One line on ``stream``, rewritten in place, when it is a terminal (nothing when it
+    is not): what the search is doing, schedules run, outcomes found, time elapsed."""
 
-    bar = tqdm(total=0, unit="schedule", file=sys.stderr, disable=None, leave=False)
+    # Redraw at most this often: a small program runs hundreds of schedules a second.
+    EVERY_S = 0.1
 
-    def progress(explored: int, to_go: int) -> None:
-        bar.total = explored + to_go
-        bar.n = explored
-        bar.refresh()
+    def __init__(self, stream: TextIO) -> None:
+        try:
+            self.on = bool(stream.isatty())
+        except (AttributeError, ValueError):
+            self.on = False
+        self.stream = stream
+        self.started = time.monotonic()
+        self.drawn = 0.0
+        self.shown = False
 
-    return progress, bar.close
+    def show(self, text: str) -> None:
+        if not self.on:
+            return
+        now = time.monotonic()
+        elapsed = int(now - self.started)
+        self.stream.write(f"\r\x1b[Kgilsim: {text}, {elapsed // 60}:{elapsed % 60:02d} elapsed")
+        self.stream.flush()
+        self.drawn = now
+        self.shown = True
+
+    def searched(self, explored: int, to_go: int, outcomes: int) -> None:
+        """The ``progress`` of ``explore``."""
+        if self.on and time.monotonic() - self.drawn >= self.EVERY_S:
+            s = "s" if explored != 1 else ""
+            o = "s" if outcomes != 1 else ""
+            self.show(f"{explored:,} schedule{s} run, {outcomes} outcome{o}, {to_go:,} to go")
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
 
 
 def report(found: Exploration, script: str, argv: list[str], config: Config) -> str:
@@ -125,7 +170,9 @@ def report(found: Exploration, script: str, argv: list[str], config: Config) -> 
         f"Explored {found.explored} schedule{'s' if found.explored != 1 else ''} of {script} "
         f"({how}): {n} distinct outcome{'s' if n != 1 else ''}."
     ]
-    if found.strategy == "exhaustive" and not found.complete:
+    if found.interrupted:
+        lines.append("Interrupted (Ctrl-C) before the search was done: other outcomes may exist.")
+    elif found.strategy == "exhaustive" and not found.complete:
         lines.append(
             "The search stopped at its limit (--schedules) before trying every schedule: "
             "other outcomes may exist.  Raise --schedules, lower --bound, or sample a large "
