@@ -53,7 +53,8 @@ class SearchSize:
     threads: int
     estimate: int
     limit: int
-    seconds: float
+    # How long the default run took: not part of what the search is (two alike differ).
+    seconds: float = attrs.field(eq=False)
     reduce: bool
 
     @property
