@@ -6,8 +6,11 @@ import argparse
 import json
 import os
 import shlex
+import signal
 import sys
+import threading
 import time
+from types import FrameType
 from typing import TextIO
 
 from gilsim.arguments import whole_number
@@ -80,7 +83,6 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
         raise ConfigurationError("--schedule replays one run: use it with `gilsim run`")
     if compile_main(source, os.path.abspath(args.script)) is None:
         return 1  # no schedule can change a syntax error
-    line = ProgressLine(sys.stderr)
     script = os.path.basename(args.script)
 
     def announce(size: SearchSize) -> None:
@@ -89,8 +91,9 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
             sys.stderr.write(f"gilsim: {text}\n")
         sys.stderr.flush()
 
-    line.show("running the default schedule")
+    line = ProgressLine(sys.stderr)
     try:
+        line.show("running the default schedule")
         found = explore(
             source,
             args.script,
@@ -105,7 +108,7 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
             announce=announce,
         )
     finally:
-        line.clear()
+        line.close()
     sys.stdout.write(report(found, args.script, args.args, config))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
@@ -119,7 +122,13 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
 
 class ProgressLine:
     """One line on ``stream``, rewritten in place, when it is a terminal (nothing when it
-    is not): what the search is doing, schedules run, outcomes found, time elapsed."""
+    is not): what the search is doing, schedules run, outcomes found, time elapsed.
+
+    The time goes on while one run takes long (a big program's default run can take a
+    minute): a timer (``SIGALRM`` every second, ``setitimer``) redraws the line.  A timer, not
+    a thread, because runs are forked (``gilsim.isolation``) and a thread caught writing to
+    the stream at a fork would leave its lock held in the child.  The line is written with
+    ``os.write``: the timer may come while this process is itself writing to ``stream``."""
 
     # Redraw at most this often: a small program runs hundreds of schedules a second.
     EVERY_S = 0.1
@@ -133,16 +142,31 @@ class ProgressLine:
         self.started = time.monotonic()
         self.drawn = 0.0
         self.shown = False
+        self.text = ""
+        self.previous: object = None
+        if self.on and threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGALRM, self._tick)
+            signal.setitimer(signal.ITIMER_REAL, 1.0, 1.0)
+
+    def _write(self, text: str) -> None:
+        try:
+            os.write(self.stream.fileno(), text.encode("utf-8", "replace"))
+        except OSError:
+            self.on = False  # the terminal is gone: say nothing more
+
+    def _tick(self, signum: int, frame: FrameType | None) -> None:
+        if self.shown:
+            self.show(self.text)
 
     def show(self, text: str) -> None:
         if not self.on:
             return
         now = time.monotonic()
         elapsed = int(now - self.started)
-        self.stream.write(f"\r\x1b[Kgilsim: {text}, {elapsed // 60}:{elapsed % 60:02d} elapsed")
-        self.stream.flush()
+        self.text = text
         self.drawn = now
         self.shown = True
+        self._write(f"\r\x1b[Kgilsim: {text}, {elapsed // 60}:{elapsed % 60:02d} elapsed")
 
     def searched(self, explored: int, to_go: int, outcomes: int) -> None:
         """The ``progress`` of ``explore``."""
@@ -152,10 +176,18 @@ class ProgressLine:
             self.show(f"{explored:,} schedule{s} run, {outcomes} outcome{o}, {to_go:,} to go")
 
     def clear(self) -> None:
+        """Take the line away (before other lines are written, and at the end)."""
         if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
             self.shown = False
+            self.stream.flush()
+            self._write("\r\x1b[K")
+
+    def close(self) -> None:
+        self.clear()
+        if self.previous is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)  # type: ignore[arg-type]
+            self.previous = None
 
 
 def report(found: Exploration, script: str, argv: list[str], config: Config) -> str:
