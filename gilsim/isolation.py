@@ -50,12 +50,19 @@ def call_in_child(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     # does before it forks workers): the run's first collection looks at none of it, and no
     # finaliser of the caller's garbage runs in the child.
     gc.freeze()
+    # SIGINT waits until the parent is ready to kill the child (below): a handler that
+    # raised during the fork would raise in an at-fork hook (``logging``'s), which prints
+    # and drops the exception.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     pid = -1
     try:
         with warnings.catch_warnings():
             # The child does not use the caller's other threads' locks (see the module).
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        raise
     finally:
         if pid != 0:
             gc.unfreeze()
@@ -68,6 +75,7 @@ def call_in_child(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
         except ValueError:
             pass  # not the main thread of the child's interpreter (cannot be, after fork)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(read_end)
         status = 0
         try:
@@ -90,9 +98,10 @@ def call_in_child(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         except BaseException:
             status = 1
         os._exit(status)
-    os.close(write_end)
     chunks = []
     try:
+        os.close(write_end)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         while True:
             chunk = os.read(read_end, 1 << 20)
             if not chunk:
