@@ -9,6 +9,9 @@ Forking is what ``multiprocessing``'s fork start method does; the child runs not
 caller's but gilsim.  A caller with other threads gets Python's warning about forking one
 (gh-100228) only if those threads could hold a lock the child needs: the child writes its
 result with ``os.write`` and its output goes to memory.
+
+Ctrl-C is the caller's: the child ignores SIGINT, and a caller interrupted while it waits
+(``KeyboardInterrupt``, or ``gilsim explore``'s stop) kills the child before it goes on.
 """
 
 from __future__ import annotations
