@@ -18,7 +18,7 @@ from gilsim.errors import ConfigurationError
 from gilsim.isolation import call_in_child
 from gilsim.program import captured_stdio, run_main, thread_names
 from gilsim.schedules import schedule, search
-from gilsim.schedules.search import Exploration, Progress
+from gilsim.schedules.search import Announce, Exploration, Progress
 from gilsim.trace import run_summary
 
 
@@ -226,6 +226,7 @@ def explore(
     reduce: bool = True,
     shrink: bool = True,
     progress: Progress | None = None,
+    announce: Announce | None = None,
     **options: Any,
 ) -> Exploration:
     """Run a program under many schedules and return every distinct outcome
@@ -235,7 +236,9 @@ def explore(
     ``"random"`` or ``"pct"``.  ``executor`` (any ``concurrent.futures.Executor``: a process
     pool, Dask's ``Client.get_executor()``) runs the schedules; without one, ``workers`` > 1
     makes a process pool and 1 runs them in this process.  The outcomes are the same either
-    way.
+    way.  ``progress(explored, to_go, outcomes)`` is called after every run, ``announce``
+    once with the search's ``SearchSize`` (``gilsim.schedules.size``) after the default run.
+    Ctrl-C stops the search and returns what it found (``interrupted``).
     """
     filename, text, config = _program(path, source, config, options)
     program_argv = list(argv) if argv else [filename if path is not None else "-c"]
@@ -252,4 +255,5 @@ def explore(
         reduce=reduce,
         shrink=shrink,
         progress=progress,
+        announce=announce,
     )

@@ -9,6 +9,9 @@ Forking is what ``multiprocessing``'s fork start method does; the child runs not
 caller's but gilsim.  A caller with other threads gets Python's warning about forking one
 (gh-100228) only if those threads could hold a lock the child needs: the child writes its
 result with ``os.write`` and its output goes to memory.
+
+Ctrl-C is the caller's: the child ignores SIGINT, and a caller interrupted while it waits
+(``KeyboardInterrupt``, or ``gilsim explore``'s stop) kills the child before it goes on.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import signal
 import sys
 import warnings
 from collections.abc import Callable
@@ -49,18 +53,32 @@ def call_in_child(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     # does before it forks workers): the run's first collection looks at none of it, and no
     # finaliser of the caller's garbage runs in the child.
     gc.freeze()
+    # SIGINT waits until the parent is ready to kill the child (below): a handler that
+    # raised during the fork would raise in an at-fork hook (``logging``'s), which prints
+    # and drops the exception.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     pid = -1
     try:
         with warnings.catch_warnings():
             # The child does not use the caller's other threads' locks (see the module).
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        raise
     finally:
         if pid != 0:
             gc.unfreeze()
     if pid == 0:  # the child
         global _CALLER
         _CALLER = caller
+        # Ctrl-C is the caller's to answer: the program must not take a terminal's SIGINT
+        # for its own ``KeyboardInterrupt``; an interrupted caller kills the child (below).
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:
+            pass  # not the main thread of the child's interpreter (cannot be, after fork)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(read_end)
         status = 0
         try:
@@ -83,14 +101,20 @@ def call_in_child(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         except BaseException:
             status = 1
         os._exit(status)
-    os.close(write_end)
     chunks = []
     try:
+        os.close(write_end)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         while True:
             chunk = os.read(read_end, 1 << 20)
             if not chunk:
                 break
             chunks.append(chunk)
+    except BaseException:
+        # Interrupted (Ctrl-C, ``KeyboardInterrupt`` or a search's stop): the run is not
+        # wanted any more, and waiting for it could take as long as it does.
+        os.kill(pid, signal.SIGKILL)
+        raise
     finally:
         os.close(read_end)
         _, wait_status = os.waitpid(pid, 0)

@@ -6,8 +6,12 @@ import argparse
 import json
 import os
 import shlex
+import signal
 import sys
-from typing import Any
+import threading
+import time
+from types import FrameType
+from typing import TextIO
 
 from gilsim import outputs
 from gilsim.arguments import whole_number
@@ -16,6 +20,11 @@ from gilsim.errors import ConfigurationError
 from gilsim.gil.watch import Where, switch_phrase
 from gilsim.program import compile_main
 from gilsim.schedules.search import STRATEGIES, ChoiceInfo, Exploration, Outcome, explore
+from gilsim.schedules.size import SearchSize, describe
+
+# The exit status of a search stopped by Ctrl-C, as a shell gives a command killed by SIGINT
+# (128 + 2); the report of what was found comes first.
+INTERRUPTED_STATUS = 130
 
 # The most worker processes a search starts: each is a whole host interpreter (tens of MB);
 # more than this only fills the host's memory.
@@ -59,7 +68,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
     """Explore, print the report (and the JSON); the exit status is 0 if every schedule
-    ended the same way, 1 if not (or the program has a syntax error)."""
+    ended the same way, 1 if not (or the program has a syntax error), 130 if stopped by
+    Ctrl-C."""
     if args.trace:
         raise ConfigurationError(
             "--trace records one run; replay a schedule with "
@@ -75,8 +85,17 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
     outputs.check("--json", args.json)
     if compile_main(source, os.path.abspath(args.script)) is None:
         return 1  # no schedule can change a syntax error
-    progress, close = _progress_bar()
+    script = os.path.basename(args.script)
+
+    def announce(size: SearchSize) -> None:
+        line.clear()
+        for text in describe(size, script):
+            sys.stderr.write(f"gilsim: {text}\n")
+        sys.stderr.flush()
+
+    line = ProgressLine(sys.stderr)
     try:
+        line.show("running the default schedule")
         found = explore(
             source,
             args.script,
@@ -87,13 +106,16 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
             max_schedules=args.schedules,
             workers=args.workers,
             reduce=not args.no_reduction,
-            progress=progress,
+            progress=line.searched,
+            announce=announce,
         )
     finally:
-        close()
+        line.close()
     _print_report(report(found, args.script, args.args, config))
     # Like a test that found a bug: the outcome depends on the schedule.
     status = 0 if len(found.outcomes) == 1 else 1
+    if found.interrupted:
+        status = INTERRUPTED_STATUS
     if args.json and not outputs.write(
         "--json", args.json, lambda path: _write_json(path, args.script, found)
     ):
@@ -121,19 +143,74 @@ def _write_json(path: str, script: str, found: Exploration) -> None:
         handle.write("\n")
 
 
-def _progress_bar() -> tuple[Any, Any]:
-    """A progress bar on stderr when it is a terminal: schedules explored, and what is
-    queued (exhaustive) or left (random, PCT) as the estimate of what remains."""
-    from tqdm import tqdm
+class ProgressLine:
+    """One line on ``stream``, rewritten in place, when it is a terminal (nothing when it
+    is not): what the search is doing, schedules run, outcomes found, time elapsed.
 
-    bar = tqdm(total=0, unit="schedule", file=sys.stderr, disable=None, leave=False)
+    The time goes on while one run takes long (a big program's default run can take a
+    minute): a timer (``SIGALRM`` every second, ``setitimer``) redraws the line.  A timer, not
+    a thread, because runs are forked (``gilsim.isolation``) and a thread caught writing to
+    the stream at a fork would leave its lock held in the child.  The line is written with
+    ``os.write``: the timer may come while this process is itself writing to ``stream``."""
 
-    def progress(explored: int, to_go: int) -> None:
-        bar.total = explored + to_go
-        bar.n = explored
-        bar.refresh()
+    # Redraw at most this often: a small program runs hundreds of schedules a second.
+    EVERY_S = 0.1
 
-    return progress, bar.close
+    def __init__(self, stream: TextIO) -> None:
+        try:
+            self.on = bool(stream.isatty())
+        except (AttributeError, ValueError):
+            self.on = False
+        self.stream = stream
+        self.started = time.monotonic()
+        self.drawn = 0.0
+        self.shown = False
+        self.text = ""
+        self.previous: object = None
+        if self.on and threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGALRM, self._tick)
+            signal.setitimer(signal.ITIMER_REAL, 1.0, 1.0)
+
+    def _write(self, text: str) -> None:
+        try:
+            os.write(self.stream.fileno(), text.encode("utf-8", "replace"))
+        except OSError:
+            self.on = False  # the terminal is gone: say nothing more
+
+    def _tick(self, signum: int, frame: FrameType | None) -> None:
+        if self.shown:
+            self.show(self.text)
+
+    def show(self, text: str) -> None:
+        if not self.on:
+            return
+        now = time.monotonic()
+        elapsed = int(now - self.started)
+        self.text = text
+        self.drawn = now
+        self.shown = True
+        self._write(f"\r\x1b[Kgilsim: {text}, {elapsed // 60}:{elapsed % 60:02d} elapsed")
+
+    def searched(self, explored: int, to_go: int, outcomes: int) -> None:
+        """The ``progress`` of ``explore``."""
+        if self.on and time.monotonic() - self.drawn >= self.EVERY_S:
+            s = "s" if explored != 1 else ""
+            o = "s" if outcomes != 1 else ""
+            self.show(f"{explored:,} schedule{s} run, {outcomes} outcome{o}, {to_go:,} to go")
+
+    def clear(self) -> None:
+        """Take the line away (before other lines are written, and at the end)."""
+        if self.shown:
+            self.shown = False
+            self.stream.flush()
+            self._write("\r\x1b[K")
+
+    def close(self) -> None:
+        self.clear()
+        if self.previous is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)  # type: ignore[arg-type]
+            self.previous = None
 
 
 def report(found: Exploration, script: str, argv: list[str], config: Config) -> str:
@@ -148,7 +225,9 @@ def report(found: Exploration, script: str, argv: list[str], config: Config) -> 
         f"Explored {found.explored} schedule{'s' if found.explored != 1 else ''} of {script} "
         f"({how}): {n} distinct outcome{'s' if n != 1 else ''}."
     ]
-    if found.strategy == "exhaustive" and not found.complete:
+    if found.interrupted:
+        lines.append("Interrupted (Ctrl-C) before the search was done: other outcomes may exist.")
+    elif found.strategy == "exhaustive" and not found.complete:
         lines.append(
             "The search stopped at its limit (--schedules) before trying every schedule: "
             "other outcomes may exist.  Raise --schedules, lower --bound, or sample a large "

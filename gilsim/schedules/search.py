@@ -23,15 +23,19 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import os
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import attrs
 
 from gilsim.config import Config
 from gilsim.errors import ConfigurationError
+from gilsim.schedules import workers as pool
 from gilsim.schedules.runner import Job, RunRecord, Strategy, run_job
 from gilsim.schedules.schedule import Choice, Schedule, preemptions
+from gilsim.schedules.size import SearchSize, size_of
+from gilsim.schedules.workers import Stop
 
 STRATEGIES = ("exhaustive", "random", "pct")
 # Runs handed out at once: enough to keep a pool busy between the points where the search
@@ -40,9 +44,11 @@ BATCH = 64
 DEFAULT_MAX_SCHEDULES = 5000
 SHRINK_RUNS = 200
 
-# ``progress(explored, to_go)``: to_go is what is queued, up to the limit (exhaustive), or
-# left (random, pct).
-Progress = Callable[[int, int], None]
+# ``progress(explored, to_go, outcomes)``, after every run: to_go is what is queued, up to
+# the limit (exhaustive), or left (random, pct); outcomes, the distinct outcomes so far.
+Progress = Callable[[int, int, int], None]
+# ``announce(size)``, once, after the default run and before the search goes on.
+Announce = Callable[[SearchSize], None]
 
 
 @attrs.frozen
@@ -131,6 +137,9 @@ class Exploration:
     strategy: str
     bound: int
     choice_points: int
+    # Stopped by Ctrl-C (SIGINT): what was found until then, every run counted finished.
+    interrupted: bool = False
+    size: SearchSize | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -139,21 +148,35 @@ class Exploration:
             "bound": self.bound,
             "schedules_explored": self.explored,
             "complete": self.complete,
+            "interrupted": self.interrupted,
+            "estimated_schedules": self.size.estimate if self.size is not None else None,
             "choice_points_default_run": self.choice_points,
             "outcomes": [o.to_json() for o in self.outcomes],
         }
 
 
 class _Runner:
-    """Runs jobs in order, in batches: here, or on an executor."""
+    """Runs jobs in order, in batches: here, or on an executor; ``stop`` ends them early."""
 
-    def __init__(self, executor: concurrent.futures.Executor | None) -> None:
+    def __init__(self, executor: concurrent.futures.Executor | None, stop: Stop) -> None:
         self.executor = executor
+        self.stop = stop
 
-    def map(self, jobs: list[Job]) -> Iterable[RunRecord]:
+    def map(self, jobs: list[Job]) -> Iterator[RunRecord]:
+        """The records of ``jobs``, in order, until the search is stopped: a run cut short
+        by Ctrl-C (or finished after it) is not among them."""
         if self.executor is None:
-            return map(run_job, jobs)
-        return self.executor.map(run_job, jobs)
+            results: Iterator[RunRecord] = map(run_job, jobs)
+        else:
+            results = iter(self.executor.map(run_job, jobs))
+        while True:
+            record = self.stop.take(results)
+            if record is None:
+                return
+            yield record
+
+    def one(self, job: Job) -> RunRecord | None:
+        return next(self.map([job]), None)
 
 
 class _Tally:
@@ -194,6 +217,64 @@ def _rank(record: RunRecord) -> tuple[int, int]:
     return (record.preemptions, len(record.schedule.choices))
 
 
+@attrs.define
+class _Search:
+    """A search under way: what it has found, and how far it got."""
+
+    job: Job
+    runner: _Runner
+    strategy: str
+    bound: int
+    limit: int
+    progress: Progress | None
+    announce: Announce | None
+    tally: _Tally = attrs.Factory(_Tally)
+    # Runs counted: each is in exactly one outcome's count (a diverged run is in none).
+    explored: int = 0
+    complete: bool = True
+    points: int = 0
+    size: SearchSize | None = None
+
+    def default_run(self) -> RunRecord | None:
+        """The first run, the default schedule, which tells how large the search is."""
+        started = time.perf_counter()
+        first = self.runner.one(self.job)
+        if first is None:
+            return None
+        self.points = len(first.log)
+        self.size = size_of(
+            first.log,
+            first.threads,
+            strategy=self.strategy,
+            bound=self.bound,
+            limit=self.limit,
+            seconds=time.perf_counter() - started,
+            reduce=self.job.reduce,
+        )
+        if self.announce is not None:
+            self.announce(self.size)
+        return first
+
+    def add(self, record: RunRecord, to_go: int) -> None:
+        self.tally.add(record)
+        self.explored += 1
+        if self.progress is not None:
+            self.progress(self.explored, to_go, len(self.tally.order))
+
+    def result(self) -> Exploration:
+        stopped = self.runner.stop.requested
+        return Exploration(
+            self.tally.outcomes(),
+            self.explored,
+            self.complete and not stopped,
+            self.strategy,
+            self.bound,
+            self.points,
+            interrupted=stopped,
+            size=self.size,
+        )
+
+
 def explore(
     source: str | bytes,
     filename: str,
@@ -208,11 +289,14 @@ def explore(
     reduce: bool = True,
     shrink: bool = True,
     progress: Progress | None = None,
+    announce: Announce | None = None,
 ) -> Exploration:
     """Explore the schedules of a program (its ``source`` text, as from ``filename``).
 
     ``executor`` runs the schedules (any ``concurrent.futures.Executor``); without one,
-    ``workers`` > 1 makes a process pool for the search, and 1 runs them here.
+    ``workers`` > 1 makes a process pool for the search, and 1 runs them here.  Ctrl-C
+    (SIGINT, when called from the main thread) stops the search: what it found until then
+    is returned, ``interrupted``.
     """
     if strategy not in STRATEGIES:
         raise ConfigurationError(
@@ -229,57 +313,72 @@ def explore(
     if config.schedule is not None:
         config = attrs.evolve(config, schedule=None)
     job = Job(source, filename, tuple(argv), config, reduce=reduce and strategy == "exhaustive")
+    stop = Stop()
+    previous = stop.install()
     own = None
-    if executor is None and workers > 1:
-        executor = own = concurrent.futures.ProcessPoolExecutor(workers)
     try:
-        runner = _Runner(executor)
+        if executor is None and workers > 1:
+            executor = own = pool.process_pool(workers)
+        default_limit = DEFAULT_MAX_SCHEDULES if strategy == "exhaustive" else 200
+        search = _Search(
+            job,
+            _Runner(executor, stop),
+            strategy,
+            bound,
+            max_schedules or default_limit,
+            progress,
+            announce,
+        )
         if strategy == "exhaustive":
-            limit = max_schedules or DEFAULT_MAX_SCHEDULES
-            return _exhaustive(job, runner, bound, limit, shrink, progress)
-        limit = max_schedules or 200
-        return _sampled(job, runner, strategy, bound, limit, shrink, progress)
+            _exhaustive(search)
+        else:
+            _sampled(search)
+        if shrink:
+            _shrink_all(search)
+        return search.result()
     finally:
         if own is not None:
-            own.shutdown(cancel_futures=True)
+            if stop.requested:
+                pool.kill(own)
+            else:
+                own.shutdown(cancel_futures=True)
+        stop.uninstall(previous)
 
 
-def _exhaustive(
-    job: Job, runner: _Runner, bound: int, limit: int, shrink: bool, progress: Progress | None
-) -> Exploration:
+def _exhaustive(search: _Search) -> None:
     """Every schedule of at most ``bound`` preemptions that the search reaches (with
     reduction, those ``dpor`` finds worth trying), fewest preemptions first."""
-    tally = _Tally()
+    bound, limit = search.bound, search.limit
     levels: list[collections.deque[Schedule]] = [collections.deque() for _ in range(bound + 1)]
-    levels[0].append(Schedule())
     seen = {Schedule()}
-    explored = 0
-    default_points = 0
-    complete = True
-    while True:
+
+    def follow(record: RunRecord) -> None:
+        for schedule, preempting in _next(record):
+            if preempting <= bound and schedule not in seen:
+                seen.add(schedule)
+                levels[preempting].append(schedule)
+
+    first = search.default_run()
+    if first is None:
+        return
+    follow(first)
+    search.add(first, min(sum(len(q) for q in levels), limit - 1))
+    while not search.runner.stop.requested:
         queue = next((q for q in levels if q), None)
         if queue is None:
             break
-        if explored >= limit:
-            complete = False
+        if search.explored >= limit:
+            search.complete = False
             break
-        batch = [queue.popleft() for _ in range(min(BATCH, len(queue), limit - explored))]
-        for record in runner.map([attrs.evolve(job, schedule=s) for s in batch]):
-            explored += 1
-            if explored == 1:
-                default_points = len(record.log)
+        size = min(BATCH, len(queue), limit - search.explored)
+        batch = [queue.popleft() for _ in range(size)]
+        jobs = [attrs.evolve(search.job, schedule=s) for s in batch]
+        for record in search.runner.map(jobs):
             if record.diverged:
                 continue  # a schedule the run did not offer after all: never made
-            tally.add(record)
-            for schedule, preempting in _next(record):
-                if preempting <= bound and schedule not in seen:
-                    seen.add(schedule)
-                    levels[preempting].append(schedule)
-        if progress is not None:
-            progress(explored, min(sum(len(q) for q in levels), limit - explored))
-    if shrink:
-        _shrink_all(tally, job, runner)
-    return Exploration(tally.outcomes(), explored, complete, "exhaustive", bound, default_points)
+            follow(record)
+            queued = sum(len(q) for q in levels)
+            search.add(record, min(queued, limit - search.explored - 1))
 
 
 def _next(record: RunRecord) -> Iterable[tuple[Schedule, int]]:
@@ -306,50 +405,46 @@ def _next(record: RunRecord) -> Iterable[tuple[Schedule, int]]:
         yield schedule, preemptions(schedule, log)
 
 
-def _sampled(
-    job: Job,
-    runner: _Runner,
-    strategy: str,
-    bound: int,
-    limit: int,
-    shrink: bool,
-    progress: Progress | None,
-) -> Exploration:
+def _sampled(search: _Search) -> None:
     """Random or PCT runs, each seeded from the configuration's seed and its number; their
     number of steps comes from the default run."""
+    job, limit = search.job, search.limit
     seed = job.config.seed
-    tally = _Tally()
-    (first,) = runner.map([job])
-    tally.add(first)
+    first = search.default_run()
+    if first is None:
+        return
+    search.add(first, limit - 1)
     steps = max(len(first.log), 1)
-    explored = 1
-    while explored < limit:
-        count = min(BATCH, limit - explored)
+    made = 1
+    while made < limit and not search.runner.stop.requested:
+        count = min(BATCH, limit - made)
         jobs = [
             attrs.evolve(
                 job,
                 strategy=Strategy(
-                    strategy, seed=seed * 1_000_003 + explored + n, depth=bound + 1, steps=steps
+                    search.strategy,
+                    seed=seed * 1_000_003 + made + n,
+                    depth=search.bound + 1,
+                    steps=steps,
                 ),
             )
             for n in range(count)
         ]
-        for record in runner.map(jobs):
-            tally.add(record)
-        explored += count
-        if progress is not None:
-            progress(explored, limit - explored)
-    if shrink:
-        _shrink_all(tally, job, runner)
-    return Exploration(tally.outcomes(), explored, False, strategy, bound, steps)
+        made += count
+        for record in search.runner.map(jobs):
+            search.add(record, limit - search.explored)
+    search.complete = False
 
 
-def _shrink_all(tally: _Tally, job: Job, runner: _Runner) -> None:
+def _shrink_all(search: _Search) -> None:
     """Shrink the schedule of every outcome (``_shrink``); the runs it takes are not
-    counted among the outcome's schedules."""
-    plain = attrs.evolve(job, reduce=False, strategy=Strategy())
+    counted among the outcome's schedules.  Ctrl-C keeps what is shrunk so far."""
+    plain = attrs.evolve(search.job, reduce=False, strategy=Strategy())
+    tally = search.tally
     for key, record in list(tally.best.items()):
-        tally.best[key] = _shrink(plain, runner, record)
+        if search.runner.stop.requested:
+            return
+        tally.best[key] = _shrink(plain, search.runner, record)
 
 
 def _shrink(job: Job, runner: _Runner, record: RunRecord) -> RunRecord:
@@ -365,7 +460,9 @@ def _shrink(job: Job, runner: _Runner, record: RunRecord) -> RunRecord:
             if runs >= SHRINK_RUNS:
                 break
             candidate = best.schedule.without(index)
-            (result,) = runner.map([attrs.evolve(job, schedule=candidate)])
+            result = runner.one(attrs.evolve(job, schedule=candidate))
+            if result is None:
+                return best  # stopped
             runs += 1
             same = (result.stdout, result.exit_status) == (best.stdout, best.exit_status)
             if same and not result.diverged and _rank(result) < _rank(best):
