@@ -20,7 +20,7 @@ from typing import Any
 from gilsim import versions
 from gilsim.arguments import Parser, duration, whole_number
 from gilsim.config import CHECKPOINT_VERSIONS, MAX_CORES, MAX_INSTRUCTIONS, Config
-from gilsim.errors import GilsimError
+from gilsim.errors import GilsimError, Interrupted
 from gilsim.gil import KINDS, WAKE_POLICIES
 from gilsim.interpreter.checkpoints import VERSIONS
 from gilsim.machine import PRESETS
@@ -253,7 +253,7 @@ def _read_script(path: str) -> bytes | None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gilsim.program import SIGINT_STATUS, run_main, thread_names
+    from gilsim.program import run_main, thread_names
 
     if args.command == "render":
         render_command.check(args)
@@ -263,7 +263,9 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     chooser = schedule.replaying(config)
     started = time.perf_counter()
-    outcome = run_main(source, args.script, [args.script, *args.args], config, chooser)
+    outcome = run_main(
+        source, args.script, [args.script, *args.args], config, chooser, host_signals=True
+    )
     wall_s = time.perf_counter() - started
     warning = schedule.divergence_warning(chooser)
     if warning is not None:
@@ -294,13 +296,28 @@ def _run(args: argparse.Namespace) -> int:
         _say(message)
         if drawn != 0:
             return drawn
-    if outcome.exit_status == SIGINT_STATUS:
-        # CPython ends by SIGINT after an uncaught KeyboardInterrupt (``_Py_HandleSystemExit``
-        # / ``exit_sigint`` in ``Modules/main.c``), so the caller sees the same status.
-        sys.stdout.flush()
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGINT)
+    if isinstance(outcome.gilsim_error, Interrupted):
+        _die_of(outcome.gilsim_error.signum)  # gilsim was told to stop, by this signal
+    elif outcome.exit_status < 0:
+        # The program died of a signal: of SIGINT after an uncaught KeyboardInterrupt, as
+        # CPython does (``exit_sigint`` in ``Modules/main.c``), or of one it sent itself
+        # (``os.kill(os.getpid(), SIGTERM)``); the caller sees the same status.
+        _die_of(-outcome.exit_status)
     return outcome.exit_status
+
+
+def _die_of(signum: int) -> None:
+    """End gilsim by ``signum``, as a process killed by it ends, once what was written is
+    flushed: the shell sees 128 + ``signum``, ``subprocess`` ``-signum``."""
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            if stream is not None:
+                stream.flush()
+        except Exception:
+            pass
+    if signum != signal.SIGKILL:
+        signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
 
 def _explore(args: argparse.Namespace) -> int:

@@ -65,7 +65,8 @@ import sys
 import types
 from typing import Any
 
-from gilsim.errors import InternalError, LimitExceeded
+from gilsim.errors import GilsimError, InternalError, LimitExceeded
+from gilsim.interpreter import signals
 from gilsim.interpreter.state import ThreadState
 from gilsim.tracer import C_HEADROOM, RECURSION_HEADROOM, hoststate
 from gilsim.tracer.codeinfo import CodeInfo, analyse, is_own
@@ -243,8 +244,17 @@ class Tracer:
             interp.machine.yield_to_events(ts.os_thread)
 
     def check_point(self, ts: Any) -> None:
-        """A check point found ``eval_breaker`` set (``eval_frame_handle_pending``)."""
-        self.interp.gil.eval_frame_handle_pending(ts.os_thread)
+        """A check point found ``eval_breaker`` set (``eval_frame_handle_pending``), then
+        the signals that arrived (``gilsim.interpreter.signals``): what a handler raises
+        (``KeyboardInterrupt``) is raised in the program's frame, as at any event; a stop
+        ends the run."""
+        interp = self.interp
+        interp.gil.eval_frame_handle_pending(ts.os_thread)
+        if interp.signals_pending:
+            try:
+                signals.check_signals(interp, ts.os_thread)
+            except GilsimError as error:
+                self.stop(ts, error)
 
     def stop(self, ts: Any, error: Exception) -> None:
         """End the run from the running thread: it never goes on, and no handler of the
@@ -559,6 +569,14 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
         ts = t.running
         if ts is None:
             return
+        if not 0 <= offset < len(code.co_code):
+            # A callback raised at a ``JUMP`` (``KeyboardInterrupt`` at a check point,
+            # ``gilsim.interpreter.signals``): the host gives no valid offset then, and the
+            # frame goes on from where the jump led (``jump`` set it).
+            stack = ts.stack
+            if not stack or stack[-1][0].code is not code:
+                return
+            offset = stack[-1][1]
         record = charge(ts, code, offset)
         if record is None:
             return
