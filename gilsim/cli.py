@@ -9,12 +9,13 @@ script; everything after it belongs to the program.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from gilsim import versions
@@ -221,6 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GilsimError as exc:
         _say(str(exc))
         return exc.exit_status
+    except KeyboardInterrupt:
+        # Ctrl-C outside a run (while gilsim starts, or compiles): it ends as Python does,
+        # by SIGINT, without a traceback of gilsim's.
+        _die_of(signal.SIGINT)
     return 2
 
 
@@ -253,7 +258,7 @@ def _read_script(path: str) -> bytes | None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gilsim.program import run_main, thread_names
+    from gilsim.program import run_main
 
     if args.command == "render":
         render_command.check(args)
@@ -267,6 +272,27 @@ def _run(args: argparse.Namespace) -> int:
         source, args.script, [args.script, *args.args], config, chooser, host_signals=True
     )
     wall_s = time.perf_counter() - started
+    with _signals_held() as held:
+        failed = _report(args, outcome, wall_s, chooser)
+    if held:
+        _die_of(held[0])  # it came while the files were written
+    if failed is not None:
+        return failed
+    if isinstance(outcome.gilsim_error, Interrupted):
+        _die_of(outcome.gilsim_error.signum)  # gilsim was told to stop, by this signal
+    elif outcome.exit_status < 0:
+        # The program died of a signal: of SIGINT after an uncaught KeyboardInterrupt, as
+        # CPython does (``exit_sigint`` in ``Modules/main.c``), or of one it sent itself
+        # (``os.kill(os.getpid(), SIGTERM)``); the caller sees the same status.
+        _die_of(-outcome.exit_status)
+    return outcome.exit_status
+
+
+def _report(args: argparse.Namespace, outcome: Any, wall_s: float, chooser: Any) -> int | None:
+    """After a run: gilsim's messages, the race report, every file asked for.  The exit
+    status of a drawing that failed, else None."""
+    from gilsim.program import thread_names
+
     warning = schedule.divergence_warning(chooser)
     if warning is not None:
         _say(f"warning: {warning}")
@@ -296,14 +322,29 @@ def _run(args: argparse.Namespace) -> int:
         _say(message)
         if drawn != 0:
             return drawn
-    if isinstance(outcome.gilsim_error, Interrupted):
-        _die_of(outcome.gilsim_error.signum)  # gilsim was told to stop, by this signal
-    elif outcome.exit_status < 0:
-        # The program died of a signal: of SIGINT after an uncaught KeyboardInterrupt, as
-        # CPython does (``exit_sigint`` in ``Modules/main.c``), or of one it sent itself
-        # (``os.kill(os.getpid(), SIGTERM)``); the caller sees the same status.
-        _die_of(-outcome.exit_status)
-    return outcome.exit_status
+    return None
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[list[int]]:
+    """While gilsim writes its files, a SIGINT, SIGTERM or SIGHUP waits until they are
+    written (the signals that came, in order, are the list).  SIGINT is not held once it
+    has its default action: after a second Ctrl-C, a third one kills at once."""
+    held: list[int] = []
+
+    def hold(signum: int, frame: Any) -> None:
+        held.append(signum)
+
+    saved = {}
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signum == signal.SIGINT and signal.getsignal(signum) is signal.SIG_DFL:
+            continue
+        saved[signum] = signal.signal(signum, hold)
+    try:
+        yield held
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
 
 
 def _die_of(signum: int) -> None:

@@ -71,6 +71,7 @@ from gilsim.interpreter.state import ThreadState
 from gilsim.tracer import C_HEADROOM, RECURSION_HEADROOM, hoststate
 from gilsim.tracer.codeinfo import CodeInfo, analyse, is_own
 from gilsim.tracer.instructions import InstructionWatcher
+from gilsim.tracer.nextraise import NextRaise
 from gilsim.tracer.tracebacks import without_own
 from gilsim.units import format_ns
 from gilsim.versions import Version
@@ -134,6 +135,8 @@ class Tracer:
         # Every instruction dearer by this many thousandths (``--gil free-threaded``).
         self.tax_permille = tax_permille
         self.running: Any = None
+        # An exception a check point leaves for the next instruction (``nextraise``).
+        self.next_raise = NextRaise(TOOL_IDS)
         self.infos: dict[int, CodeInfo] = {}
         self.tool = -1
         # Calls into C that do not check after they return once specialised, by identity,
@@ -200,6 +203,7 @@ class Tracer:
             monitoring.register_callback(self.tool, event, None)
         monitoring.free_tool_id(self.tool)
         self.tool = -1
+        self.next_raise.release()
 
     # -- the slow paths -------------------------------------------------------------------
 
@@ -246,8 +250,8 @@ class Tracer:
     def check_point(self, ts: Any) -> None:
         """A check point found ``eval_breaker`` set (``eval_frame_handle_pending``), then
         the signals that arrived (``gilsim.interpreter.signals``): what a handler raises
-        (``KeyboardInterrupt``) is raised in the program's frame, as at any event; a stop
-        ends the run."""
+        (``KeyboardInterrupt``) is raised in the program's frame at its next instruction
+        (``gilsim.tracer.nextraise``); a stop ends the run."""
         interp = self.interp
         interp.gil.eval_frame_handle_pending(ts.os_thread)
         if interp.signals_pending:
@@ -255,6 +259,9 @@ class Tracer:
                 signals.check_signals(interp, ts.os_thread)
             except GilsimError as error:
                 self.stop(ts, error)
+            except BaseException as exc:
+                if not ts.stack or not self.next_raise.arm(ts.stack[-1][0].code, exc):
+                    raise
 
     def stop(self, ts: Any, error: Exception) -> None:
         """End the run from the running thread: it never goes on, and no handler of the
