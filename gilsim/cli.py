@@ -9,19 +9,20 @@ script; everything after it belongs to the program.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
 import time
 import zipimport
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
 from gilsim import hashseed, outputs, versions
 from gilsim.arguments import Parser, duration, whole_number
 from gilsim.config import CHECKPOINT_VERSIONS, MAX_CORES, MAX_INSTRUCTIONS, Config
-from gilsim.errors import GilsimError
+from gilsim.errors import GilsimError, Interrupted
 from gilsim.gil import KINDS, WAKE_POLICIES
 from gilsim.interpreter.checkpoints import VERSIONS
 from gilsim.interpreter.watchdog import Watchdog
@@ -236,6 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GilsimError as exc:
         outputs.say(str(exc))
         return exc.exit_status
+    except KeyboardInterrupt:
+        # Ctrl-C outside a run (while gilsim starts, or compiles): it ends as Python does,
+        # by SIGINT, without a traceback of gilsim's.
+        _die_of(signal.SIGINT)
     return 2
 
 
@@ -290,7 +295,7 @@ def _is_package_path(path: str) -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gilsim.program import SIGINT_STATUS, run_main, thread_names
+    from gilsim.program import run_main
 
     if args.command == "render":
         render_command.check(args)
@@ -310,12 +315,39 @@ def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         outcome = run_main(
-            source, args.script, [args.script, *args.args], config, chooser, watchdog
+            source,
+            args.script,
+            [args.script, *args.args],
+            config,
+            chooser,
+            watchdog,
+            host_signals=True,
         )
     finally:
         if progress is not None:
             progress.end()
     wall_s = time.perf_counter() - started
+    with _signals_held() as held:
+        failed = _report(args, outcome, wall_s, chooser)
+    if held:
+        _die_of(held[0])  # it came while the files were written
+    if failed is not None:
+        return failed
+    if isinstance(outcome.gilsim_error, Interrupted):
+        _die_of(outcome.gilsim_error.signum)  # gilsim was told to stop, by this signal
+    elif outcome.exit_status < 0:
+        # The program died of a signal: of SIGINT after an uncaught KeyboardInterrupt, as
+        # CPython does (``exit_sigint`` in ``Modules/main.c``), or of one it sent itself
+        # (``os.kill(os.getpid(), SIGTERM)``); the caller sees the same status.
+        _die_of(-outcome.exit_status)
+    return outcome.exit_status
+
+
+def _report(args: argparse.Namespace, outcome: Any, wall_s: float, chooser: Any) -> int | None:
+    """After a run: gilsim's messages, the race report, every file asked for.  The exit
+    status of a drawing that failed, else None."""
+    from gilsim.program import thread_names
+
     warning = schedule.divergence_warning(chooser)
     if warning is not None:
         outputs.say(f"warning: {warning}")
@@ -355,15 +387,45 @@ def _run(args: argparse.Namespace) -> int:
         outputs.say(message)
         if drawn != 0:
             return drawn
-    if outcome.exit_status == SIGINT_STATUS:
-        # CPython ends by SIGINT after an uncaught KeyboardInterrupt (``_Py_HandleSystemExit``
-        # / ``exit_sigint`` in ``Modules/main.c``), so the caller sees the same status.
-        outputs.flush_stdout()
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGINT)
     if not written and outcome.exit_status == 0:
         return 1  # a run whose files are missing did not succeed: said on stderr
-    return outcome.exit_status
+    return None
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[list[int]]:
+    """While gilsim writes its files, a SIGINT, SIGTERM or SIGHUP waits until they are
+    written (the signals that came, in order, are the list).  SIGINT is not held once it
+    has its default action: after a second Ctrl-C, a third one kills at once."""
+    held: list[int] = []
+
+    def hold(signum: int, frame: Any) -> None:
+        held.append(signum)
+
+    saved = {}
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signum == signal.SIGINT and signal.getsignal(signum) is signal.SIG_DFL:
+            continue
+        saved[signum] = signal.signal(signum, hold)
+    try:
+        yield held
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+
+def _die_of(signum: int) -> None:
+    """End gilsim by ``signum``, as a process killed by it ends, once what was written is
+    flushed: the shell sees 128 + ``signum``, ``subprocess`` ``-signum``."""
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            if stream is not None:
+                stream.flush()
+        except Exception:
+            pass
+    if signum != signal.SIGKILL:
+        signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
 
 def _check_outputs(args: argparse.Namespace) -> None:

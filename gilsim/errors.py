@@ -47,6 +47,17 @@ class ProcessExit(GilsimError):
         self.status = status
 
 
+class Interrupted(SimulationError):
+    """gilsim itself was told to stop by a signal: a second Ctrl-C (SIGINT), SIGTERM or
+    SIGHUP (``gilsim.interpreter.signals``).  What was recorded is kept; the command then
+    ends by ``signum``, as a process killed by it does."""
+
+    def __init__(self, message: str, signum: int) -> None:
+        super().__init__(message)
+        self.signum = signum
+        self.exit_status = 128 + signum
+
+
 class InternalError(GilsimError):
     """A bug in gilsim itself, not in the simulated program."""
 

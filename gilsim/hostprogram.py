@@ -106,9 +106,11 @@ def run_main(
     config: Config,
     chooser: Any = None,
     watchdog: Watchdog | None = None,
+    *,
+    host_signals: bool = False,
 ) -> Outcome:
     """Compile and run a main module on the host's interpreter; print what CPython prints;
-    return how it ended."""
+    return how it ended (``program.run_main``)."""
     if filename != "<string>":
         filename = os.path.abspath(filename)  # bpo-20443, as in ``program.run_main``
     interp = program.new_interpreter(config, chooser)
@@ -178,7 +180,7 @@ def run_main(
     callers_hooks = without_callers_hooks()
     tracer.install()
     try:
-        error = run_machine(interp, main_thread)
+        error = run_machine(interp, main_thread, host_signals)
     finally:
         tracer.uninstall()
         restore_callers_hooks(callers_hooks)

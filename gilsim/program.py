@@ -24,7 +24,7 @@ from gilsim.config import Config
 from gilsim.engine import Engine
 from gilsim.errors import DeadlockError, GilsimError, UnsupportedError
 from gilsim.gil import make_gil
-from gilsim.interpreter import checkpoints, costs, importer, state, tracebacks
+from gilsim.interpreter import checkpoints, costs, importer, signals, state, tracebacks
 from gilsim.interpreter.builtins import make_builtins
 from gilsim.interpreter.opcodes import shared_table
 from gilsim.interpreter.watchdog import Watchdog
@@ -170,16 +170,22 @@ def run_main(
     config: Config,
     chooser: Any = None,
     watchdog: Watchdog | None = None,
+    *,
+    host_signals: bool = False,
 ) -> Outcome:
     """Compile and run a main module; print what CPython prints; return how it ended.
     ``chooser`` decides who runs at each choice point (schedule exploration); ``watchdog``
-    watches the wall clock (``--max-wall``, the progress line).  On 3.12 and
-    later the program runs on the host's own interpreter (``gilsim.hostprogram``)."""
+    watches the wall clock (``--max-wall``, the progress line).  With ``host_signals``,
+    SIGINT, SIGTERM and SIGHUP sent to gilsim during the run go to the program or stop the
+    run (``gilsim.interpreter.signals``).  On 3.12 and later the program runs on the host's
+    own interpreter (``gilsim.hostprogram``)."""
     check_version()
     if versions.traced():
         from gilsim import hostprogram  # (it builds on this module)
 
-        return hostprogram.run_main(source, filename, argv, config, chooser, watchdog)
+        return hostprogram.run_main(
+            source, filename, argv, config, chooser, watchdog, host_signals=host_signals
+        )
     if filename != "<string>":
         # Since 3.9 the main script's ``__file__`` and code filename are absolute
         # (bpo-20443); ``sys.argv[0]`` stays as given.
@@ -221,7 +227,7 @@ def run_main(
     host_pid = os.getpid()
     with program_world(interp, filename, argv, main):
         try:
-            error = run_machine(interp, main_thread)
+            error = run_machine(interp, main_thread, host_signals)
         finally:
             interp.machine.settle()  # account every thread's time up to the end
             if interp.refcounts is not None:
@@ -246,14 +252,19 @@ def run_main(
     return Outcome(status, interp.instructions, virtual_ns, error, interp)
 
 
-def run_machine(interp: state.InterpreterState, main_thread: Any) -> GilsimError | None:
+def run_machine(
+    interp: state.InterpreterState, main_thread: Any, host_signals: bool = False
+) -> GilsimError | None:
     """Start the main thread and run the machine until the program has ended; the error
     that stopped it, if one did (a deadlock: every thread waits for something no thread
-    will ever do)."""
+    will ever do; a signal that stops gilsim).  With ``host_signals``, the signals sent to
+    gilsim meanwhile are routed to the program (``gilsim.interpreter.signals``)."""
+    routing = signals.route(interp) if host_signals else contextlib.nullcontext()
     try:
-        interp.machine.start(main_thread, delay_ns=0)
-        if not interp.machine.run():
-            raise DeadlockError(deadlock_report(interp))
+        with routing:
+            interp.machine.start(main_thread, delay_ns=0)
+            if not interp.machine.run():
+                raise DeadlockError(deadlock_report(interp))
     except GilsimError as exc:
         return exc
     return None

@@ -43,9 +43,11 @@ class EvalBreaker(Protocol):
     """What a GIL uses of its interpreter (``breaker``, the interpreter state):
     ``interp->ceval.eval_breaker``, which the eval loop polls at its check points and a GIL
     sets to be called there, and the instructions run so far, by which the old GIL winds its
-    ticker down (``gilsim.gil.oldgil``)."""
+    ticker down (``gilsim.gil.oldgil``), and whether a signal waits for the main thread
+    (``signals_pending``: the breaker stays set for it, ``gilsim.interpreter.signals``)."""
 
     eval_breaker: bool
+    signals_pending: bool
     instructions: int
 
 

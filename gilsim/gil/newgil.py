@@ -189,9 +189,10 @@ class GIL:
 
     def _reset_gil_drop_request(self) -> None:
         self.gil_drop_request = False
-        # COMPUTE_EVAL_BREAKER: nothing else (signals, pending calls) is modelled, but a
-        # watcher sees every check point.
-        self.breaker.eval_breaker = self.watcher is not None
+        # COMPUTE_EVAL_BREAKER: a pending signal keeps it set (pending calls are not
+        # modelled), and a watcher sees every check point.
+        breaker = self.breaker
+        breaker.eval_breaker = self.watcher is not None or breaker.signals_pending
 
     # -- what the eval loop and blocking calls use ----------------------------------------
 

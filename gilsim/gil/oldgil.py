@@ -265,7 +265,9 @@ class OldGIL:
             self._first = thread
         elif thread is not self._first and not self.threads:
             self.threads = True
-            self.breaker.eval_breaker = not self.by_instruction or self.watcher is not None
+            self.breaker.eval_breaker = (
+                not self.by_instruction or self.watcher is not None or self.breaker.signals_pending
+            )
             self._seen = self.breaker.instructions
 
     def _acquire(self, thread: OSThread) -> None:

@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from gilsim.errors import GilsimError, LimitExceeded
 from gilsim.interpreter import blocks as blocks_
-from gilsim.interpreter import generators, references, state, tracebacks
+from gilsim.interpreter import generators, references, signals, state, tracebacks
 from gilsim.interpreter.frame import (
     EXIT,
     LEFT_EARLY,
@@ -133,6 +133,8 @@ def run(
                             interp.clock_ns = clock
                             count = _count(ts, count)
                             interp.gil.eval_frame_handle_pending(ts.os_thread)
+                            if interp.signals_pending:
+                                signals.check_signals(interp, ts.os_thread)
                             clock = interp.clock_ns
                             deadline = interp.deadline_ns
                             limit = interp.instruction_limit - interp.instructions
@@ -145,6 +147,8 @@ def run(
                             interp.clock_ns = clock
                             count = _count(ts, count)
                             interp.gil.eval_frame_handle_pending(ts.os_thread)
+                            if interp.signals_pending:
+                                signals.check_signals(interp, ts.os_thread)
                             clock = interp.clock_ns
                             deadline = interp.deadline_ns
                             limit = interp.instruction_limit - interp.instructions

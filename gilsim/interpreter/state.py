@@ -115,6 +115,14 @@ class InterpreterState:
         # (-1: none) (``gilsim.runtime.signalmodule``).
         self.signals: dict[int, Any] = {}
         self.wakeup_fd = -1
+        # Signals sent to gilsim and routed to this process (``gilsim.interpreter.signals``):
+        # those that arrived and whose handlers have not run (``Handlers[i].tripped``),
+        # whether any has (``ceval.signals_pending``, an input of ``eval_breaker``), how
+        # many SIGINTs came, and the stop a second one, SIGTERM or SIGHUP asked for.
+        self.tripped: list[int] = []
+        self.signals_pending = False
+        self.interrupts = 0
+        self.stop_request: Any = None
         # A fork child: every object copied from its parent, kept alive as a real child
         # keeps its copy of the parent's memory (``gilsim.processes.fork``).
         self.inherited: list[Any] = []

@@ -105,6 +105,11 @@ class Machine(ParallelMode):
         # the host's interpreter keeps what its thread state says of a monitoring callback
         # in progress per thread (``gilsim.tracer.hoststate``).
         self.to_hub: Callable[[Any], Any] = _switch
+        # A signal reached gilsim's process (``gilsim.interpreter.signals``): the host's
+        # handler sets ``interrupted``, and the hub calls ``on_interrupt`` at its next pass,
+        # a place where waking a thread is safe (the handler runs wherever the host was).
+        self.interrupted = False
+        self.on_interrupt: Callable[[], None] | None = None
 
     # -- the event loop -------------------------------------------------------------------
 
@@ -115,6 +120,9 @@ class Machine(ParallelMode):
         engine = self.engine
         engine.on_schedule = self._on_schedule
         while not self.finished:
+            if self.interrupted and self.on_interrupt is not None:
+                self.interrupted = False
+                self.on_interrupt()
             if self.parallel:
                 if not self._step_parallel():
                     return False

@@ -20,7 +20,7 @@ from typing import Any
 
 from gilsim.errors import GilsimError
 from gilsim.gil.watch import position_fields
-from gilsim.interpreter import state
+from gilsim.interpreter import signals, state
 from gilsim.machine import OSThread, Wait
 from gilsim.paths import is_library
 from gilsim.runtime import ShadowModule
@@ -149,12 +149,20 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
             return False
         thread = _running()
         interp = state.current_thread().interp
-        interp.gil.drop_gil(thread)  # Py_BEGIN_ALLOW_THREADS
-        try:
-            acquired = self._wait(thread, timeout_ns)
-        finally:
-            interp.gil.take_gil(thread)  # Py_END_ALLOW_THREADS
-        return acquired
+        machine = _machine_of(thread)
+        end = None if timeout_ns is None else machine.now_ns() + timeout_ns
+        while True:
+            interp.gil.drop_gil(thread)  # Py_BEGIN_ALLOW_THREADS
+            try:
+                acquired = self._wait(thread, end)
+            finally:
+                interp.gil.take_gil(thread)  # Py_END_ALLOW_THREADS
+            if acquired is not None:
+                return acquired
+            # ``acquire_timed``: interrupted by a signal (PY_LOCK_INTR), the main thread runs
+            # its handlers (``Py_MakePendingCalls``); what they raise propagates, else the
+            # wait goes on for what is left of the timeout.
+            signals.handle_signals(interp)
 
     def _take(self) -> None:
         self._locked = True
@@ -165,12 +173,15 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
                 ts.interp.recorder.acquired(self, ts.os_thread.ident)  # happens-before
             self._trace("lock_acquire", ts.os_thread)
 
-    def _wait(self, thread: OSThread, timeout_ns: int | None) -> bool:
-        """``PyThread_acquire_lock_timed`` without the GIL: wait in the OS lock."""
+    def _wait(self, thread: OSThread, end: int | None) -> bool | None:
+        """``PyThread_acquire_lock_timed`` without the GIL: wait in the OS lock until
+        virtual time ``end`` (ns; None: for ever).  None if a signal interrupted the wait
+        of the main thread (``PY_LOCK_INTR``)."""
         machine = _machine_of(thread)
-        end = None if timeout_ns is None else machine.now_ns() + timeout_ns
         wait = Wait("lock", self._name, self)
         while self._locked:
+            if signals.interrupted(thread):
+                return None  # (also when it came before the wait: it would wait for ever)
             remaining = None if end is None else end - machine.now_ns()
             if remaining is not None and remaining <= 0:
                 return False

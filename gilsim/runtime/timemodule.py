@@ -13,7 +13,7 @@ import operator
 import time
 from typing import Any
 
-from gilsim.interpreter import state
+from gilsim.interpreter import signals, state
 from gilsim.machine import Wait
 from gilsim.runtime import ShadowModule
 
@@ -67,13 +67,24 @@ def make_time(interp: state.InterpreterState) -> ShadowModule:
             raise ValueError("sleep length must be non-negative")
         duration_ns = round(seconds * 1e9)
         thread = state.current_thread().os_thread
-        interp.gil.drop_gil(thread)  # Py_BEGIN_ALLOW_THREADS
-        try:
-            if duration_ns > 0:
-                wait = Wait("sleep", f"time.sleep({seconds!r})")
-                interp.machine.block(thread, wait, duration_ns)
-        finally:
-            interp.gil.take_gil(thread)  # Py_END_ALLOW_THREADS
+        wait = Wait("sleep", f"time.sleep({seconds!r})")
+        remaining, end = duration_ns, None
+        while True:
+            interp.gil.drop_gil(thread)  # Py_BEGIN_ALLOW_THREADS
+            try:
+                if remaining > 0 and not signals.interrupted(thread):
+                    end = thread.clock.clock_ns + remaining
+                    interp.machine.block(thread, wait, remaining)
+            finally:
+                interp.gil.take_gil(thread)  # Py_END_ALLOW_THREADS
+            if not signals.interrupted(thread):
+                return
+            # ``pysleep``: interrupted (EINTR), the main thread runs its handlers
+            # (``PyErr_CheckSignals``); what they raise propagates, else it sleeps what is
+            # left (PEP 475).
+            signals.handle_signals(interp)
+            if end is not None:
+                remaining = end - interp.machine.now_ns()
 
     def pthread_getcpuclockid(thread_id: Any) -> int:
         """``time_pthread_getcpuclockid``: the CPU clock of the host's thread, which runs

@@ -58,6 +58,7 @@ class Breaker:
     ``eval_breaker``)."""
 
     eval_breaker = False
+    signals_pending = False
 
 
 @attrs.frozen

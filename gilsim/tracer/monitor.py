@@ -65,11 +65,13 @@ import sys
 import types
 from typing import Any
 
-from gilsim.errors import InternalError, LimitExceeded
+from gilsim.errors import GilsimError, InternalError, LimitExceeded
+from gilsim.interpreter import signals
 from gilsim.interpreter.state import ThreadState
 from gilsim.tracer import C_HEADROOM, RECURSION_HEADROOM, hoststate
 from gilsim.tracer.codeinfo import CodeInfo, analyse, is_own
 from gilsim.tracer.instructions import InstructionWatcher
+from gilsim.tracer.nextraise import NextRaise
 from gilsim.tracer.tracebacks import without_own
 from gilsim.units import format_ns
 from gilsim.versions import Version
@@ -133,6 +135,8 @@ class Tracer:
         # Every instruction dearer by this many thousandths (``--gil free-threaded``).
         self.tax_permille = tax_permille
         self.running: Any = None
+        # An exception a check point leaves for the next instruction (``nextraise``).
+        self.next_raise = NextRaise(TOOL_IDS)
         self.infos: dict[int, CodeInfo] = {}
         self.tool = -1
         # Calls into C that do not check after they return once specialised, by identity,
@@ -199,6 +203,7 @@ class Tracer:
             monitoring.register_callback(self.tool, event, None)
         monitoring.free_tool_id(self.tool)
         self.tool = -1
+        self.next_raise.release()
 
     # -- the slow paths -------------------------------------------------------------------
 
@@ -247,8 +252,20 @@ class Tracer:
             interp.machine.yield_to_events(ts.os_thread)
 
     def check_point(self, ts: Any) -> None:
-        """A check point found ``eval_breaker`` set (``eval_frame_handle_pending``)."""
-        self.interp.gil.eval_frame_handle_pending(ts.os_thread)
+        """A check point found ``eval_breaker`` set (``eval_frame_handle_pending``), then
+        the signals that arrived (``gilsim.interpreter.signals``): what a handler raises
+        (``KeyboardInterrupt``) is raised in the program's frame at its next instruction
+        (``gilsim.tracer.nextraise``); a stop ends the run."""
+        interp = self.interp
+        interp.gil.eval_frame_handle_pending(ts.os_thread)
+        if interp.signals_pending:
+            try:
+                signals.check_signals(interp, ts.os_thread)
+            except GilsimError as error:
+                self.stop(ts, error)
+            except BaseException as exc:
+                if not ts.stack or not self.next_raise.arm(ts.stack[-1][0].code, exc):
+                    raise
 
     def stop(self, ts: Any, error: Exception) -> None:
         """End the run from the running thread: it never goes on, and no handler of the
@@ -563,6 +580,14 @@ def _callbacks(t: Tracer) -> dict[int, Any]:
         ts = t.running
         if ts is None:
             return
+        if not 0 <= offset < len(code.co_code):
+            # A callback raised at a ``JUMP`` (``KeyboardInterrupt`` at a check point,
+            # ``gilsim.interpreter.signals``): the host gives no valid offset then, and the
+            # frame goes on from where the jump led (``jump`` set it).
+            stack = ts.stack
+            if not stack or stack[-1][0].code is not code:
+                return
+            offset = stack[-1][1]
         record = charge(ts, code, offset)
         if record is None:
             return
