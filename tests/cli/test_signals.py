@@ -12,6 +12,8 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -101,9 +103,10 @@ def start(command, tmp_path):
     )
 
 
-def signalled(command, tmp_path, *steps):
-    """Run ``command``; for each step ``(line, signum)``, wait until it printed ``line``,
-    then send ``signum``.  Its return code, stdout and stderr."""
+def signalled(command, tmp_path, *steps, asleep=False):
+    """Run ``command``; for each step ``(line, signum)``, wait until it printed ``line``
+    (and, if ``asleep``, until its main thread sleeps), then send ``signum``.  Its return
+    code, stdout and stderr."""
     process = start(command, tmp_path)
     guard = threading.Timer(240, process.kill)  # a hung run fails, it does not hang
     guard.start()
@@ -116,6 +119,8 @@ def signalled(command, tmp_path, *steps):
                 seen.append(got)
                 if got.strip() == line:
                     break
+            if asleep:
+                wait_until_asleep(process.pid)
             process.send_signal(signum)
         out, err = process.communicate()
     finally:
@@ -123,11 +128,44 @@ def signalled(command, tmp_path, *steps):
     return process.returncode, "".join(seen) + out, err
 
 
-def under_both(tmp_path, program, *steps, options=()):
-    """The same program with the same signals, under ``python`` and under ``gilsim run``."""
+# How long the main thread must sleep without a break to be waiting in ``join``: waiting
+# for the GIL (also asleep) ends within the switch interval, 5 ms, while workers spin.
+ASLEEP_S = 0.1
+
+
+def wait_until_asleep(pid):
+    """Wait until the main thread of process ``pid`` sleeps (state ``S`` in
+    ``/proc/PID/task/PID/stat``) for ``ASLEEP_S`` on end.  The real ``python`` has a window between a main
+    thread's last check for signals and its wait in ``join``: a SIGINT that comes in it sets
+    the flag and interrupts no wait, and the main thread waits for ever (``JOINING``, the
+    signal sent as soon as ``ready`` was read: 3 to 7 hangs in 60 runs under each of 3.11,
+    3.12 and 3.13).  Sent once it waits, the signal interrupts the wait, as a user's Ctrl-C
+    does.  gilsim's main thread is simulated: there the signal may come at any time."""
+    stat = Path(f"/proc/{pid}/task/{pid}/stat")
+    deadline = time.monotonic() + 30
+    asleep_since = None
+    while time.monotonic() < deadline:
+        try:
+            state = stat.read_text().rpartition(")")[2].split()[0]
+        except (OSError, IndexError):
+            return  # it ended: the caller sees how
+        now = time.monotonic()
+        if state != "S":
+            asleep_since = None
+        elif asleep_since is None:
+            asleep_since = now
+        elif now - asleep_since >= ASLEEP_S:
+            return
+        time.sleep(0.005)
+    raise AssertionError(f"the main thread of {pid} never waited")
+
+
+def under_both(tmp_path, program, *steps, options=(), asleep=False):
+    """The same program with the same signals, under ``python`` and under ``gilsim run``
+    (``asleep``: under ``python``, each signal once its main thread waits)."""
     script = tmp_path / "prog.py"
     script.write_text(program)
-    real = signalled([sys.executable, "prog.py"], tmp_path, *steps)
+    real = signalled([sys.executable, "prog.py"], tmp_path, *steps, asleep=asleep)
     simulated = signalled(
         [sys.executable, "-m", "gilsim", "run", *options, "prog.py"], tmp_path, *steps
     )
@@ -152,7 +190,11 @@ def test_ctrl_c_ends_the_main_thread_with_keyboard_interrupt(tmp_path, program):
     """Ctrl-C raises KeyboardInterrupt in the main thread, not in a worker; the program dies
     of SIGINT as under python, and every file is written."""
     real, (status, out, err) = under_both(
-        tmp_path, program, ("ready", signal.SIGINT), options=files_of(tmp_path)
+        tmp_path,
+        program,
+        ("ready", signal.SIGINT),
+        options=files_of(tmp_path),
+        asleep=program is JOINING,
     )
     assert real[0] == -signal.SIGINT
     assert status == real[0]
