@@ -147,7 +147,7 @@ _BACKWARD_JUMPS = frozenset(
     }
 )
 
-# Costs of a periodic release (ns), calibrated against 2.7.18 on the spec's 2-vCPU VM (§7
+# Costs of a periodic release (ns), calibrated against 2.7.18 on the 2-vCPU VM of `docs/model/gil.md` (§7
 # item 5, §8.1).  gilsim's ticks cost what 3.11's do (a countdown iteration of 3 ticks takes
 # about 30 ns here, 96 ns in 2.7), so the figures were fitted to 2.7's ratios, not to its
 # absolute times, and checked to be plausible as what they stand for:
@@ -351,7 +351,7 @@ class OldGIL:
             # fair scheduler owes it time (a positive lag, ``gilsim.machine.fair``).
             # On one core the tick gives the other thread the core while the holder holds
             # the lock, it blocks, and the holder's next release hands the lock over: one
-            # hand-off a tick (2.7: 252/s, 4.00 ms, spec §8.1).
+            # hand-off a tick (2.7: 252/s, 4.00 ms, `docs/model/gil.md` §8.1).
             self.machine.wake(chosen, 0)
         else:
             self.machine.wake(chosen)

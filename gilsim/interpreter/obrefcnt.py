@@ -34,7 +34,7 @@ Notes about the model:
   ``--gil free-threaded`` a thread that does not own an object updates its count
   atomically (biased reference counting, PEP 703).  Either way nothing is lost, and the
   counts are the host's (the property tests check them).
-- The consequences (spec §5.1): a count that reaches 0 while references remain is an
+- The consequences (`docs/model/gil.md` §5.1): a count that reaches 0 while references remain is an
   object CPython frees ("freed while still in use"), and the next update of its count, by
   any thread, is a use after free; references that all go while the count stays above 0
   leave an object that is never freed ("leaked").  A count still wrong when the run ends is

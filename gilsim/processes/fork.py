@@ -52,7 +52,7 @@ class ProcessCosts:
     """What creating and ending a process costs (ns), after ``docs/model/processes.md`` §3.1 and
     §1.2 (CPython 3.11.7 on a 2-vCPU VM), and this machine's own measurement of the parts
     (``fork()`` returned in the parent after 0.30 ms; fork + ``_exit`` + ``waitpid`` took
-    1.27 ms here, 1.07 ms on the spec's machine)."""
+    1.27 ms here, 1.07 ms on the machine of `docs/model/processes.md` §3)."""
 
     # fork(2) in the parent, for a parent of a bare interpreter's size, plus the kernel's
     # copying of page tables: about 27 ms per GiB of the parent's resident memory.

@@ -51,7 +51,7 @@ _REGION_SHIFT = 40
 # Py_TPFLAGS_HAVE_GC: instances carry a PyGC_Head.
 _HAVE_GC = 1 << 14
 # A minor fault that copies a page: 2.5 µs each, measured as 15,705 pages copied by a first
-# pass over 2M inherited ints taking 39.6 ms longer than the second (spec §2).
+# pass over 2M inherited ints taking 39.6 ms longer than the second (`docs/model/processes.md` §2).
 FAULT_NS = 2_500
 # A fork child's imports (``gilsim.interpreter.loading``) write to pages it shares with its
 # parent.  Measured in fork children of a parent that had imported multiprocessing's fork
