@@ -229,7 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     outputs.keep_stderr()
     try:
         if args.command in ("run", "races", "render"):
-            _exit_now(_run(args))
+            status = _run(args)
+            if versions.traced():
+                _exit_now(status)
+            return _let_go_of_broken_streams(status)
         if args.command == "dis":
             return _dis(args)
         if args.command == "explore":
@@ -245,10 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _exit_now(status: int) -> NoReturn:
-    """End this process after a run, with the run's status and nothing else.  On the host's
-    interpreter its threads' frames are suspended in greenlets, and finalising the
-    interpreter would unwind them, running the program's ``finally`` blocks after the run
-    (``gilsim.isolation``).  On every version the program's end has flushed its stdout
+    """End this process after a run on the host's interpreter (3.12, 3.13), with the run's
+    status and nothing else.  Its threads' frames are suspended in greenlets, and finalising
+    the interpreter would unwind them, running the program's ``finally`` blocks after the
+    run (``gilsim.isolation``).  The program's end has flushed its stdout
     (``pymain.flush_std_files``): a flush that failed there (a pipe whose reader is gone)
     would fail again as this process ends, print CPython's "Exception ignored" a second
     time and make the status 120 whatever the run's was.  What can be written is flushed
@@ -260,6 +263,24 @@ def _exit_now(status: int) -> NoReturn:
         except Exception:
             pass
     os._exit(status & 0xFF)
+
+
+def _let_go_of_broken_streams(status: int) -> int:
+    """End a run on gilsim's own interpreter (3.11) through the host's own end: its
+    ``Py_FinalizeEx`` clears the program's modules, whose objects' ``__del__`` methods and
+    ``weakref.finalize`` callbacks then run and print, in CPython's order, as the program's
+    last output (``tests/differential/programs/basic_finalizers_at_exit.py``).  A stream
+    that cannot be flushed (it failed already at the program's end: a pipe whose reader is
+    gone) is let go first, as None, which ``flush_std_files`` skips: flushed again, it would
+    print CPython's "Exception ignored" a second time and make the status 120."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        try:
+            if stream is not None and not stream.closed:
+                stream.flush()
+        except Exception:
+            setattr(sys, name, None)
+    return status
 
 
 def _read_script(path: str) -> bytes | None:
