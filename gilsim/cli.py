@@ -256,12 +256,7 @@ def _exit_now(status: int) -> NoReturn:
     would fail again as this process ends, print CPython's "Exception ignored" a second
     time and make the status 120 whatever the run's was.  What can be written is flushed
     first."""
-    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        try:
-            if stream is not None:
-                stream.flush()
-        except Exception:
-            pass
+    _flush_what_can_be()
     os._exit(status & 0xFF)
 
 
@@ -435,15 +430,21 @@ def _signals_held() -> Iterator[list[int]]:
             signal.signal(signum, handler)
 
 
-def _die_of(signum: int) -> None:
-    """End gilsim by ``signum``, as a process killed by it ends, once what was written is
-    flushed: the shell sees 128 + ``signum``, ``subprocess`` ``-signum``."""
+def _flush_what_can_be() -> None:
+    """Flush the program's and the host's standard streams before this process ends,
+    skipping any that cannot be flushed (closed, or a pipe without a reader)."""
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         try:
             if stream is not None:
                 stream.flush()
         except Exception:
             pass
+
+
+def _die_of(signum: int) -> None:
+    """End gilsim by ``signum``, as a process killed by it ends, once what was written is
+    flushed: the shell sees 128 + ``signum``, ``subprocess`` ``-signum``."""
+    _flush_what_can_be()
     if signum != signal.SIGKILL:
         signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)
