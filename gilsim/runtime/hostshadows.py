@@ -24,6 +24,7 @@ from gilsim.runtime.atexitmodule import make_atexit
 from gilsim.runtime.osmodule import make_os
 from gilsim.runtime.queuemodule import make_queue
 from gilsim.runtime.selectmodule import make_select
+from gilsim.runtime.semaphores import make_multiprocessing
 from gilsim.runtime.signalmodule import make_signal
 from gilsim.runtime.socketmodule import make_socket
 from gilsim.runtime.sysmodule import host_sys_functions, unsupported
@@ -53,6 +54,9 @@ def make_host_shadows(interp: TracedInterpreter) -> dict[str, types.ModuleType]:
         "socket": make_socket(interp),
         "select": make_select(interp),
         "signal": make_signal(interp),
+        # The host's semaphores would block the host in sem_wait(), every simulated thread
+        # with it: a multiprocessing.Lock shared by threads is the simulated kernel's.
+        "_multiprocessing": make_multiprocessing(interp),
     }
 
 
