@@ -554,15 +554,17 @@ error:
     return -1;
 }
 
-/* ``check_point``: a check point polls eval_breaker, and acts if it is set. */
+/* ``check_point``: a check point polls eval_breaker, and acts if it is set; ``at_call``:
+ * the check after a call into C returned, where an exception is the CALL's own. */
 static int
-check(Callbacks *self, PyObject *ts)
+check(Callbacks *self, PyObject *ts, int at_call)
 {
     int set = eval_breaker(self);
     if (set <= 0) {
         return set;
     }
-    PyObject *result = PyObject_CallOneArg(self->check_point, ts);
+    PyObject *result = PyObject_CallFunctionObjArgs(
+        self->check_point, ts, at_call ? Py_True : Py_False, NULL);
     if (result == NULL) {
         return -1;
     }
@@ -685,7 +687,7 @@ Callbacks_start(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
             goto done;
         }
     }
-    if (check(self, ts) < 0) {  /* ``RESUME 0``: every function's start is a check point */
+    if (check(self, ts, 0) < 0) {  /* ``RESUME 0``: every function's start is a check point */
         goto done;
     }
     result = Py_NewRef(Py_None);
@@ -736,7 +738,7 @@ Callbacks_resume(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
         PyObject *checked = PyObject_GetAttr(costs->info, s_checked_resumes);
         int contains = checked ? PySequence_Contains(checked, offset) : -1;
         Py_XDECREF(checked);
-        if (contains < 0 || (contains && check(self, ts) < 0)) {
+        if (contains < 0 || (contains && check(self, ts, 0) < 0)) {
             goto done;
         }
     }
@@ -771,7 +773,7 @@ jump_or_branch(Callbacks *self, PyObject *const *args, Py_ssize_t nargs, int is_
     if (is_jump) {
         /* ``JUMP_BACKWARD``: the back edge of every loop is a check point. */
         int backward = PyObject_RichCompareBool(destination, offset, Py_LE);
-        if (backward < 0 || (backward && check(self, ts) < 0)) {
+        if (backward < 0 || (backward && check(self, ts, 0) < 0)) {
             goto done;
         }
     }
@@ -1028,7 +1030,7 @@ Callbacks_c_return(Callbacks *self, PyObject *const *args, Py_ssize_t nargs)
             goto done;
         }
     }
-    if (check(self, ts) < 0) {
+    if (check(self, ts, 1) < 0) {
         goto done;
     }
     result = Py_NewRef(Py_None);

@@ -251,11 +251,13 @@ class Tracer:
         if interp.clock_ns > interp.deadline_ns and interp.machine is not None:
             interp.machine.yield_to_events(ts.os_thread)
 
-    def check_point(self, ts: Any) -> None:
+    def check_point(self, ts: Any, at_call: bool = False) -> None:
         """A check point found ``eval_breaker`` set (``eval_frame_handle_pending``), then
-        the signals that arrived (``gilsim.interpreter.signals``): what a handler raises
-        (``KeyboardInterrupt``) is raised in the program's frame at its next instruction
-        (``gilsim.tracer.nextraise``); a stop ends the run."""
+        the signals that arrived (``gilsim.interpreter.signals``); a stop ends the run.
+        What a handler raises (``KeyboardInterrupt``) is raised in the program's frame:
+        ``at_call`` (the check after a call into C, ``C_RETURN`` or a shadow's return) at
+        once, from the ``CALL`` as CPython's check in ``CALL`` raises it; at any other
+        check point, at its next instruction (``gilsim.tracer.nextraise``)."""
         interp = self.interp
         interp.gil.eval_frame_handle_pending(ts.os_thread)
         if interp.signals_pending:
@@ -264,7 +266,7 @@ class Tracer:
             except GilsimError as error:
                 self.stop(ts, error)
             except BaseException as exc:
-                if not ts.stack or not self.next_raise.arm(ts.stack[-1][0].code, exc):
+                if at_call or not ts.stack or not self.next_raise.arm(ts.stack[-1][0].code, exc):
                     raise
 
     def stop(self, ts: Any, error: Exception) -> None:
@@ -331,7 +333,7 @@ class Tracer:
         if interp.clock_ns > interp.deadline_ns or interp.instructions > interp.instruction_limit:
             self.on_deadline(ts, code, offset)
         if interp.eval_breaker:
-            self.check_point(ts)
+            self.check_point(ts, at_call=True)
 
     def after_shadow_call(self, ts: Any) -> None:
         """A C function of gilsim's shadows returned to the program: its cost, and the check
@@ -341,7 +343,7 @@ class Tracer:
         if interp.clock_ns > interp.deadline_ns and interp.machine is not None:
             interp.machine.yield_to_events(ts.os_thread)
         if interp.eval_breaker:
-            self.check_point(ts)
+            self.check_point(ts, at_call=True)
 
 
 def _left_c_call(stack: list[list[Any]]) -> bool:
