@@ -24,9 +24,9 @@ import itertools
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.machine import Wait
+from gilsim.machine import OSThread, Wait
 from gilsim.runtime import ShadowModule
-from gilsim.runtime.kernel import WaitQueue, allow_threads
+from gilsim.runtime.kernel import WaitQueue, restarting
 
 RECURSIVE_MUTEX, SEMAPHORE = 0, 1
 SEM_VALUE_MAX = _multiprocessing.SemLock.SEM_VALUE_MAX
@@ -37,9 +37,13 @@ class KernelSemaphore:
     """A POSIX semaphore: its value and the threads asleep in ``sem_wait``.  One object
     serves every process that has it open (the fork copy shares it)."""
 
-    def __init__(self, value: int, name: str | None) -> None:
+    def __init__(self, value: int, name: str | None, number: int) -> None:
         self.value = value
         self.name = name
+        # Its number on the machine, from 1, which descriptions show instead of the name:
+        # multiprocessing draws names at random (``tempfile._RandomNameSequence``, seeded
+        # from os.urandom), and the same seed must give the same trace.
+        self.number = number
         self.sleepers = WaitQueue()
         self.handle = next(_handles)
         # Who took it last (process id, thread name), for a deadlock report.
@@ -76,7 +80,8 @@ class SemLock:
         named = _named(interp)
         if name in named:
             raise FileExistsError(17, "File exists")
-        sem = KernelSemaphore(value, name)
+        numbers = interp.machine.shared.setdefault("semaphore_numbers", itertools.count(1))
+        sem = KernelSemaphore(value, name, next(numbers))
         if not unlink:
             named[name] = sem
         # An unlinked semaphore has no name any more (``name`` is None, as in C).
@@ -124,13 +129,19 @@ class SemLock:
         if sem.value == 0:
             if not block:
                 return False
-            what = f"{self._describe()}{self._holder()}"
-            with allow_threads():
-                wait = Wait("lock", what, self)
+            wait = Wait("lock", f"{self._describe()}{self._holder()}", self)
+
+            def call(interp: state.InterpreterState, thread: OSThread) -> bool:
                 while sem.value == 0:
                     timed_out = sem.sleepers.wait(interp, thread, wait, deadline)
                     if timed_out and sem.value == 0:
                         return False
+                return True
+
+            # sem_timedwait() without the GIL; EINTR runs the handlers, then waits again
+            # until the same deadline.
+            if not restarting(call):
+                return False
         sem.value -= 1
         self._held += 1
         self._last_tid = _tid(thread)
@@ -177,7 +188,7 @@ class SemLock:
 
     def _describe(self) -> str:
         what = "a multiprocessing lock" if self._maxvalue == 1 else "a multiprocessing semaphore"
-        return f"{what} ({self._name})" if self._name else what
+        return f"{what} (named semaphore {self._sem.number})" if self._name else what
 
     def _holder(self) -> str:
         taken_by = self._sem.taken_by

@@ -46,10 +46,12 @@ print(len(set(descents)))
 PROCESSES = """\
 import multiprocessing as mp
 import os
+import time
 
 
-def child(q, n):
-    q.put((n, os.getpid(), os.getppid()))
+def child(q, n, lock):
+    with lock:
+        q.put((n, os.getpid(), os.getppid()))
 
 
 if __name__ == "__main__":
@@ -59,12 +61,12 @@ if __name__ == "__main__":
     print("waited", os.waitpid(pid, 0) == (pid, 3 << 8), pid == os.getpid() + 1)
     for method in ("fork", "spawn"):
         ctx = mp.get_context(method)
-        q = ctx.Queue()
-        with ctx.Lock():
-            pass
-        procs = [ctx.Process(target=child, args=(q, i)) for i in range(2)]
-        for p in procs:
-            p.start()
+        q, lock = ctx.Queue(), ctx.Lock()
+        procs = [ctx.Process(target=child, args=(q, i, lock)) for i in range(2)]
+        with lock:  # the children wait for it
+            for p in procs:
+                p.start()
+            time.sleep(0.5)
         got = sorted(q.get() for _ in procs)
         for p in procs:
             p.join()
@@ -120,7 +122,8 @@ def test_string_hashing_is_fixed_by_the_seed(dirs):
 @pytest.mark.feature("processes")
 def test_processes_have_the_same_pids_every_run(dirs):
     """Fork, multiprocessing's children, their queues and locks: the same trace and summary
-    twice over, with virtual pids counting up from the first process's."""
+    twice over, with virtual pids counting up from the first process's, and the spawned
+    children's lock (a named semaphore) numbered, not named."""
     program, out = dirs
     script = program / "processes.py"
     script.write_text(PROCESSES)
@@ -134,6 +137,9 @@ def test_processes_have_the_same_pids_every_run(dirs):
     events = [json.loads(line) for line in trace.splitlines()]
     named = {e[key] for e in events for key in ("pid", "ppid") if key in e}
     assert named and named <= set(range(FIRST_PID - 1, FIRST_PID + len(pids)))
+    waits = {e["what"] for e in events if e.get("what")}
+    assert any("named semaphore" in what for what in waits), waits
+    assert b"/mp-" not in trace
 
 
 PIDS = """\
