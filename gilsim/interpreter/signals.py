@@ -15,11 +15,13 @@ Notes about the implementation:
   (``check_signals``, after ``eval_frame_handle_pending``); another thread that reaches one
   only wakes the main thread if it is blocked.
 
-- A main thread blocked in ``lock.acquire()`` or ``time.sleep()`` is woken (POSIX
-  delivers the signal to the main thread and its wait fails with ``EINTR``; lock waits are
-  interruptible since 3.2, bpo-8844).  The blocking call then runs the handlers with the
-  GIL (``acquire_timed``: ``Py_MakePendingCalls``; ``pysleep``: ``PyErr_CheckSignals``)
-  and, if none raised, goes on waiting for what is left of its timeout (PEP 475).
+- A main thread blocked in ``lock.acquire()``, ``time.sleep()`` or a system call that
+  sleeps (``Wait.kind`` "io", "process") is woken (POSIX delivers the signal to the main
+  thread and its wait fails with ``EINTR``; lock waits are interruptible since 3.2,
+  bpo-8844).  The blocking call then runs the handlers with the GIL (``acquire_timed``:
+  ``Py_MakePendingCalls``; ``pysleep``, ``_Py_read`` and the others:
+  ``PyErr_CheckSignals``) and, if none raised, goes on waiting for what is left of its
+  timeout (PEP 475; ``kernel.restarting``).
 
 - SIGINT's handler is ``signal.default_int_handler`` unless the program set another: it
   raises ``KeyboardInterrupt``.  A program's own callable runs instead, in the main thread;
@@ -42,7 +44,7 @@ from gilsim.errors import Interrupted, ProcessExit
 from gilsim.machine.threads import BLOCKED
 
 # What a blocked main thread can be woken from by a signal (``Wait.kind``).
-INTERRUPTIBLE = frozenset({"lock", "sleep"})
+INTERRUPTIBLE = frozenset({"lock", "sleep", "io", "process"})
 
 # The signals that stop gilsim itself, after it wrote its files.
 STOPPING = (signal.SIGTERM, signal.SIGHUP)

@@ -31,7 +31,7 @@ from gilsim.interpreter import state
 from gilsim.isolation import caller_ids
 from gilsim.machine import Machine, OSThread, Wait
 from gilsim.runtime import hostfds, signalmodule
-from gilsim.runtime.kernel import allow_threads, busy, os_error, sync
+from gilsim.runtime.kernel import busy, os_error, restarting, sleep, sync
 
 # Tearing down a process's address space at exit (ns): ``fork.ProcessCosts.exit_ns``.
 EXIT_NS = 350_000
@@ -291,18 +291,25 @@ def waitpid(pid: Any, options: Any) -> tuple[int, int]:
         return _reap(ended[0])
     if options & os.WNOHANG:
         return 0, 0
-    with allow_threads():  # os_waitpid_impl: Py_BEGIN_ALLOW_THREADS around waitpid(2)
+
+    def call(interp: state.InterpreterState, thread: OSThread) -> list[Process]:
         while True:
             found = candidates()
             ended = [c for c in found if not c.alive]
             if ended or not found:
-                break
+                return ended
             process.child_waiters.append(thread)
             what = f"process {found[0].pid} to end" if len(found) == 1 else "a child to end"
-            machine.block(thread, Wait("process", what, found))
-            if thread in process.child_waiters:
-                process.child_waiters.remove(thread)
+            try:
+                sleep(interp, thread, Wait("process", what, found), None)
+            finally:
+                if thread in process.child_waiters:
+                    process.child_waiters.remove(thread)
             machine.sync_processes(thread)
+
+    # os_waitpid_impl: Py_BEGIN_ALLOW_THREADS around waitpid(2); EINTR runs the handlers,
+    # then waits again (PEP 475).
+    ended = restarting(call)
     if not ended:
         raise os_error(errno.ECHILD)
     return _reap(ended[0])

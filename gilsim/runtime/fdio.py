@@ -18,8 +18,17 @@ import os
 from typing import Any
 
 from gilsim.interpreter import state
+from gilsim.machine import OSThread
 from gilsim.runtime import hostfds, ttyguard
-from gilsim.runtime.kernel import Kernel, allow_threads, busy, kernel_of, os_error, simulating
+from gilsim.runtime.kernel import (
+    Kernel,
+    allow_threads,
+    busy,
+    kernel_of,
+    os_error,
+    restarting,
+    simulating,
+)
 
 
 def _kernel() -> Kernel:
@@ -41,9 +50,12 @@ def read(fd: Any, length: Any) -> bytes:
     file = kernel.lookup(fd)
     if file is None:
         return read_host(kernel, fd, size)
-    with allow_threads() as (interp, thread):
+
+    def call(interp: state.InterpreterState, thread: OSThread) -> bytes:
         busy(interp, thread, kernel.costs.syscall_ns)
         return bytes(file.read(interp, thread, size))
+
+    return restarting(call)  # _Py_read: EINTR runs the handlers, then reads again
 
 
 def read_host(kernel: Kernel, fd: Any, size: int) -> bytes:
@@ -62,9 +74,12 @@ def write(fd: Any, data: Any) -> int:
     file = kernel.lookup(fd)
     if file is None:
         return write_host(kernel, fd, view)
-    with allow_threads() as (interp, thread):
+
+    def call(interp: state.InterpreterState, thread: OSThread) -> int:
         busy(interp, thread, kernel.costs.syscall_ns)
         return file.write(interp, thread, view)
+
+    return restarting(call)  # _Py_write: EINTR runs the handlers, then writes again
 
 
 def bytes_view(data: Any) -> memoryview:

@@ -38,14 +38,16 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import attrs
 
 from gilsim.errors import GilsimError
-from gilsim.interpreter import state
+from gilsim.interpreter import signals, state
 from gilsim.machine import OSThread, Wait
+
+T = TypeVar("T")
 
 # Linux's ``fs.nr_open`` (the highest descriptor count a process may be allowed) defaults to
 # 2**20, and raising it to 2**30 is all a privileged user can do in practice.
@@ -115,6 +117,42 @@ def allow_threads() -> Iterator[tuple[state.InterpreterState, OSThread]]:
     interp.gil.take_gil(thread)
 
 
+class InterruptedCall(Exception):
+    """EINTR: a signal for the main thread came while it slept in a system call.  Raised
+    without the GIL, caught by ``restarting`` once the GIL is back; the program never
+    sees it."""
+
+
+def restarting(call: Callable[[state.InterpreterState, OSThread], T]) -> T:
+    """A system call that may sleep, made as CPython makes it since PEP 475 (``_Py_read``,
+    ``_Py_write``, ``sock_call_ex``, ``select_select_impl``, ``os_waitpid_impl``,
+    ``_multiprocessing_SemLock_acquire_impl``): ``call`` runs without the GIL; when a
+    signal interrupts its sleep (EINTR), the GIL is taken back and the handlers run
+    (``PyErr_CheckSignals``): what they raise propagates (``KeyboardInterrupt``), else
+    the call is made again.  A call that keeps a deadline across the retries waits only
+    for what is left of its timeout."""
+    interp = state.current_thread().interp
+    while True:
+        try:
+            with allow_threads() as (interp, thread):
+                return call(interp, thread)
+        except InterruptedCall:
+            pass
+        signals.handle_signals(interp)  # (outside the handler: nothing to chain to)
+
+
+def sleep(
+    interp: state.InterpreterState, thread: OSThread, wait: Wait, timeout_ns: int | None
+) -> bool:
+    """Sleep in the kernel (``TASK_INTERRUPTIBLE``) until woken or for ``timeout_ns``;
+    True if the time passed.  A signal for the main thread (or the run's end) makes the
+    call fail with EINTR instead (``signal_pending`` before each sleep), so a caller that
+    looks again after each wake-up and sleeps once more gets it then."""
+    if signals.interrupted(thread):
+        raise InterruptedCall
+    return interp.machine.block(thread, wait, timeout_ns)
+
+
 def simulating(interp: state.InterpreterState) -> bool:
     """Whether a simulated thread of ``interp`` is running and holds the GIL (and so may
     release it): not so in a finalizer run by the host after the run, or between events."""
@@ -175,7 +213,7 @@ class WaitQueue:
                 return True
         self.threads.append(thread)
         try:
-            return interp.machine.block(thread, wait, timeout_ns)
+            return sleep(interp, thread, wait, timeout_ns)
         finally:
             if thread in self.threads:
                 self.threads.remove(thread)

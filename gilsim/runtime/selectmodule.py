@@ -22,9 +22,17 @@ import stat
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.machine import Wait
+from gilsim.machine import OSThread, Wait
 from gilsim.runtime import ShadowModule
-from gilsim.runtime.kernel import Kernel, WaitQueue, allow_threads, busy, kernel_of, sync
+from gilsim.runtime.kernel import (
+    Kernel,
+    WaitQueue,
+    busy,
+    kernel_of,
+    restarting,
+    sleep,
+    sync,
+)
 from gilsim.runtime.pipes import PipeEnd
 from gilsim.runtime.sockets import SocketFile
 from gilsim.runtime.sysmodule import unsupported
@@ -102,10 +110,14 @@ def _wait(asked: dict[int, int], timeout_ns: int | None) -> list[tuple[int, int]
     """poll(2) of ``asked`` (fd: events), waiting at most ``timeout_ns`` (None: for ever)."""
     ts = state.current_thread()
     kernel = kernel_of(ts.interp)
-    with allow_threads() as (interp, thread):
+    deadline: int | None = None
+
+    def call(interp: state.InterpreterState, thread: OSThread) -> list[tuple[int, int]]:
+        nonlocal deadline
         # The system call: entering the kernel, and each descriptor's poll method.
         busy(interp, thread, kernel.costs.syscall_ns + _PER_FD_NS * len(asked))
-        deadline = None if timeout_ns is None else sync(interp) + max(timeout_ns, 0)
+        if deadline is None and timeout_ns is not None:
+            deadline = sync(interp) + max(timeout_ns, 0)
         while True:
             ready = []
             for fd, events in asked.items():
@@ -123,12 +135,16 @@ def _wait(asked: dict[int, int], timeout_ns: int | None) -> list[tuple[int, int]
             for queue in queues:
                 queue.threads.append(thread)
             try:
-                interp.machine.block(thread, Wait("io", "any of several descriptors"), remaining)
+                sleep(interp, thread, Wait("io", "any of several descriptors"), remaining)
             finally:
                 for queue in queues:
                     if thread in queue.threads:
                         queue.threads.remove(thread)
             interp.machine.sync_processes(thread)
+
+    # select_select_impl, select_poll_poll_impl: EINTR runs the handlers, then polls again
+    # for what is left of the timeout (PEP 475).
+    return restarting(call)
 
 
 class poll:  # noqa: N801 - CPython's name: ``select.poll``

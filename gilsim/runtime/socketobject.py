@@ -19,9 +19,17 @@ import socket as host_socket
 import stat
 from typing import Any
 
-from gilsim.interpreter import state
+from gilsim.interpreter import signals, state
 from gilsim.runtime import fileio, socketmsg
-from gilsim.runtime.kernel import Kernel, allow_threads, busy, kernel_of, os_error, sync
+from gilsim.runtime.kernel import (
+    InterruptedCall,
+    Kernel,
+    allow_threads,
+    busy,
+    kernel_of,
+    os_error,
+    sync,
+)
 from gilsim.runtime.sockets import AF_INET, AF_UNIX, SocketFile, inet_address, network_of
 from gilsim.runtime.sysmodule import unsupported
 from gilsim.runtime.unixsockets import namespace_of, unix_address
@@ -173,22 +181,28 @@ class socket:  # noqa: N801 - CPython's name
         costs = file.kernel.costs
         timeout = self._timeout
         while True:
-            if timeout:  # internal_select: poll() for what is left of the time
+            try:
+                if timeout:  # internal_select: poll() for what is left of the time
+                    with allow_threads() as (interp, thread):
+                        busy(interp, thread, costs.syscall_ns)
+                        if deadline_ns is None:
+                            deadline_ns = sync(interp) + round(timeout * 1e9)
+                        ready = file.wait_ready(interp, thread, kind, deadline_ns)
+                    if not ready:
+                        raise TimeoutError("timed out")
                 with allow_threads() as (interp, thread):
-                    busy(interp, thread, costs.syscall_ns)
-                    if deadline_ns is None:
-                        deadline_ns = sync(interp) + round(timeout * 1e9)
-                    ready = file.wait_ready(interp, thread, kind, deadline_ns)
-                if not ready:
-                    raise TimeoutError("timed out")
-            with allow_threads() as (interp, thread):
-                busy(interp, thread, costs.socket_syscall_ns)
-                try:
-                    return op(interp, thread, timeout is None, *args)
-                except BlockingIOError:
-                    if not timeout:
-                        raise
-            # poll() said ready, but another thread was first: poll again
+                    busy(interp, thread, costs.socket_syscall_ns)
+                    try:
+                        return op(interp, thread, timeout is None, *args)
+                    except BlockingIOError:
+                        if not timeout:
+                            raise
+                continue  # poll() said ready, but another thread was first: poll again
+            except InterruptedCall:
+                pass
+            # EINTR from poll() or from the call: the handlers run (what they raise
+            # propagates), then the call is tried again, up to the same deadline.
+            signals.handle_signals(file.kernel.interp)
 
     def _wait_then(self, kind: str, action: Any) -> Any:
         def op(interp: Any, thread: Any, blocking: bool) -> Any:
@@ -242,13 +256,19 @@ class socket:  # noqa: N801 - CPython's name
         host, port = inet_address(address, "connect", binding=False)
         if self._timeout == 0.0:
             raise unsupported("connect() on a non-blocking socket")
-        with allow_threads() as (interp, thread):
-            busy(interp, thread, file.kernel.costs.socket_syscall_ns)
-            file.connect(interp, host, port)
-            if self._timeout is None:  # a blocking connect() sleeps in the kernel
-                file.wait_ready(interp, thread, "connect", None)
-                file.connect_result()
-                return
+        try:
+            with allow_threads() as (interp, thread):
+                busy(interp, thread, file.kernel.costs.socket_syscall_ns)
+                file.connect(interp, host, port)
+                if self._timeout is None:  # a blocking connect() sleeps in the kernel
+                    file.wait_ready(interp, thread, "connect", None)
+                    file.connect_result()
+                    return
+        except InterruptedCall:
+            pass
+        # internal_connect: connect() failed with EINTR, the handshake goes on; once the
+        # handlers ran (what they raise propagates), poll for its end (bpo-23618).
+        signals.handle_signals(file.kernel.interp)
         # EINPROGRESS: poll() for the handshake, then read SO_ERROR (internal_connect)
         self._call("connect", self._wait_then("connect", SocketFile.connect_result))
 

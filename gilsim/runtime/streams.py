@@ -27,7 +27,15 @@ from typing import Any
 
 from gilsim.interpreter import state
 from gilsim.machine import OSThread, Wait
-from gilsim.runtime.kernel import IOCosts, WaitQueue, busy, os_error, release, sync
+from gilsim.runtime.kernel import (
+    InterruptedCall,
+    IOCosts,
+    WaitQueue,
+    busy,
+    os_error,
+    release,
+    sync,
+)
 
 
 class Rights:
@@ -238,7 +246,12 @@ class Stream:
             if self.room() < need:
                 if not blocking:
                     break
-                self.wait_writable(interp, thread, None, need)
+                try:
+                    self.wait_writable(interp, thread, None, need)
+                except InterruptedCall:
+                    if written:  # pipe_write: a signal ends the write with what was put
+                        break
+                    raise
                 continue
             count = min(self.room(), total - written)
             self.put(interp, bytes(data[written : written + count]), files)

@@ -11,6 +11,7 @@ import json
 import signal
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
@@ -260,3 +261,128 @@ def test_a_program_that_kills_itself_ends_gilsim_by_that_signal(tmp_path, name):
         real.stderr,
     )
     assert json.loads((tmp_path / "run.json").read_text())["exit_status"] == real.returncode
+
+
+# A main thread blocked in a system call, while a worker spins: Ctrl-C interrupts the call
+# (EINTR) and the handler's KeyboardInterrupt comes out of it.  Each: the set-up, the call.
+BLOCKED_IN_KERNEL = {
+    "os.read": ("r, w = os.pipe()", "os.read(r, 1)"),
+    "os.write": ("r, w = os.pipe()", "print(os.write(w, bytes(1 << 20)))\nwhile True:\n    pass"),
+    "recv": ("a, b = socket.socketpair()", "a.recv(1)"),
+    "accept": (
+        "s = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen()",
+        "s.accept()",
+    ),
+    "select": ("r, w = os.pipe()", "select.select([r], [], [])"),
+    "poll": ("r, w = os.pipe()\np = select.poll()\np.register(r)", "p.poll()"),
+    "waitpid": (
+        "r, w = os.pipe()\npid = os.fork()\nif pid == 0:\n"
+        "    os.close(w)\n    os.read(r, 1)\n    os._exit(0)",
+        "os.waitpid(pid, 0)",
+    ),
+    "SemLock": ("lock = multiprocessing.Lock()\nlock.acquire()", "lock.acquire()"),
+    "Queue.get": ("q = multiprocessing.Queue()", "q.get()"),
+}
+
+IN_KERNEL = """\
+import multiprocessing, os, select, socket, threading, time
+stop = False
+def work():
+    time.sleep(0.2)  # the main thread is in its call by then
+    print("ready", flush=True)
+    while not stop:
+        pass
+{setup}
+try:
+    threading.Thread(target=work).start()
+{call}
+finally:
+    stop = True
+    if "w" in globals():
+        os.close(w)
+"""
+
+
+def in_kernel(name):
+    setup, call = BLOCKED_IN_KERNEL[name]
+    return IN_KERNEL.format(setup=setup, call=textwrap.indent(call, "    "))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.feature("processes")) if name == "waitpid" else name
+        for name in BLOCKED_IN_KERNEL
+    ],
+)
+def test_ctrl_c_interrupts_a_main_thread_blocked_in_a_system_call(tmp_path, name):
+    """The main thread sleeps in the kernel (a pipe, a socket, select, poll, waitpid, a
+    multiprocessing lock or queue): Ctrl-C interrupts the call, which raises the handler's
+    KeyboardInterrupt, as under python; a write that had put bytes returns their count."""
+    real, simulated = under_both(tmp_path, in_kernel(name), ("ready", signal.SIGINT), asleep=True)
+    assert real[0] == -signal.SIGINT
+    assert real[2].splitlines()[-1] == "KeyboardInterrupt"
+    if name == "accept":  # gilsim's socket class is not socket.py's (docs/processes.md)
+        real = (real[0], real[1], without_frames_of("socket.py", real[2]))
+    assert simulated == real
+
+
+def without_frames_of(filename, traceback):
+    """``traceback`` without the frames of files named ``filename``."""
+    kept, skipping = [], False
+    for line in traceback.splitlines(keepends=True):
+        if line.startswith("  File "):
+            skipping = line.split('"')[1].endswith("/" + filename)
+        elif not line.startswith("    "):
+            skipping = False
+        if not skipping:
+            kept.append(line)
+    return "".join(kept)
+
+
+# The program's own SIGINT handler runs and returns: the interrupted call is made again
+# (PEP 475) and returns what the worker, told by the handler, then provides.
+RETRIED = {
+    "os.read": ("r, w = os.pipe()", "os.write(w, b'x')", "print(os.read(r, 1))"),
+    "recv": ("a, b = socket.socketpair()", "b.send(b'x')", "print(a.recv(1))"),
+    "select": (
+        "r, w = os.pipe()",
+        "os.write(w, b'x')",
+        "print(select.select([r], [], [], 60)[0] == [r])",
+    ),
+    "SemLock": (
+        "lock = multiprocessing.Lock()\nlock.acquire()",
+        "lock.release()",
+        "print(lock.acquire())",
+    ),
+}
+
+RETRY = """\
+import multiprocessing, os, select, signal, socket, threading, time
+{setup}
+got = []
+def on_int(signum, frame):
+    got.append(signum)
+    print("handler in", threading.current_thread().name, flush=True)
+signal.signal(signal.SIGINT, on_int)
+def work():
+    time.sleep(0.2)  # the main thread is in its call by then
+    print("ready", flush=True)
+    while not got:
+        pass
+    {provide}
+threading.Thread(target=work).start()
+{call}
+"""
+
+
+@pytest.mark.parametrize("name", RETRIED)
+def test_a_system_call_goes_on_after_a_handler_that_returns(tmp_path, name):
+    setup, provide, call = RETRIED[name]
+    program = RETRY.format(setup=setup, provide=provide, call=call)
+    real, simulated = under_both(tmp_path, program, ("ready", signal.SIGINT), asleep=True)
+    assert real[:2] == (0, f"ready\nhandler in MainThread\n{RETRY_OUT[name]}\n")
+    assert simulated == real
+
+
+RETRY_OUT = {"os.read": "b'x'", "recv": "b'x'", "select": "True", "SemLock": "True"}
