@@ -310,6 +310,7 @@ class Machine(EnginePort, ParallelMode):
         return True
 
     def now_ns(self) -> int:
+        """The engine's present (ns): behind a running thread's own clock."""
         return self.engine.now_ns
 
     def elapsed_ns(self) -> int:
