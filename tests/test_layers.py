@@ -112,3 +112,50 @@ def test_starting_gilsim_does_not_import_networkx() -> None:
     probe = "import sys, gilsim.cli; print(sorted({'networkx', 'sphinx'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# The packages whose code runs inside a simulated process: they reach the engine only
+# through ``Machine``'s methods (``gilsim.machine.port``), so that a simulated process can
+# run in a host process of its own behind a proxy of its machine (issue 19).
+IN_A_PROCESS = ("gil", "interpreter", "tracer", "runtime", "processes")
+
+# Reaches of ``.engine`` allowed there, by file and line, with the reason.
+ENGINE_REACHES = {
+    # fork's copier maps the engine to itself, so that a copy of the parent's objects never
+    # copies it: the copier goes when a real fork replaces it.
+    ("processes/fork.py", "id(interp.machine.engine): interp.machine.engine,"),
+}
+
+
+def engine_reaches(path: Path) -> list[str]:
+    """Every ``.engine`` attribute in ``path``, as ``file:line: source``, but those that
+    ``ENGINE_REACHES`` allows."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    name = str(path.relative_to(PACKAGE))
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "engine":
+            line = lines[node.lineno - 1].strip()
+            if (name, line) not in ENGINE_REACHES:
+                found.add((node.lineno, line))
+    return [f"{name}:{number}: {line}" for number, line in sorted(found)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [path for path in FILES if part(path) in IN_A_PROCESS],
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_a_simulated_process_reaches_the_engine_through_its_machine(path: Path) -> None:
+    reaches = engine_reaches(path)
+    assert not reaches, "use a Machine method (gilsim.machine.port), not .engine:\n" + "\n".join(
+        reaches
+    )
+
+
+def test_every_allowed_engine_reach_exists() -> None:
+    """An allowance whose line is gone must go too, lest it allow a new reach later."""
+    for name, line in ENGINE_REACHES:
+        lines = [text.strip() for text in (PACKAGE / name).read_text().splitlines()]
+        assert line in lines, f"{name} has no line {line!r}: remove it from ENGINE_REACHES"

@@ -94,7 +94,7 @@ class GIL:
     def take_gil(self, thread: OSThread) -> None:
         """Take the GIL for ``thread``, waiting in timed waits of one interval each."""
         machine = self.machine
-        machine.engine.advance(thread.clock.clock_ns)
+        machine.advance(thread.clock.clock_ns)
         while self.locked or (self.handoff is not None and self.handoff is not thread):
             saved_switchnum = self.switch_number
             self.cond_waiters.append(thread)
@@ -110,13 +110,13 @@ class GIL:
         self.holder = thread
         self.handoff = None
         if self.watcher is not None:
-            self.watcher.taken(thread, self.machine.engine.now_ns)
+            self.watcher.taken(thread, self.machine.now_ns())
         switched = self.last_holder is not thread
         if switched:
             self.last_holder = thread
             self.switch_number += 1
-        if self.machine.engine.trace is not None:
-            self.machine.engine.record(
+        if self.machine.tracing:
+            self.machine.record(
                 "gil_take", thread=thread.ident, switch=switched, **position_fields(thread)
             )
         # FORCE_SWITCHING: the thread that dropped on request may go on.
@@ -135,7 +135,7 @@ class GIL:
             # CPython aborts here (``Py_FatalError("drop_gil: GIL is not locked")``).
             raise InternalError(f"drop_gil: {thread.name} does not hold the GIL")
         machine = self.machine
-        machine.engine.advance(thread.clock.clock_ns)
+        machine.advance(thread.clock.clock_ns)
         self.last_holder = thread
         self.locked = False
         self.holder = None
@@ -143,8 +143,8 @@ class GIL:
             self.forced += 1
         else:
             self.voluntary += 1
-        if machine.engine.trace is not None:
-            machine.engine.record(
+        if machine.tracing:
+            machine.record(
                 "gil_drop", thread=thread.ident, forced=forced, **position_fields(thread)
             )
         if self.watcher is not None:
@@ -171,7 +171,7 @@ class GIL:
         elif self.wake_policy == "lifo":
             chosen = waiting[-1]
         else:
-            chosen = waiting[self.machine.engine.random.randrange(len(waiting))]
+            chosen = waiting[self.machine.randrange(len(waiting))]
         if self.watcher is not None and self.handoff is None:
             chosen = self.watcher.pick(holder, waiting, chosen)
         self.cond_waiters.remove(chosen)
@@ -185,7 +185,7 @@ class GIL:
         self.breaker.eval_breaker = True
         self.drop_requests += 1
         holder = self.holder.ident if self.holder is not None else None
-        self.machine.engine.record("drop_request", thread=requester.ident, holder=holder)
+        self.machine.record("drop_request", thread=requester.ident, holder=holder)
 
     def _reset_gil_drop_request(self) -> None:
         self.gil_drop_request = False
@@ -229,4 +229,4 @@ class GIL:
         self.interval_us = interval_us
         caller = self.machine.current
         at_ns = caller.clock.clock_ns if caller is not None else self.machine.now_ns()
-        self.machine.engine.record_at(at_ns, "switch_interval", interval_us=interval_us)
+        self.machine.record_at(at_ns, "switch_interval", interval_us=interval_us)

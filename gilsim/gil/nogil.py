@@ -91,9 +91,9 @@ class NoGIL:
         self._record("detach", thread)
 
     def _record(self, event: str, thread: OSThread) -> None:
-        engine = self.machine.engine
-        if engine.trace is not None:
-            engine.record_at(
+        machine = self.machine
+        if machine.tracing:
+            machine.record_at(
                 thread.clock.clock_ns, event, thread=thread.ident, **position_fields(thread)
             )
 
@@ -111,7 +111,7 @@ class NoGIL:
         self.interval_us = interval_us
         caller = self.machine.current
         at_ns = caller.clock.clock_ns if caller is not None else self.machine.now_ns()
-        self.machine.engine.record_at(at_ns, "switch_interval", interval_us=interval_us)
+        self.machine.record_at(at_ns, "switch_interval", interval_us=interval_us)
 
 
 class FreeThreaded(NoGIL):

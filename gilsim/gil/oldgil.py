@@ -232,7 +232,7 @@ class OldGIL:
         """``PyThread_acquire_lock(interpreter_lock, 1)``: ``sem_wait``, sleeping until a
         ``sem_post`` and trying again, as often as it takes."""
         machine = self.machine
-        machine.engine.advance(thread.clock.clock_ns)
+        machine.advance(thread.clock.clock_ns)
         self._note(thread)
         if not self._taken_for(thread):
             self._acquire(thread)
@@ -275,7 +275,7 @@ class OldGIL:
         self.holder = thread
         self.handoff = None
         if self.watcher is not None:
-            self.watcher.taken(thread, self.machine.engine.now_ns)
+            self.watcher.taken(thread, self.machine.now_ns())
         switched = self.last_holder is not thread
         if switched:
             self.last_holder = thread
@@ -283,8 +283,8 @@ class OldGIL:
             if self._periodic:
                 self.forced += 1
         self._periodic = False
-        if self.machine.engine.trace is not None:
-            self.machine.engine.record(
+        if self.machine.tracing:
+            self.machine.record(
                 "gil_take", thread=thread.ident, switch=switched, **position_fields(thread)
             )
 
@@ -301,7 +301,7 @@ class OldGIL:
         """Release; return what waking a sleeper on another core costs (ns), if that is
         what the ``sem_post`` did."""
         machine = self.machine
-        machine.engine.advance(thread.clock.clock_ns)
+        machine.advance(thread.clock.clock_ns)
         self.last_holder = thread
         self.locked = False
         self.holder = None
@@ -310,8 +310,8 @@ class OldGIL:
             self.releases += 1
         else:
             self.voluntary += 1
-        if machine.engine.trace is not None:
-            machine.engine.record(
+        if machine.tracing:
+            machine.record(
                 "gil_drop", thread=thread.ident, forced=forced, **position_fields(thread)
             )
         if self.watcher is not None:
@@ -339,7 +339,7 @@ class OldGIL:
         elif self.wake_policy == "lifo":
             chosen = waiting[-1]
         else:
-            chosen = waiting[self.machine.engine.random.randrange(len(waiting))]
+            chosen = waiting[self.machine.randrange(len(waiting))]
         if self.watcher is not None and self.handoff is None:
             chosen = self.watcher.pick(holder, waiting, chosen)
         self.blocked.remove(chosen)
@@ -378,7 +378,7 @@ class OldGIL:
         clock, machine = thread.clock, self.machine
         target = clock.clock_ns + cost_ns
         if self.waiters:
-            machine.engine.schedule(target, _window_closes, domain=thread.process)
+            machine.marker(target, domain=thread.process)
         while clock.deadline_ns < target:
             clock.clock_ns = max(clock.clock_ns, clock.deadline_ns)
             machine.yield_to_events(thread)
@@ -466,10 +466,6 @@ class OldGIL:
         """Install ``watcher``: from now on it sees every check point and release."""
         self.watcher = watcher
         self.breaker.eval_breaker = True
-
-
-def _window_closes() -> None:
-    """The end of a ``sem_post``: nothing happens, but every running thread stops here."""
 
 
 def _weight(opnames: list[str], instructions: list[Any], at: int) -> float:

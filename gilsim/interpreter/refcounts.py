@@ -270,16 +270,11 @@ class Watch:
     def record(self, event: str, place: obrefcnt.Place, **fields: Any) -> None:
         """Record ``event`` at ``place``'s time: in order now with a GIL; without one, in
         the trace that the run sorts at its end (``program._record_names``)."""
-        engine = self.interp.machine.engine
-        trace = engine.trace
-        if trace is None:
-            return
+        machine = self.interp.machine
         if self.counts.parallel:
-            trace.append(
-                {"time_ns": place.time_ns, "event": event, "thread": place.thread, **fields}
-            )
+            machine.record_unordered(place.time_ns, event, thread=place.thread, **fields)
         else:
-            engine.record_at(place.time_ns, event, thread=place.thread, **fields)
+            machine.record_at(place.time_ns, event, thread=place.thread, **fields)
 
     def finish(self) -> None:
         """The run is over: take the updates still waiting, and say what is wrong at exit."""

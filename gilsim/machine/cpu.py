@@ -50,6 +50,7 @@ from gilsim.engine.core import LATE, NEVER, URGENT
 from gilsim.errors import GilsimError, ProcessExit
 from gilsim.machine import fair
 from gilsim.machine.parallel import MACHINE, ParallelMode
+from gilsim.machine.port import EnginePort
 from gilsim.machine.threads import (
     BLOCKED,
     EXITED,
@@ -68,7 +69,7 @@ def _switch(hub: Any) -> Any:
     return hub.switch()
 
 
-class Machine(ParallelMode):
+class Machine(EnginePort, ParallelMode):
     """The cores, the threads and the scheduler."""
 
     def __init__(self, engine: Engine, spec: MachineSpec) -> None:
@@ -309,6 +310,7 @@ class Machine(ParallelMode):
         return True
 
     def now_ns(self) -> int:
+        """The engine's present (ns): behind a running thread's own clock."""
         return self.engine.now_ns
 
     def elapsed_ns(self) -> int:

@@ -113,8 +113,8 @@ def start_process(
     """``child``'s first thread becomes runnable after ``delay_ns`` (its start-up)."""
     machine = interp.machine
     machine.start(child_thread, delay_ns=delay_ns)
-    if machine.engine.trace is not None:
-        machine.engine.record_at(
+    if machine.tracing:
+        machine.record_at(
             interp.clock_ns,
             "process_start",
             pid=child.pid,

@@ -124,8 +124,8 @@ class ProcessTable:
         if not self.live():
             # The last process: whatever is still alive ends with the run (``kill_all``),
             # as a run of one process always ended.
-            if len(self.processes) > 1 and machine.engine.trace is not None:
-                machine.engine.record("process_exit", pid=process.pid, status=status)
+            if len(self.processes) > 1 and machine.tracing:
+                machine.record("process_exit", pid=process.pid, status=status)
             machine.finish()
             return
         # Its objects run nothing any more: in CPython what its modules held went at its
@@ -147,8 +147,8 @@ class ProcessTable:
                 if thread.process == process.number and thread is not ending
             ]
         )
-        if machine.engine.trace is not None:
-            machine.engine.record("process_exit", pid=process.pid, status=status)
+        if machine.tracing:
+            machine.record("process_exit", pid=process.pid, status=status)
         for child in process.children:
             child.ppid = 1  # an orphan is re-parented to init
         parent = process.parent

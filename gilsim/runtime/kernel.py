@@ -165,14 +165,9 @@ def simulating(interp: state.InterpreterState) -> bool:
 def sync(interp: state.InterpreterState) -> int:
     """Bring the engine's clock up to the running thread's and return it (ns): what is
     scheduled from here on is scheduled from the thread's present."""
-    engine = interp.machine.engine
-    engine.advance(interp.clock_ns)
-    return engine.now_ns
-
-
-def _end_of_busy() -> None:
-    """The event that marks the end of a thread's kernel time (nothing to do: its place in
-    the queue bounds the deadline of whichever thread runs meanwhile)."""
+    machine = interp.machine
+    machine.advance(interp.clock_ns)
+    return machine.now_ns()
 
 
 def busy(interp: state.InterpreterState, thread: OSThread, duration_ns: int) -> None:
@@ -187,7 +182,7 @@ def busy(interp: state.InterpreterState, thread: OSThread, duration_ns: int) -> 
         if room > 0:
             interp.clock_ns += room
             remaining -= room
-        marker = interp.machine.engine.schedule(interp.clock_ns + remaining, _end_of_busy)
+        marker = interp.machine.marker(interp.clock_ns + remaining)
         interp.machine.yield_to_events(thread)
         marker.cancel()
 

@@ -165,7 +165,7 @@ class SemLock:
         if sem.sleepers.threads:
             # sem_post wakes one sleeper; it takes the semaphore if it is still there.
             sleeper = sem.sleepers.threads.pop(0)
-            interp.machine.engine.advance(interp.clock_ns)
+            interp.machine.advance(interp.clock_ns)
             interp.machine.wake(sleeper)
 
     def __enter__(self) -> bool:

@@ -243,9 +243,9 @@ class SocketFile:
         server.established = True
         self.endpoint, self.peer = mine, (host, port)
         now = sync(interp)
-        engine = interp.machine.engine
-        engine.schedule(now + latency, listener._syn, interp, server, self)
-        engine.schedule(now + 2 * latency, self._syn_ack, interp)
+        machine = interp.machine
+        machine.call_at(now + latency, listener._syn, interp, server, self)
+        machine.call_at(now + 2 * latency, self._syn_ack, interp)
 
     def _syn(self, interp: state.InterpreterState, server: SocketFile, client: SocketFile) -> None:
         if self.backlog is None:  # the listener closed meanwhile: RST
@@ -313,9 +313,9 @@ class Network:
         return None
 
     def _ephemeral_port(self) -> int:
-        random = self.kernel.interp.machine.engine.random
+        machine = self.kernel.interp.machine
         while True:
-            port = random.choice(EPHEMERAL_PORTS)
+            port = EPHEMERAL_PORTS[machine.randrange(len(EPHEMERAL_PORTS))]
             if port not in self.ports or not self.ports[port]:
                 return port
 

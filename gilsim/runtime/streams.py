@@ -149,7 +149,7 @@ class Stream:
             return
         self.in_flight += len(chunk)
         arrival = sync(interp) + self.latency_ns
-        interp.machine.engine.schedule(arrival, self._arrive, interp, chunk)
+        interp.machine.call_at(arrival, self._arrive, interp, chunk)
 
     def _arrive(self, interp: state.InterpreterState, chunk: bytes) -> None:
         self.in_flight -= len(chunk)
@@ -167,7 +167,7 @@ class Stream:
             self.mark_ended(interp)
         else:
             arrival = sync(interp) + self.latency_ns
-            interp.machine.engine.schedule(arrival, self.mark_ended, interp)
+            interp.machine.call_at(arrival, self.mark_ended, interp)
 
     def mark_ended(self, interp: state.InterpreterState) -> None:
         self.ended = True
@@ -180,7 +180,7 @@ class Stream:
             self._abandoned(interp)
         else:
             arrival = sync(interp) + self.latency_ns
-            interp.machine.engine.schedule(arrival, self._abandoned, interp)
+            interp.machine.call_at(arrival, self._abandoned, interp)
 
     def _abandoned(self, interp: state.InterpreterState) -> None:
         self.reader_gone = True

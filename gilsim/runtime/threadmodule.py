@@ -21,7 +21,7 @@ from typing import Any
 from gilsim.errors import GilsimError
 from gilsim.gil.watch import position_fields
 from gilsim.interpreter import signals, state
-from gilsim.machine import OSThread, Wait
+from gilsim.machine import Machine, OSThread, Wait
 from gilsim.paths import is_library
 from gilsim.runtime import ShadowModule
 from gilsim.runtime.sysmodule import unsupported
@@ -83,7 +83,7 @@ def _in_time_order() -> None:
             ts.interp.machine.sync_processes(thread)
 
 
-def _machine_of(thread: OSThread) -> Any:
+def _machine_of(thread: OSThread) -> Machine:
     return thread.payload.interp.machine
 
 
@@ -201,10 +201,10 @@ class lock:  # noqa: N801 - CPython's name: ``_thread.lock``
     def _trace(self, event: str, thread: OSThread) -> None:
         """Record ``lock_acquire`` or ``lock_release`` in the trace, if one is kept: the
         schedule graph joins a release to the next acquire of the same lock."""
-        engine = _machine_of(thread).engine
-        if engine.trace is not None:
+        machine = _machine_of(thread)
+        if machine.tracing:
             ended = self._sentinel_of
-            engine.record_at(
+            machine.record_at(
                 thread.clock.clock_ns,
                 event,
                 thread=thread.ident,
@@ -515,9 +515,9 @@ def start_thread(
     ts, thread = new_thread(interp, None)
     if interp.recorder is not None:
         interp.recorder.started(_running().ident, thread.ident)  # happens-before
-    if interp.machine.engine.trace is not None:
+    if interp.machine.tracing:
         parent = _running()
-        interp.machine.engine.record_at(
+        interp.machine.record_at(
             interp.clock_ns,
             "thread_start",
             thread=parent.ident,

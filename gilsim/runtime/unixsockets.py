@@ -133,9 +133,8 @@ class UnixNamespace:
 
     def _autobind_name(self) -> bytes:
         """``unix_autobind``: a free abstract name, a NUL and five hex digits."""
-        random = self.machine.engine.random
         while True:
-            name = b"\0%05x" % random.randrange(1 << 20)
+            name = b"\0%05x" % self.machine.randrange(1 << 20)
             if name not in self.abstract:
                 return name
 
