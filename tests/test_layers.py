@@ -159,3 +159,103 @@ def test_every_allowed_engine_reach_exists() -> None:
     for name, line in ENGINE_REACHES:
         lines = [text.strip() for text in (PACKAGE / name).read_text().splitlines()]
         assert line in lines, f"{name} has no line {line!r}: remove it from ENGINE_REACHES"
+
+
+# What the machine keeps of its threads and cores: code in a simulated process asks the
+# machine's methods (``gilsim.machine.threadport``) instead, so that a proxy can answer.
+MACHINE_STATE = {"threads", "cores"}
+THREAD_FIELDS = {"state", "wait", "timed_out", "times", "since"}
+
+# Fields of that name on objects that are not OS threads, by file and receiver.
+NOT_THREADS = {
+    # A watched object's record (its state; its counts' times per thread).
+    ("interpreter/obrefcnt.py", "obj"),
+    # The process table's ``wait`` (``os.wait``), handed to the simulated ``os``.
+    ("processes/fork.py", "table"),
+}
+
+# Reaches allowed there, by file and line, with the reason.
+MACHINE_STATE_REACHES = {
+    # The deadlock report is written once the run has stopped, by the coordinator, which
+    # owns the threads.
+    ("runtime/deadlock.py", "wait = thread.wait"),
+    ("runtime/deadlock.py", "return thread.state"),
+    ("runtime/deadlock.py", "for thread in interp.machine.threads:"),
+    ("runtime/deadlock.py", "if thread.state == EXITED:"),
+    (
+        "runtime/deadlock.py",
+        't.state != EXITED and t.wait is not None and t.wait.what.startswith("room in the pipe")',
+    ),
+    ("runtime/deadlock.py", "for t in interp.machine.threads"),
+    # The end of the run lets every process's threads go: the coordinator's work.
+    ("processes/__init__.py", "for thread in machine.threads:"),
+    # A process's end kills its threads: the process table is the kernel's, which runs in
+    # the coordinator (issue 19).
+    ("processes/table.py", "for thread in machine.threads"),
+}
+
+
+def receiver(node: ast.expr) -> str | None:
+    """The name an attribute is read on: ``a`` in ``a.b``, ``b`` in ``a.b.c``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def machine_state_reaches(path: Path) -> list[str]:
+    """Every ``.threads``/``.cores`` of a machine and every thread field the machine
+    keeps (``OSThread.state``...) in ``path``, as ``file:line: source``, but those that
+    ``MACHINE_STATE_REACHES`` allows."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    name = str(path.relative_to(PACKAGE))
+    tree = ast.parse(source)
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    found = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute):
+            continue
+        on = receiver(node.value)
+        if node.attr in MACHINE_STATE:
+            reach = on == "machine"
+        else:
+            # ``x.wait(...)`` is a method of a lock or a queue, not the thread's field.
+            reach = (
+                node.attr in THREAD_FIELDS
+                and id(node) not in called
+                and (name, on) not in NOT_THREADS
+            )
+        line = lines[node.lineno - 1].strip()
+        if reach and (name, line) not in MACHINE_STATE_REACHES:
+            found.add((node.lineno, line))
+    return [f"{name}:{number}: {line}" for number, line in sorted(found)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [path for path in FILES if part(path) in IN_A_PROCESS],
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_a_simulated_process_asks_its_machine_about_threads(path: Path) -> None:
+    reaches = machine_state_reaches(path)
+    assert not reaches, (
+        "use a Machine method (gilsim.machine.threadport), not the machine's threads or "
+        "cores or a thread's scheduling fields:\n" + "\n".join(reaches)
+    )
+
+
+def test_every_allowed_machine_state_reach_exists() -> None:
+    """An allowance whose line is gone must go too, lest it allow a new reach later."""
+    for name, line in MACHINE_STATE_REACHES:
+        lines = [text.strip() for text in (PACKAGE / name).read_text().splitlines()]
+        assert line in lines, f"{name} has no line {line!r}: remove it from MACHINE_STATE_REACHES"
+
+
+def test_every_receiver_that_is_not_a_thread_exists() -> None:
+    for name, on in NOT_THREADS:
+        source = (PACKAGE / name).read_text()
+        assert any(f"{on}.{field}" in source for field in THREAD_FIELDS), (
+            f"{name} reads no thread field on {on!r}: remove it from NOT_THREADS"
+        )

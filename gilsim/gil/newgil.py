@@ -175,8 +175,7 @@ class GIL:
         if self.watcher is not None and self.handoff is None:
             chosen = self.watcher.pick(holder, waiting, chosen)
         self.cond_waiters.remove(chosen)
-        if not self.machine.wake(chosen):
-            chosen.timed_out = False  # already waking: it returns as signalled
+        self.machine.signal(chosen)
 
     # -- the drop request -----------------------------------------------------------------
 
@@ -222,7 +221,7 @@ class GIL:
 
     def _waiting(self) -> list[OSThread]:
         """Waiters a signal can reach (blocked, or timed out and not yet running)."""
-        return [t for t in self.cond_waiters if t.state in ("blocked", "waking")]
+        return [t for t in self.cond_waiters if self.machine.is_waiting(t)]
 
     def set_switch_interval(self, interval_us: int) -> None:
         """``_PyEval_SetSwitchInterval``: waits already armed keep their interval."""

@@ -318,7 +318,7 @@ class OldGIL:
             self.watcher.released(thread, forced)
         if not self.waiters:
             return 0
-        free_core = None in machine.cores
+        free_core = machine.core_free()
         woken = self._signal_one(thread, at_once=forced and not free_core)
         if woken is not None and free_core:
             # It will run on a free core, another one than ours.
@@ -358,7 +358,7 @@ class OldGIL:
         return chosen
 
     def _waiting(self) -> list[OSThread]:
-        return [t for t in self.blocked if t.state == "blocked"]
+        return [t for t in self.blocked if self.machine.is_blocked(t)]
 
     def release_and_retake(self, thread: OSThread) -> None:
         """The end of a check interval (``ceval.c``: "Give another thread a chance"):

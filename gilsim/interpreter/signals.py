@@ -41,7 +41,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from gilsim.errors import Interrupted, ProcessExit
-from gilsim.machine.threads import BLOCKED
 
 # What a blocked main thread can be woken from by a signal (``Wait.kind``).
 INTERRUPTIBLE = frozenset({"lock", "sleep", "io", "process"})
@@ -130,9 +129,10 @@ def interrupted(thread: Any) -> bool:
 def wake_main(interp: Any) -> None:
     """Wake the main thread if it is blocked where a signal interrupts its wait."""
     main = interp.process.main_thread
-    if main is None or main.state != BLOCKED or main.wait is None:
+    wait = interp.machine.blocked_in(main) if main is not None else None
+    if wait is None:
         return
-    if interp.stop_request is not None or main.wait.kind in INTERRUPTIBLE:
+    if interp.stop_request is not None or wait.kind in INTERRUPTIBLE:
         interp.machine.wake(main)
 
 

@@ -51,6 +51,7 @@ from gilsim.errors import GilsimError, ProcessExit
 from gilsim.machine import fair
 from gilsim.machine.parallel import MACHINE, ParallelMode
 from gilsim.machine.port import EnginePort
+from gilsim.machine.threadport import ThreadPort
 from gilsim.machine.threads import (
     BLOCKED,
     EXITED,
@@ -69,7 +70,7 @@ def _switch(hub: Any) -> Any:
     return hub.switch()
 
 
-class Machine(EnginePort, ParallelMode):
+class Machine(EnginePort, ThreadPort, ParallelMode):
     """The cores, the threads and the scheduler."""
 
     def __init__(self, engine: Engine, spec: MachineSpec) -> None:

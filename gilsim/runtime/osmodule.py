@@ -19,13 +19,13 @@ def make_os(interp: state.InterpreterState) -> ShadowModule:
     kernel = kernel_of(interp)
 
     def cpu_count() -> int:
-        return len(interp.machine.cores)
+        return interp.machine.core_count
 
     def sched_getaffinity(pid: Any) -> set[int]:
         table = interp.machine.process_table
         if table is None or pid not in table.by_pid:  # (a simulated process's is the run's)
             os.sched_getaffinity(pid)  # the host's errors for a bad pid
-        return set(range(len(interp.machine.cores)))
+        return set(range(interp.machine.core_count))
 
     def pipe() -> tuple[int, int]:
         with allow_threads() as (_, thread):  # os_pipe_impl: pipe2() without the GIL

@@ -555,7 +555,7 @@ def start_thread(
 def new_thread(interp: state.InterpreterState, name: str | None) -> tuple[Any, OSThread]:
     """A thread state and the OS thread it runs on (its body is set by the caller)."""
     ts = state.ThreadState(interp)
-    number = len(interp.machine.threads)
+    number = interp.machine.next_thread_number()
     thread = OSThread(
         ident=_FIRST_IDENT + number * _IDENT_STEP,
         name=name or f"thread {number}",

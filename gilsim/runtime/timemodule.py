@@ -21,14 +21,6 @@ from gilsim.runtime import ShadowModule
 EPOCH_NS = 1_704_067_200 * 1_000_000_000
 
 
-def cpu_ns(thread: Any, now_ns: int) -> int:
-    """CPU time of an OS thread up to ``now_ns`` (its running time on a core)."""
-    running = thread.times.get("running", 0)
-    if thread.state == "running":
-        running += now_ns - thread.since
-    return running
-
-
 def make_time(interp: state.InterpreterState) -> ShadowModule:
     def now_ns() -> int:
         return interp.clock_ns
@@ -46,14 +38,14 @@ def make_time(interp: state.InterpreterState) -> ShadowModule:
         return EPOCH_NS + now_ns()
 
     def thread_time_ns() -> int:
-        return cpu_ns(state.current_thread().os_thread, now_ns())
+        return interp.machine.cpu_ns(state.current_thread().os_thread, now_ns())
 
     def thread_time() -> float:
         return thread_time_ns() / 1e9
 
     def process_time_ns() -> int:
-        now = now_ns()
-        return sum(cpu_ns(thread, now) for thread in interp.machine.threads)
+        process = interp.process.number if interp.process is not None else 0
+        return interp.machine.process_cpu_ns(process, now_ns())
 
     def process_time() -> float:
         return process_time_ns() / 1e9

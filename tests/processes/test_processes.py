@@ -213,3 +213,44 @@ def test_a_run_stopped_with_other_processes_alive_prints_only_why(tmp_path):
     assert result.exit_status == 2
     assert "socket.socket(2, 3, -1) is not supported" in result.error
     assert result.stderr.splitlines() == [f"gilsim: {result.error}"]
+
+
+PROCESS_TIMES = """
+    import os, time
+
+    def work(n):
+        total = 0
+        for i in range(n):
+            total += i
+
+    work(20_000)
+    pid = os.fork()
+    if pid == 0:
+        work(100_000)
+        print("child", time.process_time_ns(), time.thread_time_ns(), flush=True)
+        os._exit(0)
+    os.waitpid(pid, 0)
+    print("parent", time.process_time_ns(), time.thread_time_ns())
+"""
+
+
+@pytest.mark.feature("processes")
+def test_process_time_counts_the_calling_process_only(tmp_path):
+    """``time.process_time`` is the CPU time of the caller's process, not of the machine:
+    a fork child's starts from zero (fork(2): "the child's ... CPU time counters
+    (times(2)) are reset to zero") and the parent's leaves out the child's.  Each process
+    here has one thread, so its process time is that thread's time, up to the few
+    instructions between the two calls."""
+    result = run(tmp_path, PROCESS_TIMES)
+    (child, *child_times), (parent, *parent_times) = (
+        line.split() for line in result.stdout.splitlines()
+    )
+    assert (child, parent) == ("child", "parent")
+    (child_process, child_thread), (parent_process, parent_thread) = (
+        map(int, child_times),
+        map(int, parent_times),
+    )
+    assert 0 < child_process <= child_thread < child_process + 10_000
+    assert 0 < parent_process <= parent_thread < parent_process + 10_000
+    # The child did five times the parent's loop, more than the parent's whole run.
+    assert child_process > parent_process
