@@ -21,6 +21,7 @@ from gilsim.gil.watch import Where, switch_phrase
 from gilsim.program import compile_main
 from gilsim.schedules.search import STRATEGIES, ChoiceInfo, Exploration, Outcome, explore
 from gilsim.schedules.size import SearchSize, describe
+from gilsim.terminal import TerminalLine, is_terminal
 
 # The exit status of a search stopped by Ctrl-C, as a shell gives a command killed by SIGINT
 # (128 + 2); the report of what was found comes first.
@@ -144,66 +145,53 @@ def _write_json(path: str, script: str, found: Exploration) -> None:
 
 
 class ProgressLine:
-    """One line on ``stream``, rewritten in place, when it is a terminal (nothing when it
-    is not): what the search is doing, schedules run, outcomes found, time elapsed.
+    """The search's line on ``stream`` when it is a terminal (``gilsim.terminal``; nothing
+    when it is not): what the search is doing, schedules run, outcomes found, time elapsed.
 
     The time goes on while one run takes long (a big program's default run can take a
     minute): a timer (``SIGALRM`` every second, ``setitimer``) redraws the line.  A timer, not
     a thread, because runs are forked (``gilsim.isolation``) and a thread caught writing to
-    the stream at a fork would leave its lock held in the child.  The line is written with
-    ``os.write``: the timer may come while this process is itself writing to ``stream``."""
+    the stream at a fork would leave its lock held in the child."""
 
     # Redraw at most this often: a small program runs hundreds of schedules a second.
     EVERY_S = 0.1
 
     def __init__(self, stream: TextIO) -> None:
-        try:
-            self.on = bool(stream.isatty())
-        except (AttributeError, ValueError):
-            self.on = False
-        self.stream = stream
+        self.line = TerminalLine(stream) if is_terminal(stream) else None
         self.started = time.monotonic()
         self.drawn = 0.0
-        self.shown = False
-        self.text = ""
+        # What the line says (without the time), or None while it is not shown.
+        self.text: str | None = None
         self.previous: object = None
-        if self.on and threading.current_thread() is threading.main_thread():
+        if self.line is not None and threading.current_thread() is threading.main_thread():
             self.previous = signal.signal(signal.SIGALRM, self._tick)
             signal.setitimer(signal.ITIMER_REAL, 1.0, 1.0)
 
-    def _write(self, text: str) -> None:
-        try:
-            os.write(self.stream.fileno(), text.encode("utf-8", "replace"))
-        except OSError:
-            self.on = False  # the terminal is gone: say nothing more
-
     def _tick(self, signum: int, frame: FrameType | None) -> None:
-        if self.shown:
+        if self.text is not None:
             self.show(self.text)
 
     def show(self, text: str) -> None:
-        if not self.on:
+        if self.line is None:
             return
         now = time.monotonic()
         elapsed = int(now - self.started)
         self.text = text
         self.drawn = now
-        self.shown = True
-        self._write(f"\r\x1b[Kgilsim: {text}, {elapsed // 60}:{elapsed % 60:02d} elapsed")
+        self.line.draw(f"gilsim: {text}, {elapsed // 60}:{elapsed % 60:02d} elapsed")
 
     def searched(self, explored: int, to_go: int, outcomes: int) -> None:
         """The ``progress`` of ``explore``."""
-        if self.on and time.monotonic() - self.drawn >= self.EVERY_S:
+        if self.line is not None and time.monotonic() - self.drawn >= self.EVERY_S:
             s = "s" if explored != 1 else ""
             o = "s" if outcomes != 1 else ""
             self.show(f"{explored:,} schedule{s} run, {outcomes} outcome{o}, {to_go:,} to go")
 
     def clear(self) -> None:
         """Take the line away (before other lines are written, and at the end)."""
-        if self.shown:
-            self.shown = False
-            self.stream.flush()
-            self._write("\r\x1b[K")
+        if self.line is not None:
+            self.text = None
+            self.line.erase()
 
     def close(self) -> None:
         self.clear()

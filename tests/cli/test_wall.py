@@ -7,6 +7,7 @@ import io
 import json
 import os
 import pty
+import signal
 import subprocess
 import sys
 import time
@@ -14,6 +15,8 @@ import time
 import pytest
 
 from gilsim.progress import ProgressLine
+from gilsim.schedules import command as explore_command
+from gilsim.terminal import TerminalLine
 
 SPIN = "print('start', flush=True)\nwhile True:\n    pass\n"
 
@@ -181,3 +184,50 @@ def test_the_progress_line_is_for_terminals_only(monkeypatch):
     assert ProgressLine.on_terminal(Terminal()) is not None
     monkeypatch.setenv("TERM", "dumb")
     assert ProgressLine.on_terminal(Terminal()) is None
+
+
+def test_a_terminal_line_is_drawn_and_erased_in_place():
+    stream = Terminal()
+    line = TerminalLine(stream)
+    line.erase()  # nothing drawn: nothing to take away
+    line.draw("gilsim: one")
+    line.draw("gilsim: two")
+    line.erase()
+    line.erase()
+    assert stream.getvalue() == "\rgilsim: one\x1b[K\rgilsim: two\x1b[K\r\x1b[K"
+
+
+def test_a_terminal_line_goes_quiet_once_a_write_fails():
+    """A terminal that has gone (EIO, EBADF) ends the line, not gilsim."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    stream = os.fdopen(writer, "w")
+    line = TerminalLine(stream)
+    previous = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    try:
+        line.draw("gilsim: lost")  # EPIPE
+    finally:
+        signal.signal(signal.SIGPIPE, previous)
+    assert not line.on and line.drawn
+    line.draw("gilsim: never")
+    stream.close()
+
+
+def test_the_search_line_is_for_terminals_only(monkeypatch):
+    """``gilsim explore``'s line: on a terminal (not ``TERM=dumb``) or nowhere."""
+    monkeypatch.setenv("TERM", "dumb")
+    line = explore_command.ProgressLine(Terminal())
+    assert line.line is None and line.previous is None
+    line.show("running the default schedule")
+    line.close()
+    monkeypatch.setenv("TERM", "xterm")
+    stream = Terminal()
+    line = explore_command.ProgressLine(stream)
+    try:
+        line.show("running the default schedule")
+        line.clear()
+    finally:
+        line.close()
+    assert stream.getvalue() == (
+        "\rgilsim: running the default schedule, 0:00 elapsed\x1b[K\r\x1b[K"
+    )
