@@ -149,6 +149,7 @@ def kill(executor: concurrent.futures.ProcessPoolExecutor) -> None:
     """Kill every worker of ``executor`` with what it forked, and shut it down.  Python 3.14
     has ``ProcessPoolExecutor.kill_workers`` (gh-128041); before, its ``_processes``."""
     processes = dict(getattr(executor, "_processes", None) or {})
+    results = getattr(executor, "_result_queue", None)  # ``shutdown`` lets go of it
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes.values():
         pid = process.pid
@@ -163,4 +164,12 @@ def kill(executor: concurrent.futures.ProcessPoolExecutor) -> None:
                 pass
     for process in processes.values():
         process.join()
+    # A worker killed while it wrote a result leaves the executor's manager thread waiting
+    # for the rest of it for ever (its ``recv`` had begun), and joining that thread (here,
+    # and at the interpreter's exit) hangs.  Every other writer is dead: closing this
+    # process's own end of the results' pipe ends the wait with an end of file, which the
+    # thread takes for a broken pool, and ends.
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
     executor.shutdown(wait=True)
