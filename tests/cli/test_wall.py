@@ -6,7 +6,6 @@ nothing in the run, and the progress line appears on a terminal only (a pseudo-t
 import io
 import json
 import os
-import pty
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import pytest
 from gilsim.progress import ProgressLine
 from gilsim.schedules import command as explore_command
 from gilsim.terminal import TerminalLine
+from tests.cli.terminal import on_a_terminal
 
 SPIN = "print('start', flush=True)\nwhile True:\n    pass\n"
 
@@ -88,32 +88,6 @@ def test_a_watched_run_is_the_same_run(tmp_path):
         return data["instructions"], data["virtual_time_ns"]
 
     assert counted("--max-wall", "1000s") == counted()
-
-
-def on_a_terminal(*args):
-    """Run ``gilsim ARGS`` with its stderr on a pseudo-terminal; its exit status, stdout
-    and what the terminal received."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gilsim", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=follower,
-    )
-    os.close(follower)
-    received = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # EIO: the terminal's last writer has gone
-            break
-        if not chunk:
-            break
-        received += chunk
-    os.close(leader)
-    stdout = process.stdout.read()
-    process.stdout.close()
-    return process.wait(timeout=120), stdout.decode(), received.decode()
 
 
 def test_a_long_run_shows_its_progress_on_a_terminal_and_erases_it(tmp_path):

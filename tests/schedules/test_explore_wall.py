@@ -3,14 +3,14 @@
 ``gilsim:`` line and exits with status 3, the status of a run stopped by a limit."""
 
 import json
-import os
-import pty
 import re
 import subprocess
 import sys
 import time
 
 import pytest
+
+from tests.cli.terminal import on_a_terminal
 
 from .programs import PLUS_EQUALS, THROUGH_A_CALL
 
@@ -113,30 +113,12 @@ def test_max_wall_on_a_terminal_erases_the_progress_line_first(tmp_path):
     """The limit's timer shares SIGALRM with the progress line's: the line is still
     redrawn, and erased before the report and the limit's line."""
     (tmp_path / "counter.py").write_text(LONG)
-    leader, follower = pty.openpty()
     started = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gilsim", "explore", "--max-wall", "3s", "counter.py"],
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=follower,
+    status, stdout, terminal = on_a_terminal(
+        "explore", "--max-wall", "3s", "counter.py", cwd=tmp_path
     )
-    os.close(follower)
-    received = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # EIO: the terminal's last writer has gone
-            break
-        if not chunk:
-            break
-        received += chunk
-    os.close(leader)
-    stdout = process.communicate(timeout=120)[0].decode()
-    assert process.returncode == 3
+    assert status == 3
     assert time.monotonic() - started < 30
-    terminal = received.decode()
     assert re.search(r"\rgilsim: \d+ schedules? run, .* elapsed\x1b\[K", terminal), terminal
     after = terminal.rpartition("\r\x1b[K")[2]
     assert MESSAGE.fullmatch(after.strip()), terminal
