@@ -227,6 +227,7 @@ def explore(
     shrink: bool = True,
     progress: Progress | None = None,
     announce: Announce | None = None,
+    max_wall_ns: int | None = None,
     **options: Any,
 ) -> Exploration:
     """Run a program under many schedules and return every distinct outcome
@@ -238,7 +239,8 @@ def explore(
     makes a process pool and 1 runs them in this process.  The outcomes are the same either
     way.  ``progress(explored, to_go, outcomes)`` is called after every run, ``announce``
     once with the search's ``SearchSize`` (``gilsim.schedules.size``) after the default run.
-    Ctrl-C stops the search and returns what it found (``interrupted``).
+    Ctrl-C stops the search and returns what it found (``interrupted``), and so does
+    ``max_wall_ns`` of wall time (``timed_out``).
     """
     filename, text, config = _program(path, source, config, options)
     program_argv = list(argv) if argv else [filename if path is not None else "-c"]
@@ -256,4 +258,5 @@ def explore(
         shrink=shrink,
         progress=progress,
         announce=announce,
+        max_wall_ns=max_wall_ns,
     )

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "gilsim"
 
 # Lowest first.  A module imports only from its own layer and the ones before it.
 LAYERS = [
-    {"errors", "units", "paths", "isolation", "outputs", "hashseed", "sources"},
+    {"errors", "units", "paths", "isolation", "outputs", "hashseed", "sources", "terminal"},
     {"versions"},
     {"engine"},
     {"machine"},

@@ -14,17 +14,23 @@ from types import FrameType
 from typing import TextIO
 
 from gilsim import outputs
-from gilsim.arguments import whole_number
+from gilsim.arguments import duration, whole_number
 from gilsim.config import Config
 from gilsim.errors import ConfigurationError
 from gilsim.gil.watch import Where, switch_phrase
 from gilsim.program import compile_main
 from gilsim.schedules.search import STRATEGIES, ChoiceInfo, Exploration, Outcome, explore
 from gilsim.schedules.size import SearchSize, describe
+from gilsim.terminal import TerminalLine, is_terminal
+from gilsim.units import format_ns, parse_duration_ns
 
 # The exit status of a search stopped by Ctrl-C, as a shell gives a command killed by SIGINT
 # (128 + 2); the report of what was found comes first.
 INTERRUPTED_STATUS = 130
+
+# The exit status of a search stopped by --max-wall: that of a run stopped by a limit
+# (``gilsim run``'s --max-time, --max-instructions, --max-wall); the report comes first.
+LIMIT_STATUS = 3
 
 # The most worker processes a search starts: each is a whole host interpreter (tens of MB);
 # more than this only fills the host's memory.
@@ -60,6 +66,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="run schedules on N worker processes (default 1: in this process)",
     )
     parser.add_argument(
+        "--max-wall",
+        type=duration,
+        metavar="DURATION",
+        help="stop the search after this much real (wall-clock) time, and report what it found",
+    )
+    parser.add_argument(
         "--no-reduction",
         action="store_true",
         help="try every choice, also where partial-order reduction shows it cannot change anything",
@@ -69,7 +81,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
     """Explore, print the report (and the JSON); the exit status is 0 if every schedule
     ended the same way, 1 if not (or the program has a syntax error), 130 if stopped by
-    Ctrl-C."""
+    Ctrl-C, 3 if stopped by ``--max-wall``."""
     if args.trace:
         raise ConfigurationError(
             "--trace records one run; replay a schedule with "
@@ -93,6 +105,7 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
             sys.stderr.write(f"gilsim: {text}\n")
         sys.stderr.flush()
 
+    max_wall_ns = parse_duration_ns(args.max_wall) if args.max_wall is not None else None
     line = ProgressLine(sys.stderr)
     try:
         line.show("running the default schedule")
@@ -108,14 +121,24 @@ def run(args: argparse.Namespace, config: Config, source: bytes) -> int:
             reduce=not args.no_reduction,
             progress=line.searched,
             announce=announce,
+            max_wall_ns=max_wall_ns,
         )
     finally:
         line.close()
     _print_report(report(found, args.script, args.args, config))
+    if found.timed_out:
+        s = "s" if found.explored != 1 else ""
+        sys.stderr.write(
+            f"gilsim: the search ran past --max-wall {format_ns(max_wall_ns or 0)} of wall "
+            f"time; stopped after {found.explored:,} schedule{s}\n"
+        )
+        sys.stderr.flush()
     # Like a test that found a bug: the outcome depends on the schedule.
     status = 0 if len(found.outcomes) == 1 else 1
     if found.interrupted:
         status = INTERRUPTED_STATUS
+    elif found.timed_out:
+        status = LIMIT_STATUS
     if args.json and not outputs.write(
         "--json", args.json, lambda path: _write_json(path, args.script, found)
     ):
@@ -144,66 +167,53 @@ def _write_json(path: str, script: str, found: Exploration) -> None:
 
 
 class ProgressLine:
-    """One line on ``stream``, rewritten in place, when it is a terminal (nothing when it
-    is not): what the search is doing, schedules run, outcomes found, time elapsed.
+    """The search's line on ``stream`` when it is a terminal (``gilsim.terminal``; nothing
+    when it is not): what the search is doing, schedules run, outcomes found, time elapsed.
 
     The time goes on while one run takes long (a big program's default run can take a
     minute): a timer (``SIGALRM`` every second, ``setitimer``) redraws the line.  A timer, not
     a thread, because runs are forked (``gilsim.isolation``) and a thread caught writing to
-    the stream at a fork would leave its lock held in the child.  The line is written with
-    ``os.write``: the timer may come while this process is itself writing to ``stream``."""
+    the stream at a fork would leave its lock held in the child."""
 
     # Redraw at most this often: a small program runs hundreds of schedules a second.
     EVERY_S = 0.1
 
     def __init__(self, stream: TextIO) -> None:
-        try:
-            self.on = bool(stream.isatty())
-        except (AttributeError, ValueError):
-            self.on = False
-        self.stream = stream
+        self.line = TerminalLine(stream) if is_terminal(stream) else None
         self.started = time.monotonic()
         self.drawn = 0.0
-        self.shown = False
-        self.text = ""
+        # What the line says (without the time), or None while it is not shown.
+        self.text: str | None = None
         self.previous: object = None
-        if self.on and threading.current_thread() is threading.main_thread():
+        if self.line is not None and threading.current_thread() is threading.main_thread():
             self.previous = signal.signal(signal.SIGALRM, self._tick)
             signal.setitimer(signal.ITIMER_REAL, 1.0, 1.0)
 
-    def _write(self, text: str) -> None:
-        try:
-            os.write(self.stream.fileno(), text.encode("utf-8", "replace"))
-        except OSError:
-            self.on = False  # the terminal is gone: say nothing more
-
     def _tick(self, signum: int, frame: FrameType | None) -> None:
-        if self.shown:
+        if self.text is not None:
             self.show(self.text)
 
     def show(self, text: str) -> None:
-        if not self.on:
+        if self.line is None:
             return
         now = time.monotonic()
         elapsed = int(now - self.started)
         self.text = text
         self.drawn = now
-        self.shown = True
-        self._write(f"\r\x1b[Kgilsim: {text}, {elapsed // 60}:{elapsed % 60:02d} elapsed")
+        self.line.draw(f"gilsim: {text}, {elapsed // 60}:{elapsed % 60:02d} elapsed")
 
     def searched(self, explored: int, to_go: int, outcomes: int) -> None:
         """The ``progress`` of ``explore``."""
-        if self.on and time.monotonic() - self.drawn >= self.EVERY_S:
+        if self.line is not None and time.monotonic() - self.drawn >= self.EVERY_S:
             s = "s" if explored != 1 else ""
             o = "s" if outcomes != 1 else ""
             self.show(f"{explored:,} schedule{s} run, {outcomes} outcome{o}, {to_go:,} to go")
 
     def clear(self) -> None:
         """Take the line away (before other lines are written, and at the end)."""
-        if self.shown:
-            self.shown = False
-            self.stream.flush()
-            self._write("\r\x1b[K")
+        if self.line is not None:
+            self.text = None
+            self.line.erase()
 
     def close(self) -> None:
         self.clear()
@@ -227,6 +237,11 @@ def report(found: Exploration, script: str, argv: list[str], config: Config) -> 
     ]
     if found.interrupted:
         lines.append("Interrupted (Ctrl-C) before the search was done: other outcomes may exist.")
+    elif found.timed_out:
+        lines.append(
+            "Stopped at its wall-time limit (--max-wall) before the search was done: "
+            "other outcomes may exist."
+        )
     elif found.strategy == "exhaustive" and not found.complete:
         lines.append(
             "The search stopped at its limit (--schedules) before trying every schedule: "

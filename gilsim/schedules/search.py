@@ -140,6 +140,8 @@ class Exploration:
     # Stopped by Ctrl-C (SIGINT): what was found until then, every run counted finished.
     interrupted: bool = False
     size: SearchSize | None = None
+    # Stopped by its wall-time limit (``max_wall_ns``), as Ctrl-C stops it.
+    timed_out: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -149,6 +151,7 @@ class Exploration:
             "schedules_explored": self.explored,
             "complete": self.complete,
             "interrupted": self.interrupted,
+            "timed_out": self.timed_out,
             "estimated_schedules": self.size.estimate if self.size is not None else None,
             "choice_points_default_run": self.choice_points,
             "outcomes": [o.to_json() for o in self.outcomes],
@@ -262,16 +265,17 @@ class _Search:
             self.progress(self.explored, to_go, len(self.tally.order))
 
     def result(self) -> Exploration:
-        stopped = self.runner.stop.requested
+        stop = self.runner.stop
         return Exploration(
             self.tally.outcomes(),
             self.explored,
-            self.complete and not stopped,
+            self.complete and not stop.requested,
             self.strategy,
             self.bound,
             self.points,
-            interrupted=stopped,
+            interrupted=stop.reason == pool.CTRL_C,
             size=self.size,
+            timed_out=stop.reason == pool.MAX_WALL,
         )
 
 
@@ -290,13 +294,15 @@ def explore(
     shrink: bool = True,
     progress: Progress | None = None,
     announce: Announce | None = None,
+    max_wall_ns: int | None = None,
 ) -> Exploration:
     """Explore the schedules of a program (its ``source`` text, as from ``filename``).
 
     ``executor`` runs the schedules (any ``concurrent.futures.Executor``); without one,
     ``workers`` > 1 makes a process pool for the search, and 1 runs them here.  Ctrl-C
     (SIGINT, when called from the main thread) stops the search: what it found until then
-    is returned, ``interrupted``.
+    is returned, ``interrupted``.  So does ``max_wall_ns`` of wall time from the call on
+    (``timed_out``; the run under way then is dropped, see ``gilsim.schedules.workers``).
     """
     if strategy not in STRATEGIES:
         raise ConfigurationError(
@@ -308,12 +314,14 @@ def explore(
         raise ConfigurationError(f"workers must be positive, got {workers}")
     if max_schedules is not None and max_schedules < 1:
         raise ConfigurationError(f"max schedules must be positive, got {max_schedules}")
+    if max_wall_ns is not None and max_wall_ns < 1:
+        raise ConfigurationError(f"the wall-time limit must be positive, got {max_wall_ns} ns")
     if filename != "<string>":
         filename = os.path.abspath(filename)
     if config.schedule is not None:
         config = attrs.evolve(config, schedule=None)
     job = Job(source, filename, tuple(argv), config, reduce=reduce and strategy == "exhaustive")
-    stop = Stop()
+    stop = Stop(max_wall_ns)
     previous = stop.install()
     own = None
     try:

@@ -6,7 +6,7 @@ nothing in the run, and the progress line appears on a terminal only (a pseudo-t
 import io
 import json
 import os
-import pty
+import signal
 import subprocess
 import sys
 import time
@@ -14,6 +14,9 @@ import time
 import pytest
 
 from gilsim.progress import ProgressLine
+from gilsim.schedules import command as explore_command
+from gilsim.terminal import TerminalLine
+from tests.cli.terminal import on_a_terminal
 
 SPIN = "print('start', flush=True)\nwhile True:\n    pass\n"
 
@@ -87,32 +90,6 @@ def test_a_watched_run_is_the_same_run(tmp_path):
     assert counted("--max-wall", "1000s") == counted()
 
 
-def on_a_terminal(*args):
-    """Run ``gilsim ARGS`` with its stderr on a pseudo-terminal; its exit status, stdout
-    and what the terminal received."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gilsim", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=follower,
-    )
-    os.close(follower)
-    received = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # EIO: the terminal's last writer has gone
-            break
-        if not chunk:
-            break
-        received += chunk
-    os.close(leader)
-    stdout = process.stdout.read()
-    process.stdout.close()
-    return process.wait(timeout=120), stdout.decode(), received.decode()
-
-
 def test_a_long_run_shows_its_progress_on_a_terminal_and_erases_it(tmp_path):
     script = tmp_path / "spin.py"
     script.write_text(SPIN)
@@ -181,3 +158,50 @@ def test_the_progress_line_is_for_terminals_only(monkeypatch):
     assert ProgressLine.on_terminal(Terminal()) is not None
     monkeypatch.setenv("TERM", "dumb")
     assert ProgressLine.on_terminal(Terminal()) is None
+
+
+def test_a_terminal_line_is_drawn_and_erased_in_place():
+    stream = Terminal()
+    line = TerminalLine(stream)
+    line.erase()  # nothing drawn: nothing to take away
+    line.draw("gilsim: one")
+    line.draw("gilsim: two")
+    line.erase()
+    line.erase()
+    assert stream.getvalue() == "\rgilsim: one\x1b[K\rgilsim: two\x1b[K\r\x1b[K"
+
+
+def test_a_terminal_line_goes_quiet_once_a_write_fails():
+    """A terminal that has gone (EIO, EBADF) ends the line, not gilsim."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    stream = os.fdopen(writer, "w")
+    line = TerminalLine(stream)
+    previous = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    try:
+        line.draw("gilsim: lost")  # EPIPE
+    finally:
+        signal.signal(signal.SIGPIPE, previous)
+    assert not line.on and line.drawn
+    line.draw("gilsim: never")
+    stream.close()
+
+
+def test_the_search_line_is_for_terminals_only(monkeypatch):
+    """``gilsim explore``'s line: on a terminal (not ``TERM=dumb``) or nowhere."""
+    monkeypatch.setenv("TERM", "dumb")
+    line = explore_command.ProgressLine(Terminal())
+    assert line.line is None and line.previous is None
+    line.show("running the default schedule")
+    line.close()
+    monkeypatch.setenv("TERM", "xterm")
+    stream = Terminal()
+    line = explore_command.ProgressLine(stream)
+    try:
+        line.show("running the default schedule")
+        line.clear()
+    finally:
+        line.close()
+    assert stream.getvalue() == (
+        "\rgilsim: running the default schedule, 0:00 elapsed\x1b[K\r\x1b[K"
+    )

@@ -215,8 +215,11 @@ def test_progress_on_a_terminal_and_none_elsewhere(tmp_path):
     process.communicate(timeout=60)
     os.close(main)
     text = shown.decode()
-    assert "\r\x1b[Kgilsim: running the default schedule, 0:0" in text
-    assert re.search(r"\r\x1b\[Kgilsim: \d+ schedules? run, \d+ outcomes?, [\d,]+ to go, ", text)
+    # Each drawing is "\r", the line, and "erase to the end of the line" (gilsim.terminal).
+    assert "\rgilsim: running the default schedule, 0:0" in text
+    assert re.search(
+        r"\rgilsim: \d+ schedules? run, \d+ outcomes?, [\d,]+ to go, \d+:\d\d elapsed\x1b\[K", text
+    )
     assert " elapsed" in text
     assert text.rstrip("\r\n").endswith("\r\x1b[K") or "\x1b[K" in text.splitlines()[-1]
     quiet = gilsim("--bound", "1", "safe.py", cwd=tmp_path)
