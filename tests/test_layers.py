@@ -142,11 +142,26 @@ def engine_reaches(path: Path) -> list[str]:
     return [f"{name}:{number}: {line}" for number, line in sorted(found)]
 
 
-@pytest.mark.parametrize(
+# Each file of those packages, a test each.
+over_process_files = pytest.mark.parametrize(
     "path",
     [path for path in FILES if part(path) in IN_A_PROCESS],
     ids=lambda p: str(p.relative_to(PACKAGE)),
 )
+
+
+def missing_allowances(allowed: set[tuple[str, str]]) -> list[str]:
+    """The allowances (file, line) whose line is gone from the file: they must go too,
+    lest they allow a new reach later."""
+    missing = []
+    for name, line in sorted(allowed):
+        lines = [text.strip() for text in (PACKAGE / name).read_text().splitlines()]
+        if line not in lines:
+            missing.append(f"{name} has no line {line!r}")
+    return missing
+
+
+@over_process_files
 def test_a_simulated_process_reaches_the_engine_through_its_machine(path: Path) -> None:
     reaches = engine_reaches(path)
     assert not reaches, "use a Machine method (gilsim.machine.port), not .engine:\n" + "\n".join(
@@ -155,10 +170,8 @@ def test_a_simulated_process_reaches_the_engine_through_its_machine(path: Path) 
 
 
 def test_every_allowed_engine_reach_exists() -> None:
-    """An allowance whose line is gone must go too, lest it allow a new reach later."""
-    for name, line in ENGINE_REACHES:
-        lines = [text.strip() for text in (PACKAGE / name).read_text().splitlines()]
-        assert line in lines, f"{name} has no line {line!r}: remove it from ENGINE_REACHES"
+    missing = missing_allowances(ENGINE_REACHES)
+    assert not missing, "remove them from ENGINE_REACHES:\n" + "\n".join(missing)
 
 
 # What the machine keeps of its threads and cores: code in a simulated process asks the
@@ -233,11 +246,7 @@ def machine_state_reaches(path: Path) -> list[str]:
     return [f"{name}:{number}: {line}" for number, line in sorted(found)]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [path for path in FILES if part(path) in IN_A_PROCESS],
-    ids=lambda p: str(p.relative_to(PACKAGE)),
-)
+@over_process_files
 def test_a_simulated_process_asks_its_machine_about_threads(path: Path) -> None:
     reaches = machine_state_reaches(path)
     assert not reaches, (
@@ -247,10 +256,8 @@ def test_a_simulated_process_asks_its_machine_about_threads(path: Path) -> None:
 
 
 def test_every_allowed_machine_state_reach_exists() -> None:
-    """An allowance whose line is gone must go too, lest it allow a new reach later."""
-    for name, line in MACHINE_STATE_REACHES:
-        lines = [text.strip() for text in (PACKAGE / name).read_text().splitlines()]
-        assert line in lines, f"{name} has no line {line!r}: remove it from MACHINE_STATE_REACHES"
+    missing = missing_allowances(MACHINE_STATE_REACHES)
+    assert not missing, "remove them from MACHINE_STATE_REACHES:\n" + "\n".join(missing)
 
 
 def test_every_receiver_that_is_not_a_thread_exists() -> None:
