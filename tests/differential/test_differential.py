@@ -165,12 +165,6 @@ KNOWN_DIFFERENCES = {
         # with the host's ``atexit``; ``gilsim run`` prints it at the host's exit.
         "basic_finalizers_at_exit": {"explore": "modules are finalized after the run"},
     },
-    (3, 12): {
-        # Recording what each segment touches allocates objects of gilsim's own, which the
-        # collector counts: its generations differ from CPython's when the program's cycles
-        # are collected at exit, and with them the order of their finalizers.
-        "basic_finalizers_at_exit": {"explore": "the collector's order of finalizers at exit"},
-    },
     (3, 13): {
         "class_init_recursion": (
             "3.13's specialised class call (CALL_ALLOC_AND_ENTER_INIT) falls back to the "
