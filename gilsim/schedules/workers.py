@@ -60,7 +60,6 @@ class Stop:
         # Raise only while waiting for a run: anywhere else (in the middle of counting an
         # outcome) the request is read at the next ``take``.
         self.armed = False
-        self.max_wall_ns = max_wall_ns
         self.deadline = None if max_wall_ns is None else time.monotonic() + max_wall_ns / 1e9
         # The SIGALRM handler the limit's timer found, and its timer's period (s; 0: none).
         self.other_alarm: object = None
