@@ -1,0 +1,113 @@
+"""System calls: the one door from a simulated process's code into the simulated kernel.
+
+A system call is a function of the kernel's side, ``body(kernel, interp, thread, *args)``,
+registered by name with ``@system_call``.  Its arguments and its result are *plain data*
+(``None``, booleans, numbers, strings, bytes, and tuples, lists, dicts and frozensets of
+them), and what it raises is an ``OSError``, ``InterruptedCall`` or a ``GilsimError``:
+nothing that names an object of the calling process, a thread, a lock, a shadow, a closure.
+A descriptor is its number, a semaphore its handle.  That is what lets a process whose
+Python runs in another host process (a real ``fork``: issue 19) make the same call over a
+socket, with the kernel in the first host process.
+
+The program's side makes a call in one of the three ways CPython does:
+
+- ``held``: with the GIL held throughout (``os_get_blocking_impl`` calls ``fcntl`` so);
+- ``released``: between ``Py_BEGIN_ALLOW_THREADS`` and ``Py_END_ALLOW_THREADS``, once;
+- ``restarting``: the same, and again after ``EINTR`` once the signal handlers ran
+  (PEP 475: ``_Py_read``, ``select_select_impl``, ``os_waitpid_impl``...).
+
+``PLAIN_DATA_CHECK`` (off by default; the tests turn it on) checks every call's arguments,
+result and error at the door, so that a call passing an object fails at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from gilsim.errors import GilsimError
+from gilsim.interpreter import state
+from gilsim.machine import OSThread
+from gilsim.runtime import kernel
+from gilsim.runtime.kernel import InterruptedCall, Kernel
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+Body = Callable[Concatenate[Kernel, state.InterpreterState, OSThread, P], T]
+
+# Every system call, by name (``sys_call_table``).
+TABLE: dict[str, Callable[..., Any]] = {}
+
+PLAIN_DATA_CHECK = False
+
+
+def system_call(body: Body[P, T]) -> Body[P, T]:
+    """Register ``body`` as the system call of its name."""
+    name = body.__name__
+    if name in TABLE:
+        raise ValueError(f"two system calls named {name!r}")
+    TABLE[name] = body
+    return body
+
+
+def held(body: Body[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Make the call with the GIL held."""
+    ts = state.current_thread()
+    return _enter(body, ts.interp, ts.os_thread, args, kwargs)
+
+
+def released(body: Body[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Make the call without the GIL (``Py_BEGIN_ALLOW_THREADS``), once: ``EINTR`` reaches
+    the caller as ``InterruptedCall``."""
+    with kernel.allow_threads() as (interp, thread):
+        return _enter(body, interp, thread, args, kwargs)
+
+
+def restarting(body: Body[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Make the call without the GIL, and again after each ``EINTR`` once the handlers ran
+    (``kernel.restarting``)."""
+    return kernel.restarting(lambda interp, thread: _enter(body, interp, thread, args, kwargs))
+
+
+def _enter(
+    body: Body[P, T],
+    interp: state.InterpreterState,
+    thread: OSThread,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> T:
+    """The kernel's side of the call."""
+    if not PLAIN_DATA_CHECK:
+        return body(kernel.kernel_of(interp), interp, thread, *args, **kwargs)
+    name = body.__name__
+    if TABLE.get(name) is not body:
+        raise TypeError(f"{body.__qualname__} is not a registered system call")
+    check_plain(f"{name}'s arguments", (args, kwargs))
+    try:
+        result = body(kernel.kernel_of(interp), interp, thread, *args, **kwargs)
+    except (OSError, InterruptedCall, GilsimError) as exc:
+        check_plain(f"{name}'s error", exc.args)
+        raise
+    check_plain(f"{name}'s result", result)
+    return result
+
+
+_PLAIN = (type(None), bool, int, float, str, bytes)
+_CONTAINERS = (tuple, list, frozenset)
+
+
+def check_plain(what: str, value: Any) -> None:
+    """Raise TypeError unless ``value`` is plain data."""
+    if type(value) in _PLAIN:
+        return
+    if type(value) in _CONTAINERS:
+        for item in value:
+            check_plain(what, item)
+        return
+    if type(value) is dict:
+        for key, item in value.items():
+            check_plain(what, key)
+            check_plain(what, item)
+        return
+    raise TypeError(f"{what} hold a {type(value).__qualname__}, which is not plain data")
