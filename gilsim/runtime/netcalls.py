@@ -209,7 +209,7 @@ def bind(kernel: Kernel, interp: Interp, thread: OSThread, fd: int, address: Any
     port)`` (with the GIL held: ``inet_bind`` sleeps on nothing another process shares)."""
     file = _socket(kernel, fd)
     if file.family == AF_UNIX:
-        if file.endpoint is not None:  # a socketpair() socket, or a connected one
+        if file.endpoint is not None:  # (``socketobject`` looked first: ``sock_connected``)
             raise os_error(errno.EINVAL)
         _call_cost(kernel, interp, thread)
         namespace_of(interp).bind(file, address)
@@ -323,6 +323,25 @@ def send(
 
 
 @system_call
+def sock_connected(kernel: Kernel, interp: Interp, thread: OSThread, fd: int) -> bool:
+    """Whether the socket is connected (or being connected): what ``bind`` of an AF_UNIX
+    socket and ``sendmsg`` to an address look at first, with the GIL held."""
+    return _socket(kernel, fd).endpoint is not None
+
+
+@system_call
+def scm_send(kernel: Kernel, interp: Interp, thread: OSThread, fd: int, fds: list[int]) -> None:
+    """``__scm_send``'s checks of the descriptors ``sendmsg`` is to pass, made first with
+    the GIL held: EBADF for a number that names nothing (over AF_UNIX only: TCP ignores
+    ``SCM_RIGHTS``)."""
+    if _socket(kernel, fd).family != AF_UNIX:
+        return
+    for number in fds:
+        if kernel.lookup(number) is None and (number < 0 or not is_host_fd(number)):
+            raise os_error(errno.EBADF)
+
+
+@system_call
 def sendmsg(
     kernel: Kernel,
     interp: Interp,
@@ -331,16 +350,9 @@ def sendmsg(
     block: bool,
     data: bytes,
     fds: list[int],
-    to_address: bool,
 ) -> int:
     """``sendmsg(2)``: ``data``, with the open files the descriptors ``fds`` name
-    (``SCM_RIGHTS``, AF_UNIX only: ignored over TCP, ``__sock_cmsg_send``); ``to_address``:
-    an address was given, which a connected stream socket refuses."""
-    if to_address:
-        file = _socket(kernel, fd)
-        if file.family != AF_UNIX:
-            raise unsupported("sendmsg() to an address")
-        raise os_error(errno.EISCONN if file.endpoint is not None else errno.EOPNOTSUPP)
+    (``SCM_RIGHTS``, AF_UNIX only: ignored over TCP, ``__sock_cmsg_send``)."""
     _call_cost(kernel, interp, thread)
     file = _socket(kernel, fd)
     if not fds or file.family != AF_UNIX:

@@ -187,8 +187,10 @@ class socket:  # noqa: N801 - CPython's name
     def bind(self, address: Any) -> None:
         fd = self._open()
         if self._family == AF_UNIX:
-            # sock_bind: bind() without the GIL
-            syscall.released(netcalls.bind, fd, unix_address(address))
+            name = unix_address(address)
+            if syscall.held(netcalls.sock_connected, fd):  # a socketpair() socket, or connected
+                raise os_error(errno.EINVAL)
+            syscall.released(netcalls.bind, fd, name)  # sock_bind: bind() without the GIL
             return
         syscall.held(netcalls.bind, fd, inet_address(address, "bind", binding=True))
 
@@ -277,7 +279,14 @@ class socket:  # noqa: N801 - CPython's name
         data = socketmsg.message_bytes(buffers)
         fds = socketmsg.rights_sent(ancdata)
         self._no_flags(flags)
-        return self._call("send", netcalls.sendmsg, data, fds, address is not None)
+        fd = self._open()
+        if address is not None:
+            if self._family != AF_UNIX:
+                raise unsupported("sendmsg() to an address")
+            connected = syscall.held(netcalls.sock_connected, fd)
+            raise os_error(errno.EISCONN if connected else errno.EOPNOTSUPP)
+        syscall.held(netcalls.scm_send, fd, fds)
+        return self._call("send", netcalls.sendmsg, data, fds)
 
     def recvmsg(self, bufsize: Any, ancbufsize: Any = 0, flags: Any = 0) -> tuple:
         """``recvmsg``: ``(data, ancdata, msg_flags, address)``; descriptors that came with

@@ -141,7 +141,7 @@ def test_tcp_and_socketpair_calls_cross_as_plain_data(tmp_path):
 
 
 SCM_RIGHTS = r"""
-import array, os, socket, threading
+import array, errno, os, socket, threading
 
 a, b = socket.socketpair()
 r, w = os.pipe()
@@ -166,6 +166,10 @@ try:
     a.sendmsg([b"x"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [999]))])
 except OSError as exc:
     print("bad fd", exc.errno)
+try:
+    a.sendmsg([b"x"], [], 0, "\0somewhere")
+except OSError as exc:
+    print("to an address", exc.errno == errno.EISCONN)
 for fd in fds + [r, w, r2, w2]:
     os.close(fd)
 fd = array.array("i", anc[0][2])[0]
@@ -178,7 +182,7 @@ b.close()
 def test_descriptors_cross_as_numbers(tmp_path):
     """``sendmsg`` hands the kernel descriptor numbers, ``recvmsg`` gets back the numbers
     installed in the receiver (those that did not fit closed: ``MSG_CTRUNC``); a number
-    naming nothing is EBADF."""
+    naming nothing is EBADF; a connected socket refuses an address (EISCONN)."""
     result = run(tmp_path, SCM_RIGHTS)
     assert result.exit_status == 0, result.stderr
     assert result.stdout == expected(
@@ -188,6 +192,7 @@ def test_descriptors_cross_as_numbers(tmp_path):
         b'three' 1 True [8]
         (b'plain', [], 0, None)
         bad fd 9
+        to an address True
         """
     )
 
