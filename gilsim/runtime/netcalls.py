@@ -102,12 +102,17 @@ def socket_dup(kernel: Kernel, interp: Interp, thread: OSThread, fd: int) -> int
 
 
 @system_call
-def sock_close(kernel: Kernel, interp: Interp, thread: OSThread | None, fd: int) -> None:
-    """``close(2)`` of a socket's descriptor (``sock_close``); ``thread`` None: at once, as a
-    finalizer does, which keeps no thread busy.  A descriptor that ``os.close`` closed
-    already names nothing, or another file, which stays open."""
-    if thread is not None:
-        busy(interp, thread, kernel.costs.syscall_ns)
+def sock_close(kernel: Kernel, interp: Interp, thread: OSThread, fd: int) -> None:
+    """``close(2)`` of a socket's descriptor (``sock_close``)."""
+    busy(interp, thread, kernel.costs.syscall_ns)
+    sock_close_at_once(kernel, fd)
+
+
+@system_call
+def sock_close_at_once(kernel: Kernel, fd: int) -> None:
+    """``sock_close`` at once, keeping no thread busy (a finalizer's: ``syscall.at_once``).
+    A descriptor that ``os.close`` closed already names nothing, or another file, which
+    stays open."""
     file = kernel.lookup(fd)
     if isinstance(file, SocketFile):
         kernel.close(fd, file)
@@ -170,9 +175,10 @@ def getpeername(kernel: Kernel, interp: Interp, thread: OSThread, fd: int) -> An
 
 
 @system_call
-def sock_repr(kernel: Kernel, interp: Interp, thread: OSThread | None, fd: int) -> tuple:
+def sock_repr(kernel: Kernel, fd: int) -> tuple:
     """What ``repr()`` of a socket object shows: ``(laddr, raddr)``, each None when not
-    shown; both None if ``fd`` names no socket."""
+    shown; both None if ``fd`` names no socket.  Made at once (``syscall.at_once``): a
+    repr may be asked for after the run too."""
     file = kernel.lookup(fd)
     if not isinstance(file, SocketFile):
         return None, None

@@ -327,16 +327,9 @@ class socket:  # noqa: N801 - CPython's name
             return
         self._fd = -1
         if quiet or not fileio.simulating(self._interp):
-            self._outside(netcalls.sock_close, fd)
+            syscall.at_once(self._interp, netcalls.sock_close_at_once, fd)
             return
         syscall.released(netcalls.sock_close, fd)
-
-    def _outside(self, body: Any, *args: Any) -> Any:
-        """Make the call ``body`` with no thread of this process running it: in a
-        finalizer, which must not release the GIL, or after the run (then no thread runs
-        at all).  The door has no public way for that yet, so this enters it below its
-        three ways, with the process this object belongs to."""
-        return syscall._enter(body, self._interp, None, args, {})  # type: ignore[arg-type]
 
     def dup(self) -> socket:
         """``socket.dup`` (``Lib/socket.py``): a new socket object over a new descriptor."""
@@ -417,10 +410,7 @@ class socket:  # noqa: N801 - CPython's name
             f"type={self.type}, proto={self._proto}"
         )
         if self._fd >= 0:
-            if fileio.simulating(self._interp):
-                local, peer = syscall.held(netcalls.sock_repr, self._fd)
-            else:
-                local, peer = self._outside(netcalls.sock_repr, self._fd)
+            local, peer = syscall.at_once(self._interp, netcalls.sock_repr, self._fd)
             if local is not None:
                 text += f", laddr={local}"
             if peer is not None:
