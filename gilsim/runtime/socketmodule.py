@@ -21,10 +21,9 @@ import socket as host_socket
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.runtime import ShadowModule
-from gilsim.runtime.kernel import allow_threads, busy, kernel_of
-from gilsim.runtime.socketobject import SOCK_STREAM, socket
-from gilsim.runtime.sockets import AF_INET, AF_UNIX, loopback, network_of, socketpair
+from gilsim.runtime import ShadowModule, netcalls, syscall
+from gilsim.runtime.socketobject import SOCK_STREAM, socket, timeout_value
+from gilsim.runtime.sockets import AF_INET, AF_UNIX, loopback
 from gilsim.runtime.sysmodule import refusal, unsupported
 
 _DEFAULT = host_socket._GLOBAL_DEFAULT_TIMEOUT  # type: ignore[attr-defined]
@@ -32,15 +31,12 @@ _DEFAULT = host_socket._GLOBAL_DEFAULT_TIMEOUT  # type: ignore[attr-defined]
 
 def make_socket(interp: state.InterpreterState) -> ShadowModule:
     """The program's ``socket``."""
-    kernel = kernel_of(interp)
 
     def socketpair_(family: Any = AF_UNIX, type: Any = SOCK_STREAM, proto: Any = 0) -> Any:
         if family != AF_UNIX or type != SOCK_STREAM or proto:
             raise unsupported(f"socket.socketpair({family}, {type}, {proto})")
-        with allow_threads() as (_, thread):
-            busy(interp, thread, kernel.costs.socket_syscall_ns)
-            first, second = socketpair(kernel)
-        return socket._over(first), socket._over(second)
+        first, second = syscall.released(netcalls.socketpair)
+        return socket._over(first, AF_UNIX), socket._over(second, AF_UNIX)
 
     def getaddrinfo(host: Any, port: Any, family: Any = 0, type: Any = 0, *args: Any) -> Any:
         ip = "127.0.0.1" if host is None else loopback(host, binding=False)
@@ -80,22 +76,16 @@ def make_socket(interp: state.InterpreterState) -> ShadowModule:
         return sock
 
     def getdefaulttimeout() -> float | None:
-        return network_of(kernel).default_timeout
+        return syscall.held(netcalls.getdefaulttimeout)
 
     def setdefaulttimeout(value: Any) -> None:
-        probe = socket.__new__(socket)
-        probe._file = None
-        probe.settimeout(value)
-        network_of(kernel).default_timeout = probe._timeout
+        syscall.held(netcalls.setdefaulttimeout, timeout_value(value))
 
     def dup(fd: Any) -> int:
         """``_socket.dup``: a new descriptor for the socket ``fd`` names."""
-        file = kernel.lookup(fd)
-        if file is None:
+        if type(fd) is not int:
             raise unsupported(f"socket.dup({fd!r}) of a descriptor of the host")
-        with allow_threads() as (_, thread):
-            busy(interp, thread, kernel.costs.syscall_ns)
-            return kernel.allocate(file)
+        return syscall.released(netcalls.socket_dup, fd)
 
     def fromfd(fd: Any, family: Any, type: Any, proto: Any = 0) -> socket:
         """``socket.fromfd`` (``Lib/socket.py``): a socket object over a duplicate."""

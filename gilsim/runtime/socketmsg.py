@@ -18,6 +18,9 @@ What Linux does, and so what is done here:
 
 Other ancillary data (credentials, timestamps), flags, and ``recvmsg_into`` are refused by
 name.
+
+This module reads and makes the ancillary data on the program's side; the kernel's side
+(taking the files, installing them) is in ``netcalls``: descriptors cross as numbers.
 """
 
 from __future__ import annotations
@@ -28,12 +31,10 @@ import operator
 import socket as host_socket
 from typing import Any
 
-from gilsim.runtime import hostfds
-from gilsim.runtime.kernel import Kernel, is_host_fd, os_error, release
+from gilsim.runtime.kernel import os_error
 from gilsim.runtime.sysmodule import unsupported
 
 SOL_SOCKET, SCM_RIGHTS = host_socket.SOL_SOCKET, host_socket.SCM_RIGHTS
-MSG_CTRUNC = host_socket.MSG_CTRUNC
 SCM_MAX_FD = 253  # include/net/scm.h
 _HEADER = host_socket.CMSG_LEN(0)  # sizeof(struct cmsghdr)
 _INT = array.array("i").itemsize
@@ -84,21 +85,6 @@ def rights_sent(ancdata: Any) -> list[int]:
     return fds
 
 
-def files_of(kernel: Kernel, fds: list[int]) -> list[Any]:
-    """The open files the sender's descriptors name (``scm_fp_copy``: ``fget`` of each);
-    a descriptor of the host (a file the program opened) travels as a duplicate
-    (``hostfds``)."""
-    files = []
-    for fd in fds:
-        file = kernel.lookup(fd)
-        if file is None:
-            if fd < 0 or not is_host_fd(fd):
-                raise os_error(errno.EBADF)
-            file = hostfds.send(kernel.interp.machine, fd)
-        files.append(file)
-    return files
-
-
 def ancillary_room(ancbufsize: Any) -> int:
     """How many descriptors fit in ``ancbufsize`` bytes (``scm_detach_fds``)."""
     size = operator.index(ancbufsize)
@@ -107,22 +93,9 @@ def ancillary_room(ancbufsize: Any) -> int:
     return max(size - _HEADER, 0) // _INT
 
 
-def received(kernel: Kernel, files: list[Any], room: int) -> tuple[list[Any], int]:
-    """``recvmsg``'s ancillary data and flags for ``files`` that came with the bytes: the
-    first ``room`` get descriptors here (``fd_install``), the rest are closed."""
-    if not files:
-        return [], 0
-    kept, dropped = files[:room], files[room:]
-    for file in dropped:
-        release(kernel.interp, file)
-    flags = MSG_CTRUNC if dropped else 0
-    if not kept:
-        return [], flags
-    interp = kernel.interp
-    fds = array.array("i")
-    for file in kept:
-        if isinstance(file, hostfds.HostFile):
-            fds.append(hostfds.receive(interp.machine, interp.process.number, file))
-        else:
-            fds.append(kernel.install(file))
-    return [(SOL_SOCKET, SCM_RIGHTS, fds.tobytes())], flags
+def rights_received(fds: list[int]) -> list[tuple[int, int, bytes]]:
+    """``recvmsg``'s ancillary data for the descriptors ``fds`` installed in this process:
+    one ``SCM_RIGHTS`` item, or none."""
+    if not fds:
+        return []
+    return [(SOL_SOCKET, SCM_RIGHTS, array.array("i", fds).tobytes())]

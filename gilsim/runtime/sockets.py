@@ -15,8 +15,9 @@ Not modelled: backlog limits, TIME_WAIT, RST on data sent to a closed socket (a 
 the peer closed fails with EPIPE once the close has crossed the connection), urgent data.
 There is no other host: an address that is not loopback is refused (``loopback``).
 
-Everything here runs without the GIL, inside ``kernel.allow_threads``; the ``socket`` objects
-of the program, with their timeouts, are in ``socketmodule``.
+Everything here runs without the GIL, inside ``kernel.allow_threads``, reached through the
+system calls of ``netcalls``; the ``socket`` objects of the program, with their timeouts,
+are in ``socketobject``.
 """
 
 from __future__ import annotations
