@@ -36,7 +36,7 @@ from gilsim.tracer.pystate import TracedInterpreter
 # What starts a process.  Processes run on gilsim's own interpreter (Python 3.11) only,
 # until they run on the host's too.
 PROCESS_STARTS = {
-    "os": ("fork", "forkpty", "posix_spawn", "posix_spawnp", "system", "execv", "execve"),
+    "os": ("forkpty", "posix_spawn", "posix_spawnp", "system", "execv", "execve"),
     "_posixsubprocess": ("fork_exec",),
 }
 
