@@ -330,13 +330,10 @@ class RemoteMachine(Machine):
                 return
             thread = self._local[ident]
             clock = thread.clock
-            if resumed:
-                if self.current is not None:
-                    self.current.clock.leave(self.current)
-                self.current = thread
-                clock.enter(thread, clock_ns, deadline_ns)
-            else:
-                clock.clock_ns, clock.deadline_ns = clock_ns, deadline_ns
+            if not resumed:  # (its deadline may only have come nearer)
+                deadline_ns = min(deadline_ns, clock.deadline_ns)
+            self.current = thread
+            clock.enter(thread, clock_ns, deadline_ns)
             if thread.greenlet is None:
                 thread.greenlet = greenlet(self._runner(thread), parent=self._hub)
             thread.greenlet.switch((failed, value))
@@ -381,6 +378,10 @@ class RemoteMachine(Machine):
         """Ask the coordinator, on behalf of the running thread, and wait for the answer
         (the hub switches back here with it)."""
         self._tell(op, *args)
+        # The thread stops running while the hub waits (its Python is none of the
+        # thread's), as ``Machine._dispatch`` has it leave; the hub enters it again.
+        thread = cast(OSThread, self.current)
+        thread.clock.leave(thread)
         failed, value = self.to_hub(self._hub)
         if failed:
             raise _error(value)

@@ -67,6 +67,10 @@ class ChildInterp(RemoteClock):
         self.world: Any = None
         self.signals: dict[int, Any] = {}
         self.wakeup_fd = -1
+        # (No signal reaches its Python handlers through here, and the run's stop comes to
+        # the child through its thread's mirror: ``signals.interrupted`` finds none.)
+        self.stop_request: Exception | None = None
+        self.signals_pending = False
         self.instructions = 0
         self.pages = None  # (no copy-on-write model for a real fork: the host's kernel does it)
 
