@@ -29,6 +29,7 @@ from gilsim.errors import GilsimError, ProcessExit
 from gilsim.gil import KINDS, OldGIL, make_gil
 from gilsim.interpreter.watchdog import Watchdog
 from gilsim.machine import Machine
+from gilsim.processes import hostfork
 from gilsim.program import Outcome, compile_main, record_names, run_machine
 from gilsim.runtime import hostshadows, pymain
 from gilsim.runtime.atexitmodule import run_exit_handlers
@@ -76,6 +77,8 @@ def new_interpreter(config: Config, chooser: Any = None) -> TracedInterpreter:
     watch_checkpoints(interp, config.checkpoints)
     interp.shadow_modules = make_host_shadows(interp)
     processes.install(interp, None)
+    # A fork is the host's own (``processes.hostfork``), not the copying one of 3.11.
+    object.__setattr__(interp.shadow_modules["os"], "fork", hostfork.fork)
     hostshadows.finish(interp)
     if config.refcounts:
         from gilsim.tracer import refcounts  # only when watching: nothing to import otherwise
@@ -182,6 +185,7 @@ def run_main(
     try:
         error = run_machine(interp, main_thread, host_signals)
     finally:
+        hostfork.reap(interp.machine)
         tracer.uninstall()
         restore_callers_hooks(callers_hooks)
         boundary.activate(None)

@@ -177,10 +177,11 @@ class Machine(EnginePort, ThreadPort, ParallelMode):
         """End the run once the current thread stops (the process exits)."""
         self.finished = True
 
-    def stop(self, thread: OSThread) -> None:
-        """End the run from the running ``thread`` (it reached a limit): the hub's loop
-        ends, and the thread never goes on.  Its greenlet, and every other thread's, stays
-        suspended: ``kill_all`` is for threads whose frames may be unwound."""
+    def stop(self, thread: OSThread, error: Exception | None = None) -> None:
+        """End the run from the running ``thread`` (it reached a limit: ``error``, which
+        the caller keeps): the hub's loop ends, and the thread never goes on.  Its
+        greenlet, and every other thread's, stays suspended: ``kill_all`` is for threads
+        whose frames may be unwound."""
         self.finished = True
         self.to_hub(self._hub)
         raise GilsimError(f"{thread.name} went on after the run was stopped")

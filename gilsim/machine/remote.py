@@ -24,13 +24,19 @@ The messages (pickled by ``multiprocessing.connection``):
 - child to coordinator: ``(op, clock_ns, args)``, sent by the running thread: its clock,
   which the mirror takes as its own before it acts;
 - coordinator to child: ``(ident, resumed, clock_ns, deadline_ns, failed, value)``: for
-  thread ``ident``, whether the machine dispatched it again meanwhile (then ``clock_ns``
-  is its new time), its deadline (an event the call scheduled may have brought it
-  forward), and the call's result or, if ``failed``, the ``OSError`` it raised.
+  thread ``ident``, whether the machine dispatched it again meanwhile, its time (the new
+  one if it was dispatched; a system call's kernel time counts too), its deadline (an
+  event the call scheduled may have brought it forward), and the call's result or, if
+  ``failed``, the ``OSError`` (or the refusal) it raised, as its class's module and name
+  and its arguments.
+
+The upper layers add requests of their own (``Proxy.ops``: a system call of the simulated
+kernel, which lives in the coordinator).
 """
 
 from __future__ import annotations
 
+import builtins
 import itertools
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -38,11 +44,12 @@ from typing import Any, cast
 
 from greenlet import greenlet
 
+from gilsim import errors
 from gilsim.engine.core import NEVER
 from gilsim.errors import GilsimError, ProcessExit
 from gilsim.machine.cpu import Machine
 from gilsim.machine.port import Marker
-from gilsim.machine.threads import OSThread, Wait
+from gilsim.machine.threads import EXITED, OSThread, ThreadKilled, Wait
 
 # Requests the coordinator does not answer: the child goes on at once.
 ONE_WAY = frozenset({"advance", "record", "record_at", "record_unordered", "cancel"})
@@ -70,11 +77,27 @@ class Proxy:
     """The coordinator's side of one child host process: the mirrors of its threads, and
     the machine calls they make for it."""
 
-    def __init__(self, machine: Machine, conn: Connection, process: int) -> None:
+    def __init__(
+        self,
+        machine: Machine,
+        conn: Connection,
+        process: int,
+        clock: RemoteClock | None = None,
+    ) -> None:
         self.machine = machine
         self.conn = conn
         self.process = process
+        # One clock for all its threads (a process's interpreter is its threads' clock), or
+        # one each (None).
+        self.clock = clock
+        # What the mirrors' ``payload`` is (the upper layers' view of the process).
+        self.payload: Any = None
+        # Told why the child stopped the run (``Machine.stop``'s error).
+        self.on_stop: Callable[[Exception], None] | None = None
+        # Requests of the upper layers: ``ops[op](mirror, *args)``.
+        self.ops: dict[str, Callable[..., Any]] = {}
         self.threads: dict[int, OSThread] = {}
+        self._live: set[int] = set()
         self._markers: dict[int, Marker] = {}
         self._numbers = itertools.count(1)
 
@@ -87,9 +110,11 @@ class Proxy:
         own_domain: bool = False,
     ) -> OSThread:
         """Start the mirror of the child's thread ``ident`` (``Machine.start``)."""
-        thread = OSThread(ident, name, lambda: self._serve(thread), RemoteClock())
+        clock = self.clock if self.clock is not None else RemoteClock()
+        thread = OSThread(ident, name, lambda: self._serve(thread), clock, self.payload)
         thread.process, thread.pthread = self.process, pthread
         self.threads[ident] = thread
+        self._live.add(ident)
         self.machine.start(thread, delay_ns, own_domain)
         return thread
 
@@ -98,21 +123,35 @@ class Proxy:
         self.conn.close()
 
     def _serve(self, thread: OSThread) -> None:
+        try:
+            self._answer(thread, None)  # its first dispatch: the child starts it
+            self._serve_requests(thread)
+        finally:
+            self._live.discard(thread.ident)
+            if not self._live:
+                self.close()  # its last thread is gone: so is the child
+
+    def _serve_requests(self, thread: OSThread) -> None:
         clock = cast(RemoteClock, thread.clock)
-        self._answer(thread, None)  # its first dispatch: the child starts it
         while True:
             op, clock_ns, args = self.conn.recv()
             clock.clock_ns = clock_ns
             if op == "exit":
+                if self._live == {thread.ident} and self.machine.on_process_exit is not None:
+                    # The last thread of the child ended: so does the process, as a
+                    # process whose last thread calls pthread_exit, with status 0.
+                    raise ProcessExit(0)
                 return  # its body ended: Machine._body lets it exit
             if op == "process_exit":
                 raise ProcessExit(args[0])
             clock.resumed = False
-            handler: Callable[..., Any] = getattr(self, f"_op_{op}")
+            handler = self.ops.get(op) or getattr(self, f"_op_{op}")
             try:
                 value = handler(thread, *args)
-            except OSError as exc:
-                self._answer(thread, exc, failed=True)
+            except (OSError, GilsimError) as exc:
+                if isinstance(exc, ThreadKilled):
+                    raise
+                self._answer(thread, _error_data(exc), failed=True)
                 continue
             if op not in ONE_WAY:
                 self._answer(thread, value)
@@ -145,8 +184,11 @@ class Proxy:
     ) -> None:
         self.adopt(ident, name, pthread, delay_ns, own_domain)
 
-    def _op_stop(self, thread: OSThread) -> None:
-        self.machine.stop(thread)
+    def _op_stop(self, thread: OSThread, error: Any) -> None:
+        reason = None if error is None else _error(error)
+        if self.on_stop is not None and isinstance(reason, Exception):
+            self.on_stop(reason)
+        self.machine.stop(thread, reason if isinstance(reason, Exception) else None)
 
     def _op_wake(self, thread: OSThread, ident: int, latency_ns: int | None) -> bool:
         return self.machine.wake(self.threads[ident], latency_ns)
@@ -197,6 +239,9 @@ class Proxy:
     def _op_next_thread_number(self, thread: OSThread) -> int:
         return self.machine.next_thread_number()
 
+    def _op_live_threads(self, thread: OSThread, process: int) -> int:
+        return self.machine.live_threads(process)
+
     def _op_is_blocked(self, thread: OSThread, ident: int) -> bool:
         return self.machine.is_blocked(self.threads[ident])
 
@@ -212,6 +257,25 @@ class Proxy:
 
     def _op_process_cpu_ns(self, thread: OSThread, process: int, now_ns: int) -> int:
         return self.machine.process_cpu_ns(process, now_ns)
+
+
+def _error_data(exc: BaseException) -> tuple[str, str, tuple[Any, ...]]:
+    """An error raised for the child, as plain data: its class (a builtin, or gilsim's
+    own) and its arguments.  (Unpickling a class would import its module in the
+    program's modules, where the child's request waits.)"""
+    module = type(exc).__module__
+    if module not in _ERROR_MODULES:
+        raise TypeError(f"cannot send {type(exc).__qualname__} to a child process") from exc
+    return module, type(exc).__qualname__, exc.args
+
+
+def _error(data: tuple[str, str, tuple[Any, ...]]) -> BaseException:
+    module, name, args = data
+    made: BaseException = getattr(_ERROR_MODULES[module], name)(*args)
+    return made
+
+
+_ERROR_MODULES = {"builtins": builtins, "gilsim.errors": errors}
 
 
 class RemoteMarker:
@@ -233,6 +297,9 @@ class RemoteMachine(Machine):
     _conn: Connection
     _local: dict[int, OSThread]
     _tracing: bool
+    _exiting: bool
+    # Called for a thread as it ends, or ends its process (the upper layers' last words).
+    before_exit: Callable[[OSThread], None] | None
 
     @classmethod
     def become(cls, machine: Machine, conn: Connection) -> RemoteMachine:
@@ -242,7 +309,10 @@ class RemoteMachine(Machine):
         remote._conn = conn
         remote._local = {}
         remote._tracing = machine.engine.trace is not None
+        remote._exiting = False
+        remote.before_exit = None
         remote.current = None
+        remote.on_process_exit = remote._on_process_exit
         return remote
 
     def know(self, thread: OSThread) -> None:
@@ -256,16 +326,14 @@ class RemoteMachine(Machine):
         while True:
             try:
                 ident, resumed, clock_ns, deadline_ns, failed, value = self._conn.recv()
-            except EOFError:
+            except (EOFError, OSError):
                 return
             thread = self._local[ident]
-            if resumed:
-                if self.current is not None:
-                    self.current.clock.leave(self.current)
-                self.current = thread
-                thread.clock.enter(thread, clock_ns, deadline_ns)
-            else:
-                thread.clock.deadline_ns = deadline_ns
+            clock = thread.clock
+            if not resumed:  # (its deadline may only have come nearer)
+                deadline_ns = min(deadline_ns, clock.deadline_ns)
+            self.current = thread
+            clock.enter(thread, clock_ns, deadline_ns)
             if thread.greenlet is None:
                 thread.greenlet = greenlet(self._runner(thread), parent=self._hub)
             thread.greenlet.switch((failed, value))
@@ -275,19 +343,48 @@ class RemoteMachine(Machine):
             try:
                 thread.body()
             except ProcessExit as exc:
-                self._tell("process_exit", exc.status)
-                return
-            self._tell("exit")
+                self._on_process_exit(thread, exc.status)
+            self._set_state(thread, EXITED)
 
         return run
+
+    def exit_process(self, status: int) -> None:
+        """The process ends with wait ``status`` (``Py_FinalizeEx`` done, ``_exit``): the
+        coordinator ends it, and lets the child go; nothing of the child runs again."""
+        if not self._exiting:
+            if self.before_exit is not None and self.current is not None:
+                self.before_exit(self.current)
+            self._exiting = True
+            self._tell("process_exit", status)
+        self._hub.switch()
+        raise GilsimError("a child process went on after it ended")
+
+    def _on_process_exit(self, thread: OSThread, status: int) -> None:
+        self.exit_process(status)
+
+    # A thread of the child ends (``Machine._body``, whose frame a forked thread's greenlet
+    # may still have from before the fork, ends with these two).
+
+    def _set_state(self, thread: OSThread, state: str) -> None:
+        if state == EXITED and not self._exiting:
+            if self.before_exit is not None:
+                self.before_exit(thread)
+            self._tell("exit")
+
+    def _leave_core(self, thread: OSThread) -> None:
+        pass
 
     def _request(self, op: str, *args: Any) -> Any:
         """Ask the coordinator, on behalf of the running thread, and wait for the answer
         (the hub switches back here with it)."""
         self._tell(op, *args)
+        # The thread stops running while the hub waits (its Python is none of the
+        # thread's), as ``Machine._dispatch`` has it leave; the hub enters it again.
+        thread = cast(OSThread, self.current)
+        thread.clock.leave(thread)
         failed, value = self.to_hub(self._hub)
         if failed:
-            raise value
+            raise _error(value)
         return value
 
     def _tell(self, op: str, *args: Any) -> None:
@@ -313,8 +410,13 @@ class RemoteMachine(Machine):
         self.know(thread)
         self._request("start", thread.ident, thread.name, thread.pthread, delay_ns, own_domain)
 
-    def stop(self, thread: OSThread) -> None:
-        self._request("stop")
+    def stop(self, thread: OSThread, error: Exception | None = None) -> None:
+        if isinstance(error, ProcessExit):
+            # ``os._exit``: the process ends here, its frames never unwound.
+            self.exit_process(error.status)
+        if error is not None and type(error).__module__ not in _ERROR_MODULES:
+            error = GilsimError(str(error))
+        self._request("stop", None if error is None else _error_data(error))
         raise GilsimError(f"{thread.name} went on after the run was stopped")
 
     def wake(self, thread: OSThread, latency_ns: int | None = None) -> bool:
@@ -325,6 +427,10 @@ class RemoteMachine(Machine):
 
     def kill(self, threads: list[OSThread]) -> None:
         raise GilsimError("a child process cannot kill threads: the coordinator does")
+
+    def request(self, op: str, *args: Any) -> Any:
+        """One of the upper layers' requests (``Proxy.ops``), for the running thread."""
+        return self._request(op, *args)
 
     # -- the engine port ----------------------------------------------------------------------
 
@@ -369,6 +475,9 @@ class RemoteMachine(Machine):
 
     def next_thread_number(self) -> int:
         return int(self._request("next_thread_number"))
+
+    def live_threads(self, process: int) -> int:
+        return int(self._request("live_threads", process))
 
     def is_blocked(self, thread: OSThread) -> bool:
         return bool(self._request("is_blocked", thread.ident))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gilsim.machine.threads import BLOCKED, RUNNING, WAKING, OSThread, Wait
+from gilsim.machine.threads import BLOCKED, EXITED, RUNNING, WAKING, OSThread, Wait
 
 
 class ThreadPort:
@@ -39,6 +39,10 @@ class ThreadPort:
         which it takes its name and ident: threads of every process count, as Linux's
         thread ids do."""
         return len(self.threads)
+
+    def live_threads(self, process: int) -> int:
+        """How many threads process ``process`` (its number) has that have not exited."""
+        return sum(1 for t in self.threads if t.process == process and t.state != EXITED)
 
     def is_blocked(self, thread: OSThread) -> bool:
         """Whether ``thread`` waits in ``block``, neither woken nor timed out yet."""

@@ -46,15 +46,23 @@ import gc
 
 from gilsim.interpreter.state import InterpreterState
 from gilsim.machine import OSThread
+from gilsim.machine.remote import RemoteMachine
 from gilsim.processes.fork import install
 from gilsim.processes.table import Process, ProcessTable, exit_status, table_of
+from gilsim.runtime import pymain
 from gilsim.runtime.deadlock import thread_name
 
 
 def end_process(process: Process, status: int, thread: OSThread) -> None:
     """``process`` has ended through ``Py_FinalizeEx`` with wait ``status`` (its ``thread``
     is the one ending it)."""
-    table_of(process.interp.machine).end(process, status, thread)
+    machine = process.interp.machine
+    if isinstance(machine, RemoteMachine):
+        # A forked process (``hostfork``): what it has written goes out, as at its exit;
+        # the coordinator ends it.
+        pymain.flush_std_files()
+        machine.exit_process(status)
+    table_of(machine).end(process, status, thread)
 
 
 def restore_first_world(interp: InterpreterState) -> None:

@@ -19,7 +19,7 @@ from gilsim.runtime import pipes
 from gilsim.runtime.kernel import Kernel, WaitQueue, busy, ebadf, sleep, sync
 from gilsim.runtime.pipes import PipeEnd
 from gilsim.runtime.sockets import SocketFile
-from gilsim.runtime.syscall import system_call
+from gilsim.runtime.syscall import quick_call, system_call
 from gilsim.runtime.sysmodule import unsupported
 
 POLLIN, POLLPRI, POLLOUT = select.POLLIN, select.POLLPRI, select.POLLOUT
@@ -57,7 +57,7 @@ def write(
     return int(file.write(interp, thread, memoryview(data)))
 
 
-@system_call
+@quick_call
 def write_at_once(kernel: Kernel, fd: int, data: bytes) -> int:
     """What fits of ``data``, written without sleeping or spending time (for a finalizer
     flushing a buffer: ``fileio.finalizing``)."""
@@ -71,7 +71,7 @@ def close(kernel: Kernel, interp: state.InterpreterState, thread: OSThread, fd: 
     close_at_once(kernel, fd)
 
 
-@system_call
+@quick_call
 def close_at_once(kernel: Kernel, fd: int) -> None:
     """``close(2)`` without spending time (for a finalizer, or after the run)."""
     if not kernel.close(fd):

@@ -33,10 +33,10 @@ from gilsim.runtime.timemodule import make_time
 from gilsim.tracer.boundary import c_function, c_module_attributes, c_type
 from gilsim.tracer.pystate import TracedInterpreter
 
-# What starts a process.  Processes run on gilsim's own interpreter (Python 3.11) only,
-# until they run on the host's too.
+# What starts a process and does not run on the host's interpreter yet (``os.fork`` does:
+# ``gilsim.processes.hostfork``; multiprocessing's fork is refused there).
 PROCESS_STARTS = {
-    "os": ("fork", "forkpty", "posix_spawn", "posix_spawnp", "system", "execv", "execve"),
+    "os": ("forkpty", "posix_spawn", "posix_spawnp", "system", "execv", "execve"),
     "_posixsubprocess": ("fork_exec",),
 }
 

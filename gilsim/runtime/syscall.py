@@ -27,10 +27,11 @@ result and error at the door, so that a call passing an object fails at once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from gilsim.interpreter import state
 from gilsim.machine import OSThread
+from gilsim.machine.remote import RemoteMachine
 from gilsim.runtime import kernel
 from gilsim.runtime.kernel import Kernel
 
@@ -44,6 +45,9 @@ QuickBody = Callable[Concatenate[Kernel, P], T]
 # Every system call, by name (``sys_call_table``).
 TABLE: dict[str, Callable[..., Any]] = {}
 
+# The calls made ``at_once`` (a ``QuickBody``), by name.
+QUICK: set[str] = set()
+
 PLAIN_DATA_CHECK = False
 
 
@@ -54,6 +58,12 @@ def system_call(body: Callable[P, T]) -> Callable[P, T]:
         raise ValueError(f"two system calls named {name!r}")
     TABLE[name] = body
     return body
+
+
+def quick_call(body: Callable[P, T]) -> Callable[P, T]:
+    """Register ``body`` as a system call made ``at_once`` (a ``QuickBody``)."""
+    QUICK.add(body.__name__)
+    return system_call(body)
 
 
 def held(body: Body[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -80,6 +90,9 @@ def at_once(
 ) -> T:
     """Make a call that neither sleeps nor spends time for ``interp``, whether or not one
     of its threads runs (a finalizer run by the host after the run has none)."""
+    machine = interp.machine
+    if isinstance(machine, RemoteMachine):  # (a forked process: the kernel is elsewhere)
+        return cast(T, machine.request("syscall", body.__name__, args, kwargs))
     return _checked(body, (kernel.kernel_of(interp),), args, kwargs)
 
 
@@ -90,8 +103,28 @@ def _enter(
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
 ) -> T:
-    """The kernel's side of the call."""
+    """The kernel's side of the call: here, or in the coordinator for a forked process
+    (``gilsim.processes.hostfork``), which makes it with ``enter_by_name``."""
+    machine = interp.machine
+    if isinstance(machine, RemoteMachine):
+        return cast(T, machine.request("syscall", body.__name__, args, kwargs))
     return _checked(body, (kernel.kernel_of(interp), interp, thread), args, kwargs)
+
+
+def enter_by_name(
+    name: str,
+    interp: state.InterpreterState,
+    thread: OSThread,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    """Make system call ``name`` for ``thread`` of ``interp``, a process whose Python runs
+    in another host process."""
+    body = TABLE[name]
+    context: tuple[Any, ...] = (kernel.kernel_of(interp),)
+    if name not in QUICK:
+        context += (interp, thread)
+    return _checked(body, context, args, kwargs)
 
 
 def _checked(

@@ -143,7 +143,8 @@ def make_host_thread_module(interp: Any) -> ShadowModule:
         """Wait for every non-daemon thread but the caller to exit."""
         me = get_ident()
         while True:
-            waiting = [handle for handle in shutdown_handles if handle.ident != me]
+            # (A fork child's copies of other threads' handles are done: ``hostfork``.)
+            waiting = [h for h in shutdown_handles if h.ident != me and not h.is_done()]
             if not waiting:
                 return
             waiting[0].join()

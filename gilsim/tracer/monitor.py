@@ -274,7 +274,7 @@ class Tracer:
         program runs (the frames stay suspended until the host process ends)."""
         self.stopped = error
         self.running = None
-        self.interp.machine.stop(ts.os_thread)
+        self.interp.machine.stop(ts.os_thread, error)
 
     def class_call(self, ts: Any, record: list[Any], offset: int, function: type) -> None:
         """3.13 calls a plain class whose ``__init__`` is a Python function by

@@ -33,7 +33,6 @@ CPU_CHILDREN = """
 """
 
 
-@pytest.mark.feature("processes")
 def test_two_processes_run_at_once_on_two_cores(tmp_path):
     result = run(tmp_path, CPU_CHILDREN, cores=2, trace=True)
     assert result.stdout == "[0, 0]\n"
@@ -49,7 +48,6 @@ def test_two_processes_run_at_once_on_two_cores(tmp_path):
     assert overlap > 0.8 * busy  # side by side, not one after the other
 
 
-@pytest.mark.feature("processes")
 def test_on_one_core_the_processes_take_turns(tmp_path):
     """The same work on one core takes one child's work longer: the machine's scheduler,
     not a GIL, shares the core between the processes."""
@@ -63,7 +61,6 @@ def test_on_one_core_the_processes_take_turns(tmp_path):
     assert sum(t["runnable_ns"] for t in two.summary["threads"]) == 0
 
 
-@pytest.mark.feature("processes")
 def test_the_trace_of_several_processes_is_in_time_order(tmp_path):
     result = run(tmp_path, CPU_CHILDREN, trace=True)
     times = [event["time_ns"] for event in result.trace]
@@ -72,7 +69,6 @@ def test_the_trace_of_several_processes_is_in_time_order(tmp_path):
     assert sum(e["event"] == "process_exit" for e in result.trace) >= 2
 
 
-@pytest.mark.feature("processes")
 def test_each_process_has_its_own_gil_lane(tmp_path):
     result = run(tmp_path, CPU_CHILDREN, trace=True)
     lanes = timeline_of(result.trace).process_gil_lanes
@@ -80,7 +76,6 @@ def test_each_process_has_its_own_gil_lane(tmp_path):
     assert all(lane for _, lane in lanes)
 
 
-@pytest.mark.feature("processes")
 def test_a_pipe_read_sees_every_write_made_before_it(tmp_path):
     """A reader in one process and a writer in another: the reader's poll and read happen
     in time order with the writes, whichever process the machine ran ahead."""
@@ -167,7 +162,6 @@ def test_os_exit_ends_the_first_process_with_its_code(tmp_path):
     assert result.stdout == ""
 
 
-@pytest.mark.feature("processes")
 def test_a_process_killed_before_it_ran_never_runs(tmp_path):
     """SIGTERM right after fork(), before the child's thread has started: its start is
     void, and nothing of it runs later (it ran from the top, with no descriptors)."""
@@ -234,7 +228,6 @@ PROCESS_TIMES = """
 """
 
 
-@pytest.mark.feature("processes")
 def test_process_time_counts_the_calling_process_only(tmp_path):
     """``time.process_time`` is the CPU time of the caller's process, not of the machine:
     a fork child's starts from zero (fork(2): "the child's ... CPU time counters

@@ -1,0 +1,138 @@
+"""``os.fork()`` as a real fork of gilsim's host process (``gilsim.processes.hostfork``, on
+3.12 and 3.13; the 3.11 engine copies the process instead, and must agree where both
+apply): what the child prints reaches a run that captures output, deadlocks and limits
+span processes, the same seed gives the same trace, and what is not supported yet is
+refused by name."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from gilsim import versions
+
+from .running import run
+
+host_only = pytest.mark.skipif(not versions.traced(), reason="the host's interpreter's fork")
+
+CHILD_PRINTS = """
+    import os, sys
+    print("parent before")
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        print("child", os.getpid() - os.getppid())
+        sys.stdout.flush()
+        os._exit(4)
+    _, status = os.waitpid(pid, 0)
+    print("parent after", os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_what_the_child_prints_reaches_a_captured_run_in_order(tmp_path):
+    result = run(tmp_path, CHILD_PRINTS)
+    assert result.stdout == "parent before\nchild 1\nparent after 4\n"
+    assert result.exit_status == 0, result.stderr
+
+
+def test_the_same_seed_gives_the_same_trace(tmp_path):
+    first = run(tmp_path, CHILD_PRINTS, trace=True, seed=3)
+    second = run(tmp_path, CHILD_PRINTS, trace=True, seed=3)
+    assert first.trace == second.trace
+    starts = [e for e in first.trace if e["event"] == "process_start"]
+    assert len(starts) == 1
+    parent, child = first.summary["processes"]
+    assert child["ppid"] == parent["pid"] and child["exit_code"] == 4
+
+
+def test_a_child_counts_what_it_ran_after_the_fork_only(tmp_path):
+    result = run(
+        tmp_path,
+        """
+        import os
+        total = 0
+        for i in range(20_000):
+            total += i
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        """,
+    )
+    parent, child = result.summary["processes"]
+    assert parent["instructions"] > 80_000
+    assert 0 < child["instructions"] < 20_000
+
+
+def test_a_deadlock_across_processes_names_each_thread(tmp_path):
+    result = run(
+        tmp_path,
+        """
+        import os
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.read(r, 1)  # the parent never writes, and holds the write end
+            os._exit(0)
+        os.waitpid(pid, 0)
+        """,
+    )
+    assert result.exit_status == 3
+    assert "deadlock" in result.error
+    assert "MainThread of process 4200000 waits for process 4200001 to end" in result.error
+    assert "MainThread of process 4200001 waits for data from the pipe" in result.error
+
+
+@host_only
+def test_the_parent_of_a_fork_with_threads_running_is_warned_with_its_pid(tmp_path):
+    """CPython 3.12's DeprecationWarning (gh-100228), naming the virtual pid.  (From the
+    command: in a test's own process, pytest catches the warnings.)"""
+    path = tmp_path / "main.py"
+    path.write_text(
+        "import os, threading\n"
+        "event = threading.Event()\n"
+        "threading.Thread(target=event.wait).start()\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    os._exit(0)\n"
+        "os.waitpid(pid, 0)\n"
+        "event.set()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "gilsim", "run", "main.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr == (
+        f"{path}:4: DeprecationWarning: This process (pid=4200000) is multi-threaded, use of "
+        "fork() may lead to deadlocks in the child.\n  pid = os.fork()\n"
+    )
+
+
+@host_only
+@pytest.mark.parametrize(
+    ("source", "refused"),
+    [
+        (
+            "import os\nif os.fork() == 0:\n    os.fork()\n",
+            "main.py, line 3: os.fork() in a forked process (a grandchild) is not supported",
+        ),
+        (
+            "import multiprocessing as mp\n"
+            "if __name__ == '__main__':\n"
+            "    p = mp.get_context('fork').Process(target=print)\n"
+            "    p.start()\n",
+            "multiprocessing's fork start method (os.fork() from multiprocessing) is not supported",
+        ),
+    ],
+    ids=["grandchild", "multiprocessing"],
+)
+def test_what_is_not_supported_yet_is_refused_by_name(tmp_path, source, refused):
+    result = run(tmp_path, source)
+    assert result.exit_status == 2
+    assert refused in result.error
