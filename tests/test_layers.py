@@ -276,6 +276,9 @@ PROGRAM_SIDE = (
     "runtime/fileio.py",
     "runtime/osmodule.py",
     "runtime/selectmodule.py",
+    "runtime/socketmodule.py",
+    "runtime/socketmsg.py",
+    "runtime/socketobject.py",
 )
 KERNEL_REACHES = {"kernel_of", "lookup", "shared", "kernel", "_kernel"}
 

@@ -22,7 +22,7 @@ from gilsim.machine import OSThread
 from gilsim.runtime import hostfds, sockets
 from gilsim.runtime.kernel import Kernel, busy, is_host_fd, os_error, release, sync
 from gilsim.runtime.sockets import AF_INET, AF_UNIX, SocketFile, network_of
-from gilsim.runtime.syscall import system_call
+from gilsim.runtime.syscall import quick_call, system_call
 from gilsim.runtime.sysmodule import unsupported
 from gilsim.runtime.unixsockets import namespace_of
 
@@ -108,7 +108,7 @@ def sock_close(kernel: Kernel, interp: Interp, thread: OSThread, fd: int) -> Non
     sock_close_at_once(kernel, fd)
 
 
-@system_call
+@quick_call
 def sock_close_at_once(kernel: Kernel, fd: int) -> None:
     """``sock_close`` at once, keeping no thread busy (a finalizer's: ``syscall.at_once``).
     A descriptor that ``os.close`` closed already names nothing, or another file, which
@@ -174,7 +174,7 @@ def getpeername(kernel: Kernel, interp: Interp, thread: OSThread, fd: int) -> An
     return file.peer
 
 
-@system_call
+@quick_call
 def sock_repr(kernel: Kernel, fd: int) -> tuple:
     """What ``repr()`` of a socket object shows: ``(laddr, raddr)``, each None when not
     shown; both None if ``fd`` names no socket.  Made at once (``syscall.at_once``): a

@@ -136,6 +136,8 @@ def _checked(
     name = body.__name__
     if TABLE.get(name) is not body:
         raise TypeError(f"{body.__qualname__} is not a registered system call")
+    if (name in QUICK) != (len(context) == 1):
+        raise TypeError(f"{name} is made {'at once' if name in QUICK else 'by a thread'} only")
     check_plain(f"{name}'s arguments", (args, kwargs))
     try:
         result = body(*context, *args, **kwargs)
