@@ -62,8 +62,9 @@ from gilsim.interpreter.state import InterpreterState, ThreadState
 from gilsim.machine import Machine, OSThread
 from gilsim.runtime import socketobject
 from gilsim.runtime.pipes import PipeEnd
+from gilsim.runtime.posixsem import KernelSemaphore
 from gilsim.runtime.selectmodule import poll
-from gilsim.runtime.semaphores import KernelSemaphore, SemLock
+from gilsim.runtime.semaphores import SemLock
 from gilsim.runtime.sockets import SocketFile
 from gilsim.runtime.streams import Stream
 from gilsim.runtime.threadmodule import RLock, lock
