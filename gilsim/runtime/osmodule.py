@@ -22,10 +22,13 @@ def make_os(interp: state.InterpreterState) -> ShadowModule:
         return interp.machine.core_count
 
     def sched_getaffinity(pid: Any) -> set[int]:
-        table = interp.machine.process_table
-        if table is None or pid not in table.by_pid:  # (a simulated process's is the run's)
+        from gilsim.runtime import schedcalls, syscall
+
+        cpus = syscall.held(schedcalls.sched_getaffinity, pid) if type(pid) is int else None
+        if cpus is None:
             os.sched_getaffinity(pid)  # the host's errors for a bad pid
-        return set(range(interp.machine.core_count))
+            cpus = list(range(interp.machine.core_count))  # (else the run's cores too)
+        return set(cpus)
 
     def pipe() -> tuple[int, int]:
         with allow_threads() as (_, thread):  # os_pipe_impl: pipe2() without the GIL
