@@ -41,6 +41,11 @@ def _tid(thread: Any) -> int:
     return int(thread.pthread or thread.ident)
 
 
+def _type_name(obj: Any) -> str:
+    """How Argument Clinic names a wrong argument's type (``_PyArg_BadArgument``)."""
+    return "None" if obj is None else type(obj).__name__
+
+
 class SemLock:
     """``_multiprocessing.SemLock``: the semaphore's handle, and what this process keeps of
     it in its own memory."""
@@ -54,7 +59,7 @@ class SemLock:
         # "p".
         kind, value, maxvalue = (int(operator.index(n)) for n in (kind, value, maxvalue))
         if not isinstance(name, str):
-            raise TypeError(f"SemLock() argument 'name' must be str, not {type(name).__name__}")
+            raise TypeError(f"SemLock() argument 'name' must be str, not {_type_name(name)}")
         if kind not in (RECURSIVE_MUTEX, SEMAPHORE):
             raise ValueError("unrecognized kind")
         unlink = bool(unlink)
@@ -75,7 +80,7 @@ class SemLock:
         """Open the semaphore again by name (a spawned child)."""
         kind, maxvalue = (int(operator.index(n)) for n in (kind, maxvalue))
         if name is not None and not isinstance(name, str):
-            raise TypeError(f"_rebuild() argument 4 must be str or None, not {type(name).__name__}")
+            raise TypeError(f"_rebuild() argument 4 must be str or None, not {_type_name(name)}")
         opened = syscall.held(posixsem.sem_open, name, None, False)
         made = cls.__new__(cls)
         made._init(opened, kind, maxvalue, name)
@@ -158,7 +163,7 @@ def make_multiprocessing(interp: state.InterpreterState) -> ShadowModule:
 
     def sem_unlink(name: Any) -> None:
         if not isinstance(name, str):
-            raise TypeError(f"sem_unlink() argument must be str, not {type(name).__name__}")
+            raise TypeError(f"sem_unlink() argument must be str, not {_type_name(name)}")
         syscall.held(posixsem.sem_unlink, name)
 
     return ShadowModule(
