@@ -1,4 +1,5 @@
-"""The machine's processes: who is whose child, how each ended, and ``waitpid``.
+"""The machine's processes: who is whose child, how each ended, and the system calls that
+ask about them (``waitpid``, ``kill``...), the kernel's side of ``processes.posix``.
 
 A process ends in one of three ways (``docs/model/processes.md`` §1.1, §6 item 12), and
 its parent's ``waitpid`` reads the way from the *wait status*, as ``<sys/wait.h>`` packs it:
