@@ -66,6 +66,20 @@ def pytest_collection_modifyitems(config, items):
                     item.add_marker(pytest.mark.skip(reason=reason))
 
 
+# -- every system call carries plain data ----------------------------------------------------
+#
+# Every call a simulated program makes into the simulated kernel must carry plain data
+# (``gilsim/runtime/syscall.py``), so that the kernel can later answer a process running in
+# another host process (issue 19).  Every in-process run of every test checks it at the door.
+
+
+@pytest.fixture(autouse=True)
+def _system_calls_carry_plain_data(monkeypatch):
+    from gilsim.runtime import syscall
+
+    monkeypatch.setattr(syscall, "PLAIN_DATA_CHECK", True)
+
+
 # -- no process outlives the session --------------------------------------------------------
 #
 # A test that starts a process must end it: a CPython child blocked for ever (a fork child

@@ -266,3 +266,40 @@ def test_every_receiver_that_is_not_a_thread_exists() -> None:
         assert any(f"{on}.{field}" in source for field in THREAD_FIELDS), (
             f"{name} reads no thread field on {on!r}: remove it from NOT_THREADS"
         )
+
+
+# The program's side of the simulated kernel: modules whose code runs in the simulated
+# process and reaches the kernel only through ``gilsim.runtime.syscall``, with descriptors
+# and handles as numbers, so that the kernel can live in another host process (issue 19).
+PROGRAM_SIDE = (
+    "runtime/fdio.py",
+    "runtime/fileio.py",
+    "runtime/osmodule.py",
+    "runtime/selectmodule.py",
+)
+KERNEL_REACHES = {"kernel_of", "lookup", "shared", "kernel", "_kernel"}
+
+
+def kernel_reaches(name: str) -> list[str]:
+    """Every use of a kernel object's name in ``name``, as ``file:line: source``."""
+    source = (PACKAGE / name).read_text(encoding="utf-8")
+    lines = source.splitlines()
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        named = getattr(node, "attr", None) or getattr(node, "id", None)
+        if isinstance(node, ast.Attribute | ast.Name) and named in KERNEL_REACHES:
+            found.add(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.module == "gilsim.runtime.kernel":
+            names = {alias.name for alias in node.names}
+            if names & {"kernel_of", "Kernel"}:
+                found.add(node.lineno)
+    return [f"{name}:{number}: {lines[number - 1].strip()}" for number in sorted(found)]
+
+
+@pytest.mark.parametrize("name", PROGRAM_SIDE)
+def test_the_program_side_reaches_the_kernel_by_system_calls(name: str) -> None:
+    reaches = kernel_reaches(name)
+    assert not reaches, (
+        "make a system call (gilsim.runtime.syscall) with plain data instead:\n"
+        + "\n".join(reaches)
+    )

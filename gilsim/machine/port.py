@@ -11,14 +11,19 @@ name, unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from gilsim.engine import Engine
-from gilsim.engine.core import Event
 
 
 def _marker() -> None:
     """A marker's event: nothing happens, but every running thread stops at it."""
+
+
+class Marker(Protocol):
+    """What ``EnginePort.marker`` returns: an event one can cancel."""
+
+    def cancel(self) -> None: ...
 
 
 class EnginePort:
@@ -54,7 +59,7 @@ class EnginePort:
         """A number from 0 to ``n - 1``, drawn from the run's one seeded random stream."""
         return self.engine.random.randrange(n)
 
-    def marker(self, time_ns: int, domain: int | None = None) -> Event:
+    def marker(self, time_ns: int, domain: int | None = None) -> Marker:
         """An event at ``time_ns`` that does nothing, so that whichever thread runs then
         stops there; ``cancel`` it once it is no longer needed.  ``domain``: as
         ``Engine.schedule``'s (by default, whatever runs now)."""

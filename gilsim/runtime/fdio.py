@@ -18,21 +18,14 @@ import os
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.machine import OSThread
-from gilsim.runtime import hostfds, ttyguard
-from gilsim.runtime.kernel import (
-    Kernel,
-    allow_threads,
-    busy,
-    kernel_of,
-    os_error,
-    restarting,
-    simulating,
-)
+from gilsim.runtime import fscalls, hostfds, syscall, ttyguard
+from gilsim.runtime.kernel import COSTS, FIRST_FD, allow_threads, busy, os_error, simulating
 
 
-def _kernel() -> Kernel:
-    return kernel_of(state.current_thread().interp)
+def is_simulated(fd: Any) -> bool:
+    """Whether ``fd`` is a number the simulated kernel hands out (open or not): the
+    program's side tells them by their number alone (``kernel.FIRST_FD``)."""
+    return type(fd) is int and fd >= FIRST_FD
 
 
 def _length(value: Any) -> int:
@@ -45,41 +38,27 @@ def _length(value: Any) -> int:
 
 def read(fd: Any, length: Any) -> bytes:
     """``os.read(fd, length)``."""
-    kernel = _kernel()
     size = _length(length)
-    file = kernel.lookup(fd)
-    if file is None:
-        return read_host(kernel, fd, size)
-
-    def call(interp: state.InterpreterState, thread: OSThread) -> bytes:
-        busy(interp, thread, kernel.costs.syscall_ns)
-        return bytes(file.read(interp, thread, size))
-
-    return restarting(call)  # _Py_read: EINTR runs the handlers, then reads again
+    if not is_simulated(fd):
+        return read_host(fd, size)
+    return syscall.restarting(fscalls.read, fd, size)  # _Py_read: EINTR, handlers, again
 
 
-def read_host(kernel: Kernel, fd: Any, size: int) -> bytes:
+def read_host(fd: Any, size: int) -> bytes:
     """``read(2)`` of a real descriptor by the host, lasting the modelled duration."""
     ttyguard.refuse_terminal(fd, f"os.read({fd}, ...)")
     with allow_threads() as (interp, thread):
         data = os.read(fd, size)
-        busy(interp, thread, kernel.costs.syscall_ns + kernel.costs.transfer_ns(len(data)))
+        busy(interp, thread, COSTS.syscall_ns + COSTS.transfer_ns(len(data)))
         return data
 
 
 def write(fd: Any, data: Any) -> int:
     """``os.write(fd, data)``."""
-    kernel = _kernel()
     view = bytes_view(data)
-    file = kernel.lookup(fd)
-    if file is None:
-        return write_host(kernel, fd, view)
-
-    def call(interp: state.InterpreterState, thread: OSThread) -> int:
-        busy(interp, thread, kernel.costs.syscall_ns)
-        return file.write(interp, thread, view)
-
-    return restarting(call)  # _Py_write: EINTR runs the handlers, then writes again
+    if not is_simulated(fd):
+        return write_host(fd, view)
+    return syscall.restarting(fscalls.write, fd, bytes(view))  # _Py_write: as _Py_read
 
 
 def bytes_view(data: Any) -> memoryview:
@@ -90,46 +69,45 @@ def bytes_view(data: Any) -> memoryview:
         raise TypeError(f"a bytes-like object is required, not '{type(data).__name__}'")
 
 
-def write_host(kernel: Kernel, fd: Any, view: memoryview) -> int:
+def write_host(fd: Any, view: memoryview) -> int:
     """``write(2)`` of a real descriptor by the host, lasting the modelled duration."""
     with allow_threads() as (interp, thread):
         written = os.write(fd, view)
-        busy(interp, thread, kernel.costs.syscall_ns + kernel.costs.transfer_ns(written))
+        busy(interp, thread, COSTS.syscall_ns + COSTS.transfer_ns(written))
         return written
 
 
-def write_now(kernel: Kernel, fd: int, data: Any) -> int:
+def write_now(interp: state.InterpreterState, fd: int, data: Any) -> int:
     """What fits of ``data``, written at once without the GIL's release or any sleep (for
     a finalizer flushing a buffer: ``fileio.finalizing``)."""
-    file = kernel.lookup(fd)
-    if file is None:
-        raise os_error(errno.EBADF)
-    return file.write_now(kernel.interp, bytes_view(data))
+    return syscall.at_once(interp, fscalls.write_at_once, fd, bytes(bytes_view(data)))
 
 
-def close_now(kernel: Kernel, fd: int) -> None:
+def close_now(interp: state.InterpreterState, fd: int) -> None:
     """Close a simulated descriptor at once (for a finalizer)."""
-    kernel.close(fd)
+    syscall.at_once(interp, fscalls.close_at_once, fd)
 
 
 def close(fd: Any) -> None:
     """``os.close(fd)``; at once, the GIL kept, when no thread of the process holds the GIL
     to release (a finalizer the host runs after the run: a ``multiprocessing`` connection
     still alive at the end, in a module or in the frames of a daemon thread)."""
-    kernel = _kernel()
-    file = kernel.lookup(fd)
-    if not simulating(kernel.interp):
-        _close(kernel, fd, file)
+    interp = state.current_thread().interp
+    if is_simulated(fd):
+        if simulating(interp):
+            syscall.released(fscalls.close, fd)
+        else:
+            close_now(interp, fd)
+        return
+    if not simulating(interp):
+        _close_host(interp, fd)
         return
     with allow_threads() as (interp, thread):
-        busy(interp, thread, kernel.costs.syscall_ns)
-        _close(kernel, fd, file)
+        busy(interp, thread, COSTS.syscall_ns)
+        _close_host(interp, fd)
 
 
-def _close(kernel: Kernel, fd: Any, file: Any) -> None:
-    if file is not None:
-        kernel.close(fd)
-        return
-    received = hostfds.host_descriptors(kernel.interp.machine)
-    if received is None or not received.close(kernel.interp.process.number, fd):
+def _close_host(interp: state.InterpreterState, fd: Any) -> None:
+    received = hostfds.host_descriptors(interp.machine)
+    if received is None or not received.close(interp.process.number, fd):
         os.close(fd)

@@ -26,8 +26,8 @@ from typing import Any
 
 from gilsim.errors import GilsimError
 from gilsim.interpreter import state
-from gilsim.runtime import fdio, procfs, ttyguard
-from gilsim.runtime.kernel import Kernel, allow_threads, busy, kernel_of, simulating
+from gilsim.runtime import fdio, fscalls, procfs, syscall, ttyguard
+from gilsim.runtime.kernel import COSTS, allow_threads, busy, simulating
 from gilsim.runtime.sysmodule import unsupported
 from gilsim.runtime.threadmodule import RLock
 
@@ -46,23 +46,21 @@ class FileIO(io.FileIO):
 
     def __init__(self, file: Any, mode: str = "r", closefd: bool = True, opener: Any = None):
         self._gilsim_interp = interp = state.current_thread().interp
-        self._gilsim_kernel = kernel_of(interp)
         if opener is not None:  # the opener is the program's code: it runs with the GIL
             super().__init__(file, mode, closefd, opener)
         else:
             with allow_threads() as (interp, thread):
-                busy(interp, thread, self._gilsim_kernel.costs.syscall_ns)
+                busy(interp, thread, COSTS.syscall_ns)
                 super().__init__(file, mode, closefd)
         self._gilsim_terminal = ttyguard.stream_is_terminal(self)
 
     def _syscall(self, call: Any, *args: Any) -> Any:
         if not simulating(self._gilsim_interp) or finalizing(self):
             return call(*args)
-        costs = self._gilsim_kernel.costs
         with allow_threads() as (interp, thread):
             result = call(*args)
             size = len(result) if isinstance(result, bytes) else result or 0
-            busy(interp, thread, costs.syscall_ns + costs.transfer_ns(size))
+            busy(interp, thread, COSTS.syscall_ns + COSTS.transfer_ns(size))
             return result
 
     def _check_terminal(self) -> None:
@@ -99,9 +97,11 @@ class KernelFileIO(io.RawIOBase):
     """A raw file over a simulated descriptor (a pipe end, a socket): ``FileIO``'s
     behaviour, with the calls made in the simulated kernel (``fdio``)."""
 
-    def __init__(self, kernel: Kernel, fd: int, mode: str, closefd: Any = True) -> None:
+    def __init__(
+        self, interp: state.InterpreterState, fd: int, mode: str, closefd: Any = True
+    ) -> None:
         super().__init__()
-        self._kernel = kernel
+        self._interp = interp
         self._fd = fd
         self._closefd = bool(closefd)
         self._readable = "r" in mode or "+" in mode
@@ -155,7 +155,7 @@ class KernelFileIO(io.RawIOBase):
             raise io.UnsupportedOperation("File not open for writing")
         try:
             if self._quiet():
-                return fdio.write_now(self._kernel, self._fd, data) or None
+                return fdio.write_now(self._interp, self._fd, data) or None
             return fdio.write(self._fd, data)
         except BlockingIOError:
             return None
@@ -166,14 +166,14 @@ class KernelFileIO(io.RawIOBase):
         try:
             if self._closefd:
                 if self._quiet():
-                    fdio.close_now(self._kernel, self._fd)
+                    fdio.close_now(self._interp, self._fd)
                 else:
                     fdio.close(self._fd)
         finally:
             super().close()
 
     def _quiet(self) -> bool:
-        return finalizing(self) or not simulating(self._kernel.interp)
+        return finalizing(self) or not simulating(self._interp)
 
     def _dealloc_warn(self, source: Any) -> None:
         self._gilsim_finalizing = True
@@ -309,12 +309,11 @@ def open_(
             raise ValueError(f"binary mode doesn't take {what} argument")
     rawmode = "".join(c for c in "xrwa+" if c in mode)
     interp = state.current_thread().interp
-    kernel = kernel_of(interp)
     made = procfs.contents(interp, file)
     if made is not None:
         raw: Any = procfs.ProcFile(file, made, rawmode)
-    elif type(file) is int and kernel.lookup(file) is not None:
-        raw = KernelFileIO(kernel, file, rawmode, closefd)
+    elif is_simulated(file):
+        raw = KernelFileIO(interp, file, rawmode, closefd)
     else:
         raw = FileIO(file, rawmode, closefd, opener)
     try:
@@ -364,10 +363,8 @@ def io_builtins() -> dict[str, Any]:
 
 
 def is_simulated(file: Any) -> bool:
-    """Whether ``file`` is a descriptor of the simulated kernel (a pipe, a socket)."""
-    if type(file) is not int:
-        return False
-    return kernel_of(state.current_thread().interp).lookup(file) is not None
+    """Whether ``file`` is an open descriptor of the simulated kernel (a pipe, a socket)."""
+    return fdio.is_simulated(file) and syscall.held(fscalls.describe, file) is not None
 
 
 def fdopen(

@@ -10,14 +10,11 @@ import os
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.runtime import ShadowModule, fdio, fileio, pipes
-from gilsim.runtime.kernel import allow_threads, busy, kernel_of
+from gilsim.runtime import ShadowModule, fdio, fileio, fscalls, syscall
 from gilsim.runtime.sysmodule import unsupported
 
 
 def make_os(interp: state.InterpreterState) -> ShadowModule:
-    kernel = kernel_of(interp)
-
     def cpu_count() -> int:
         return interp.machine.core_count
 
@@ -31,43 +28,40 @@ def make_os(interp: state.InterpreterState) -> ShadowModule:
         return set(cpus)
 
     def pipe() -> tuple[int, int]:
-        with allow_threads() as (_, thread):  # os_pipe_impl: pipe2() without the GIL
-            busy(interp, thread, kernel.costs.syscall_ns)
-            return pipes.pipe(kernel)
+        return syscall.released(fscalls.pipe2)  # os_pipe_impl: pipe2() without the GIL
 
     def isatty(fd: Any) -> bool:
-        return False if kernel.lookup(fd) is not None else os.isatty(fd)
+        return False if fdio.is_simulated(fd) else os.isatty(fd)
+
+    # fcntl() with the GIL held (_Py_get_blocking, _Py_set_inheritable...).
 
     def get_blocking(fd: Any) -> bool:
-        file = kernel.lookup(fd)
-        return file.blocking if file is not None else os.get_blocking(fd)
+        if not fdio.is_simulated(fd):
+            return os.get_blocking(fd)
+        return syscall.held(fscalls.get_flag, fd, "blocking")
 
     def set_blocking(fd: Any, blocking: Any) -> None:
-        file = kernel.lookup(fd)
-        if file is None:
+        if not fdio.is_simulated(fd):
             os.set_blocking(fd, blocking)
         else:
-            file.blocking = bool(blocking)
+            syscall.held(fscalls.set_flag, fd, "blocking", bool(blocking))
 
     def get_inheritable(fd: Any) -> bool:
-        file = kernel.lookup(fd)
-        return file.inheritable if file is not None else os.get_inheritable(fd)
+        if not fdio.is_simulated(fd):
+            return os.get_inheritable(fd)
+        return syscall.held(fscalls.get_flag, fd, "inheritable")
 
     def set_inheritable(fd: Any, inheritable: Any) -> None:
-        file = kernel.lookup(fd)
-        if file is None:
+        if not fdio.is_simulated(fd):
             os.set_inheritable(fd, inheritable)
         else:
-            file.inheritable = bool(inheritable)
+            syscall.held(fscalls.set_flag, fd, "inheritable", bool(inheritable))
 
     def dup(fd: Any) -> int:
         """``os.dup``: a new descriptor naming the same open file (the lowest free)."""
-        file = kernel.lookup(fd)
-        if file is None:
+        if not fdio.is_simulated(fd):
             return os.dup(fd)
-        with allow_threads() as (_, thread):
-            busy(interp, thread, kernel.costs.syscall_ns)
-            return kernel.allocate(file)
+        return syscall.released(fscalls.dup, fd)
 
     def register_at_fork(**hooks: Any) -> None:
         """``os.register_at_fork``: the hooks belong to the simulated process (its fork runs
@@ -89,9 +83,9 @@ def make_os(interp: state.InterpreterState) -> ShadowModule:
         host = getattr(os, name)
 
         def call(fd: Any, *args: Any, **kwargs: Any) -> Any:
-            file = kernel.lookup(fd)
-            if file is not None:
-                raise unsupported(f"os.{name}() of {file.describe()}")
+            what = syscall.held(fscalls.describe, fd) if fdio.is_simulated(fd) else None
+            if what is not None:
+                raise unsupported(f"os.{name}() of {what}")
             return host(fd, *args, **kwargs)
 
         call.__name__ = name

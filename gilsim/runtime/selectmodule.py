@@ -22,26 +22,10 @@ import stat
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.machine import OSThread, Wait
-from gilsim.runtime import ShadowModule
-from gilsim.runtime.kernel import (
-    Kernel,
-    WaitQueue,
-    busy,
-    kernel_of,
-    restarting,
-    sleep,
-    sync,
-)
-from gilsim.runtime.pipes import PipeEnd
-from gilsim.runtime.sockets import SocketFile
+from gilsim.runtime import ShadowModule, fdio, fscalls, syscall
+from gilsim.runtime.fscalls import POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI
+from gilsim.runtime.kernel import sync
 from gilsim.runtime.sysmodule import unsupported
-
-POLLIN, POLLPRI, POLLOUT = select.POLLIN, select.POLLPRI, select.POLLOUT
-POLLERR, POLLHUP, POLLNVAL = select.POLLERR, select.POLLHUP, select.POLLNVAL
-_ALWAYS = POLLERR | POLLHUP | POLLNVAL  # reported whether asked for or not
-# The kernel's work per descriptor of a poll (``do_poll``: its file's poll method).
-_PER_FD_NS = 100
 
 
 def _fileno(obj: Any) -> int:
@@ -60,91 +44,29 @@ def _fileno(obj: Any) -> int:
     return fd
 
 
-def _mask(kernel: Kernel, fd: int) -> int:
-    """What poll(2) reports for ``fd`` now (all events; the caller masks them)."""
-    file = kernel.lookup(fd)
-    if file is None:
-        try:
-            mode = os.fstat(fd).st_mode
-        except OSError:
-            return POLLNVAL
-        if stat.S_ISREG(mode):
-            return POLLIN | POLLOUT
-        raise unsupported(
-            f"select or poll on descriptor {fd} of the host (not a regular file): "
-            "waiting for it would stop the simulation"
-        )
-    if isinstance(file, PipeEnd):
-        stream = file.stream
-        if file.reading:
-            return (POLLIN if stream.data else 0) | (POLLHUP if stream.writer_gone else 0)
-        return (POLLOUT if stream.room() > 0 else 0) | (POLLERR if stream.reader_gone else 0)
-    if isinstance(file, SocketFile):
-        mask = 0
-        if file.backlog is not None:
-            return POLLIN if file.backlog else 0
-        if file.ready("recv"):
-            mask |= POLLIN
-        if file.endpoint is not None and file.endpoint.outgoing.writable():
-            mask |= POLLOUT
-        if file.endpoint is not None and file.endpoint.incoming.ended and file.shut_wr:
-            mask |= POLLHUP
-        return mask
-    return POLLIN | POLLOUT
-
-
-def _queues(kernel: Kernel, fd: int) -> list[WaitQueue]:
-    """The wait queues whose change may change what ``fd`` reports."""
-    file = kernel.lookup(fd)
-    if isinstance(file, PipeEnd):
-        return [file.stream.readers if file.reading else file.stream.writers]
-    if isinstance(file, SocketFile):
-        queues = [file.waiters]
-        if file.endpoint is not None:
-            queues += [file.endpoint.incoming.readers, file.endpoint.outgoing.writers]
-        return queues
-    return []
+def _host_mask(fd: int) -> int:
+    """What poll(2) reports for ``fd``, a descriptor of the host (all events; the caller
+    masks them): it never changes while the program runs."""
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        return POLLNVAL
+    if stat.S_ISREG(mode):
+        return POLLIN | POLLOUT
+    raise unsupported(
+        f"select or poll on descriptor {fd} of the host (not a regular file): "
+        "waiting for it would stop the simulation"
+    )
 
 
 def _wait(asked: dict[int, int], timeout_ns: int | None) -> list[tuple[int, int]]:
     """poll(2) of ``asked`` (fd: events), waiting at most ``timeout_ns`` (None: for ever)."""
-    ts = state.current_thread()
-    kernel = kernel_of(ts.interp)
-    deadline: int | None = None
-
-    def call(interp: state.InterpreterState, thread: OSThread) -> list[tuple[int, int]]:
-        nonlocal deadline
-        # The system call: entering the kernel, and each descriptor's poll method.
-        busy(interp, thread, kernel.costs.syscall_ns + _PER_FD_NS * len(asked))
-        if deadline is None and timeout_ns is not None:
-            deadline = sync(interp) + max(timeout_ns, 0)
-        while True:
-            ready = []
-            for fd, events in asked.items():
-                mask = _mask(kernel, fd) & (events | _ALWAYS)
-                if mask:
-                    ready.append((fd, mask))
-            if ready:
-                return ready
-            remaining = None if deadline is None else deadline - sync(interp)
-            if remaining is not None and remaining <= 0:
-                return []
-            queues = [queue for fd in asked for queue in _queues(kernel, fd)]
-            if not queues and remaining is None:
-                raise unsupported("select or poll for ever on descriptors that never change")
-            for queue in queues:
-                queue.threads.append(thread)
-            try:
-                sleep(interp, thread, Wait("io", "any of several descriptors"), remaining)
-            finally:
-                for queue in queues:
-                    if thread in queue.threads:
-                        queue.threads.remove(thread)
-            interp.machine.sync_processes(thread)
-
-    # select_select_impl, select_poll_poll_impl: EINTR runs the handlers, then polls again
-    # for what is left of the timeout (PEP 475).
-    return restarting(call)
+    interp = state.current_thread().interp
+    host = {fd: _host_mask(fd) for fd in asked if not fdio.is_simulated(fd)}
+    # select_select_impl, select_poll_poll_impl: the deadline is set once, with the GIL;
+    # EINTR runs the handlers, then polls again for what is left (PEP 475).
+    deadline = None if timeout_ns is None else sync(interp) + max(timeout_ns, 0)
+    return syscall.restarting(fscalls.do_sys_poll, asked, host, deadline)
 
 
 class poll:  # noqa: N801 - CPython's name: ``select.poll``

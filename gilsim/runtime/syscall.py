@@ -3,8 +3,9 @@
 A system call is a function of the kernel's side, ``body(kernel, interp, thread, *args)``,
 registered by name with ``@system_call``.  Its arguments and its result are *plain data*
 (``None``, booleans, numbers, strings, bytes, and tuples, lists, dicts and frozensets of
-them), and what it raises is an ``OSError``, ``InterruptedCall`` or a ``GilsimError``:
-nothing that names an object of the calling process, a thread, a lock, a shadow, a closure.
+them), and what it raises is an ``OSError`` of plain data, ``InterruptedCall`` or a
+refusal (``UnsupportedError``; or the machine's own end of the run): nothing that names
+an object of the calling process, a thread, a lock, a shadow, a closure.
 A descriptor is its number, a semaphore its handle.  That is what lets a process whose
 Python runs in another host process (a real ``fork``: issue 19) make the same call over a
 socket, with the kernel in the first host process.
@@ -14,7 +15,10 @@ The program's side makes a call in one of the three ways CPython does:
 - ``held``: with the GIL held throughout (``os_get_blocking_impl`` calls ``fcntl`` so);
 - ``released``: between ``Py_BEGIN_ALLOW_THREADS`` and ``Py_END_ALLOW_THREADS``, once;
 - ``restarting``: the same, and again after ``EINTR`` once the signal handlers ran
-  (PEP 475: ``_Py_read``, ``select_select_impl``, ``os_waitpid_impl``...).
+  (PEP 475: ``_Py_read``, ``select_select_impl``, ``os_waitpid_impl``...);
+
+and ``at_once`` makes a call that neither sleeps nor spends time, for a process none of
+whose threads runs (a finalizer the host runs after the run).
 
 ``PLAIN_DATA_CHECK`` (off by default; the tests turn it on) checks every call's arguments,
 result and error at the door, so that a call passing an object fails at once.
@@ -25,16 +29,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from gilsim.errors import GilsimError
 from gilsim.interpreter import state
 from gilsim.machine import OSThread
 from gilsim.runtime import kernel
-from gilsim.runtime.kernel import InterruptedCall, Kernel
+from gilsim.runtime.kernel import Kernel
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 Body = Callable[Concatenate[Kernel, state.InterpreterState, OSThread, P], T]
+# A call that neither sleeps nor spends time, made at once (by a finalizer, or after the run).
+QuickBody = Callable[Concatenate[Kernel, P], T]
 
 # Every system call, by name (``sys_call_table``).
 TABLE: dict[str, Callable[..., Any]] = {}
@@ -42,7 +47,7 @@ TABLE: dict[str, Callable[..., Any]] = {}
 PLAIN_DATA_CHECK = False
 
 
-def system_call(body: Body[P, T]) -> Body[P, T]:
+def system_call(body: Callable[P, T]) -> Callable[P, T]:
     """Register ``body`` as the system call of its name."""
     name = body.__name__
     if name in TABLE:
@@ -70,6 +75,14 @@ def restarting(body: Body[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     return kernel.restarting(lambda interp, thread: _enter(body, interp, thread, args, kwargs))
 
 
+def at_once(
+    interp: state.InterpreterState, body: QuickBody[P, T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """Make a call that neither sleeps nor spends time for ``interp``, whether or not one
+    of its threads runs (a finalizer run by the host after the run has none)."""
+    return _checked(body, (kernel.kernel_of(interp),), args, kwargs)
+
+
 def _enter(
     body: Body[P, T],
     interp: state.InterpreterState,
@@ -78,15 +91,22 @@ def _enter(
     kwargs: dict[str, Any],
 ) -> T:
     """The kernel's side of the call."""
+    return _checked(body, (kernel.kernel_of(interp), interp, thread), args, kwargs)
+
+
+def _checked(
+    body: Callable[..., T], context: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> T:
+    """``body(*context, *args, **kwargs)``, its plain data checked if asked."""
     if not PLAIN_DATA_CHECK:
-        return body(kernel.kernel_of(interp), interp, thread, *args, **kwargs)
+        return body(*context, *args, **kwargs)
     name = body.__name__
     if TABLE.get(name) is not body:
         raise TypeError(f"{body.__qualname__} is not a registered system call")
     check_plain(f"{name}'s arguments", (args, kwargs))
     try:
-        result = body(kernel.kernel_of(interp), interp, thread, *args, **kwargs)
-    except (OSError, InterruptedCall, GilsimError) as exc:
+        result = body(*context, *args, **kwargs)
+    except OSError as exc:
         check_plain(f"{name}'s error", exc.args)
         raise
     check_plain(f"{name}'s result", result)
