@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.runtime import ShadowModule, fdio, fileio, fscalls, syscall
+from gilsim.runtime import ShadowModule, fdio, fileio, fscalls, schedcalls, syscall
 from gilsim.runtime.sysmodule import unsupported
 
 
@@ -19,8 +19,6 @@ def make_os(interp: state.InterpreterState) -> ShadowModule:
         return interp.machine.core_count
 
     def sched_getaffinity(pid: Any) -> set[int]:
-        from gilsim.runtime import schedcalls, syscall
-
         cpus = syscall.held(schedcalls.sched_getaffinity, pid) if type(pid) is int else None
         if cpus is None:
             os.sched_getaffinity(pid)  # the host's errors for a bad pid

@@ -20,15 +20,14 @@ itself later, in the main thread, is not simulated.
 
 from __future__ import annotations
 
-import fcntl
 import operator
 import os
 import signal
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.runtime import ShadowModule, fcntlcalls, syscall
-from gilsim.runtime.kernel import FIRST_FD, kernel_of
+from gilsim.runtime import ShadowModule, fdio, fscalls, syscall
+from gilsim.runtime.kernel import kernel_of
 from gilsim.runtime.sysmodule import refusal
 
 _VALID = frozenset(signal.valid_signals())
@@ -74,9 +73,8 @@ def make_signal(interp: state.InterpreterState) -> ShadowModule:
         if ts.os_thread is not interp.process.main_thread:
             raise ValueError("set_wakeup_fd only works in main thread of the main interpreter")
         if number != -1:
-            if number >= FIRST_FD:  # a simulated descriptor (``gilsim.runtime.kernel``)
-                flags = syscall.held(fcntlcalls.fcntl, number, fcntl.F_GETFL)
-                blocking = not flags & os.O_NONBLOCK
+            if fdio.is_simulated(number):
+                blocking = syscall.held(fscalls.get_flag, number, "blocking")
             else:
                 os.fstat(number)  # the host's EBADF for a descriptor that is not open
                 blocking = os.get_blocking(number)

@@ -1,5 +1,5 @@
 """``signal.set_wakeup_fd`` on a simulated descriptor and ``os.sched_getaffinity`` reach the
-simulated kernel by system calls with plain data only (``runtime.fcntlcalls``,
+simulated kernel by system calls with plain data only (``runtime.fscalls``,
 ``runtime.schedcalls``; issue 19): run with the door's check on, they print what CPython
 printed on Linux (the same on 3.11, 3.12 and 3.13)."""
 
