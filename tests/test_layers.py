@@ -183,8 +183,8 @@ THREAD_FIELDS = {"state", "wait", "timed_out", "times", "since"}
 NOT_THREADS = {
     # A watched object's record (its state; its counts' times per thread).
     ("interpreter/obrefcnt.py", "obj"),
-    # The process table's ``wait`` (``os.wait``), handed to the simulated ``os``.
-    ("processes/fork.py", "table"),
+    # ``os.wait`` (``processes.posix``), handed to the simulated ``os``.
+    ("processes/fork.py", "posix"),
 }
 
 # Reaches allowed there, by file and line, with the reason.

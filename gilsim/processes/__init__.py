@@ -4,7 +4,9 @@ A process is an interpreter of its own (``InterpreterState``: its GIL, modules, 
 descriptors) on the machine every process of a run shares.  The modules:
 
 - ``table``: the processes, who is whose child, how each ended (the wait status), and the
-  system calls about them: ``getpid``, ``getppid``, ``waitpid``, ``_exit``, ``kill``;
+  system calls about them, the kernel's side: ``getpid``, ``getppid``, ``waitpid``, ``kill``;
+- ``posix``: the program's side of those, the simulated ``os``'s functions (``os._exit``
+  too), which reach the table only by system calls with plain data (``runtime.syscall``);
 - ``fork``: ``os.fork()``, a child whose objects are ``copying``'s copies of the parent's and
   whose one thread goes on in the forking thread's copied frames;
 - ``spawn``: ``_posixsubprocess.fork_exec`` of Python, a fresh interpreter that runs a

@@ -62,8 +62,9 @@ from gilsim.interpreter.state import InterpreterState, ThreadState
 from gilsim.machine import Machine, OSThread
 from gilsim.runtime import socketobject
 from gilsim.runtime.pipes import PipeEnd
+from gilsim.runtime.posixsem import KernelSemaphore
 from gilsim.runtime.selectmodule import poll
-from gilsim.runtime.semaphores import KernelSemaphore, SemLock
+from gilsim.runtime.semaphores import SemLock
 from gilsim.runtime.sockets import SocketFile
 from gilsim.runtime.streams import Stream
 from gilsim.runtime.threadmodule import RLock, lock
@@ -111,6 +112,10 @@ INTERNAL = (SimFunction, Frame, Resumable, lock, RLock, SemLock, socketobject.so
 # What the kernel keeps for every process that has it open, shared by parent and child as
 # a real fork shares it: open pipes and sockets, semaphores, shared memory mappings.
 _SHARED = frozenset({PipeEnd, SocketFile, Stream, KernelSemaphore, mmap.mmap})
+# Slots that stand for a field of the C object itself (``sys.getsizeof`` of the object counts
+# it), not for an object of their own in the parent's memory: the child gets the value as it
+# is.  A SemLock's handle is ``SemLockObject.handle``, a ``sem_t *`` (semaphore.c).
+_IN_OBJECT = frozenset({(SemLock, "_handle")})
 _MISSING = object()
 _IN_PROGRESS = object()
 
@@ -540,6 +545,9 @@ class Copier:
                 value = descriptor.__get__(original, kind)
             except AttributeError:
                 continue  # never set
+            if (base, name) in _IN_OBJECT:
+                object.__setattr__(shell, name, value)
+                continue
             object.__setattr__(shell, name, self.copy(value))
 
 

@@ -82,22 +82,22 @@ COSTS = ProcessCosts()
 
 def install(interp: state.InterpreterState, parent: Process | None) -> Process:
     """Make ``interp`` a process of its machine, with the ``os`` functions of processes."""
-    from gilsim.processes import table
+    from gilsim.processes import posix
 
     process = table_of(interp.machine).add(interp, parent)
     os_module = interp.shadow_modules["os"]
     functions = {
         "fork": fork,
-        "getpid": table.getpid,
-        "getppid": table.getppid,
-        "waitpid": table.waitpid,
-        "wait": table.wait,
-        "_exit": table._exit,
-        "kill": table.kill,
-        "killpg": table.killpg,
-        "getpgid": table.getpgid,
-        "getpgrp": table.getpgrp,
-        "getsid": table.getsid,
+        "getpid": posix.getpid,
+        "getppid": posix.getppid,
+        "waitpid": posix.waitpid,
+        "wait": posix.wait,
+        "_exit": posix._exit,
+        "kill": posix.kill,
+        "killpg": posix.killpg,
+        "getpgid": posix.getpgid,
+        "getpgrp": posix.getpgrp,
+        "getsid": posix.getsid,
     }
     for name, function in functions.items():
         object.__setattr__(os_module, name, function)

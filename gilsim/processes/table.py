@@ -1,4 +1,5 @@
-"""The machine's processes: who is whose child, how each ended, and ``waitpid``.
+"""The machine's processes: who is whose child, how each ended, and the system calls that
+ask about them (``waitpid``, ``kill``...), the kernel's side of ``processes.posix``.
 
 A process ends in one of three ways (``docs/model/processes.md`` §1.1, §6 item 12), and
 its parent's ``waitpid`` reads the way from the *wait status*, as ``<sys/wait.h>`` packs it:
@@ -26,12 +27,12 @@ from typing import Any
 
 import attrs
 
-from gilsim.errors import ProcessExit, UnsupportedError
+from gilsim.errors import UnsupportedError
 from gilsim.interpreter import state
 from gilsim.isolation import caller_ids
 from gilsim.machine import Machine, OSThread, Wait
-from gilsim.runtime import hostfds, signalmodule
-from gilsim.runtime.kernel import busy, os_error, restarting, sleep, sync
+from gilsim.runtime import hostfds, signalmodule, syscall
+from gilsim.runtime.kernel import Kernel, busy, os_error, sleep, sync
 
 # Tearing down a process's address space at exit (ns): ``fork.ProcessCosts.exit_ns``.
 EXIT_NS = 350_000
@@ -196,22 +197,38 @@ def exit_status(code: int) -> int:
     return -code if code < 0 else (code & 0xFF) << 8
 
 
-# -- the system calls ---------------------------------------------------------------------
+# -- the system calls ----------------------------------------------------------------------
+# The kernel's side of the process functions of the simulated ``os`` (``processes.posix``):
+# each takes and returns plain data (pids, signal numbers, wait statuses).
 
 
-def _running() -> tuple[Any, OSThread]:
-    ts = state.current_thread()
-    return ts.interp, ts.os_thread
-
-
-def getpid() -> int:
-    interp, _ = _running()
+@syscall.system_call
+def getpid(kernel: Kernel, interp: state.InterpreterState, thread: OSThread) -> int:
     return int(interp.process.pid)
 
 
-def getppid() -> int:
-    interp, _ = _running()
+@syscall.system_call
+def getppid(kernel: Kernel, interp: state.InterpreterState, thread: OSThread) -> int:
+    """The parent's pid, or 1 once the parent has ended (an orphan is init's)."""
     return int(interp.process.ppid)
+
+
+@syscall.system_call
+def getpgid(kernel: Kernel, interp: state.InterpreterState, thread: OSThread, pid: int) -> int:
+    """Which host process to ask ``getpgid(2)`` for ``pid``: 0 (the host's own) for a
+    simulated process, all of which run in it; the host's pid for any other."""
+    return 0 if _simulated(interp, pid) else int(host_pid(pid))
+
+
+@syscall.system_call
+def getsid(kernel: Kernel, interp: state.InterpreterState, thread: OSThread, pid: int) -> int:
+    """Which host process to ask ``getsid(2)`` for ``pid``, as ``getpgid``."""
+    return 0 if _simulated(interp, pid) else int(host_pid(pid))
+
+
+def _simulated(interp: state.InterpreterState, pid: int) -> bool:
+    """Whether ``pid`` is 0 (the caller) or a simulated process."""
+    return pid == 0 or pid in table_of(interp.machine).by_pid
 
 
 def host_pid(pid: Any) -> Any:
@@ -231,50 +248,15 @@ def virtual_pid(pid: int) -> int:
     return FIRST_PID if pid == caller else FIRST_PID - 1 if pid == parent else pid
 
 
-def getpgid(pid: Any) -> int:
-    """``os.getpgid``: the host's process group, in virtual pids (a shell makes the command
-    it starts the leader of its own group: then the first process is)."""
-    return virtual_pid(os.getpgid(0 if _simulated(pid) else host_pid(pid)))
-
-
-def getpgrp() -> int:
-    return virtual_pid(os.getpgrp())
-
-
-def getsid(pid: Any) -> int:
-    return virtual_pid(os.getsid(0 if _simulated(pid) else host_pid(pid)))
-
-
-def killpg(pgid: Any, sig: Any) -> None:
-    os.killpg(host_pid(pgid), sig)
-
-
-def _simulated(pid: Any) -> bool:
-    """Whether ``pid`` is 0 (the caller) or a simulated process: all of them run in the
-    host's process."""
-    if pid == 0:
-        return True
-    interp, _ = _running()
-    return isinstance(pid, int) and pid in table_of(interp.machine).by_pid
-
-
-def _exit(code: Any) -> None:
-    """``os._exit``: the process ends now; nothing of its program runs on the way."""
-    if not isinstance(code, int):
-        raise TypeError(f"'{type(code).__name__}' object cannot be interpreted as an integer")
-    raise ProcessExit(exit_status(code))
-
-
-def waitpid(pid: Any, options: Any) -> tuple[int, int]:
-    """``os.waitpid``: reap a child that has ended, waiting (without the GIL) unless
-    ``WNOHANG``; ``ChildProcessError`` if there is no such child."""
-    for value in (pid, options):
-        if not isinstance(value, int):
-            raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
-    interp, thread = _running()
+@syscall.system_call
+def waitpid(
+    kernel: Kernel, interp: state.InterpreterState, thread: OSThread, pid: int, options: int
+) -> tuple[int, int]:
+    """``waitpid(2)``: reap a child that has ended, ``(pid, wait status)``; ``(0, 0)``
+    with ``WNOHANG`` if none has ended yet, else sleep until one does (``InterruptedCall``
+    if a signal comes first); ``ECHILD`` if there is no such child."""
     machine = interp.machine
     process: Process = interp.process
-    machine.sync_processes(thread)
 
     def candidates() -> list[Process]:
         if pid > 0:
@@ -283,40 +265,23 @@ def waitpid(pid: Any, options: Any) -> tuple[int, int]:
             return [c for c in process.children if not c.reaped]
         return [c for c in process.children if c.pid == -pid and not c.reaped]
 
-    found = candidates()
-    if not found:
-        raise os_error(errno.ECHILD)
-    ended = [c for c in found if not c.alive]
-    if ended:
-        return _reap(ended[0])
-    if options & os.WNOHANG:
-        return 0, 0
-
-    def call(interp: state.InterpreterState, thread: OSThread) -> list[Process]:
-        while True:
-            found = candidates()
-            ended = [c for c in found if not c.alive]
-            if ended or not found:
-                return ended
-            process.child_waiters.append(thread)
-            what = f"process {found[0].pid} to end" if len(found) == 1 else "a child to end"
-            try:
-                sleep(interp, thread, Wait("process", what, found), None)
-            finally:
-                if thread in process.child_waiters:
-                    process.child_waiters.remove(thread)
-            machine.sync_processes(thread)
-
-    # os_waitpid_impl: Py_BEGIN_ALLOW_THREADS around waitpid(2); EINTR runs the handlers,
-    # then waits again (PEP 475).
-    ended = restarting(call)
-    if not ended:
-        raise os_error(errno.ECHILD)
-    return _reap(ended[0])
-
-
-def wait() -> tuple[int, int]:
-    return waitpid(-1, 0)
+    while True:
+        found = candidates()
+        if not found:
+            raise os_error(errno.ECHILD)
+        ended = [c for c in found if not c.alive]
+        if ended:
+            return _reap(ended[0])
+        if options & os.WNOHANG:
+            return 0, 0
+        process.child_waiters.append(thread)
+        what = f"process {found[0].pid} to end" if len(found) == 1 else "a child to end"
+        try:
+            sleep(interp, thread, Wait("process", what, found), None)
+        finally:
+            if thread in process.child_waiters:
+                process.child_waiters.remove(thread)
+        machine.sync_processes(thread)
 
 
 def _reap(child: Process) -> tuple[int, int]:
@@ -344,24 +309,26 @@ def _name(sig: int) -> str:
         return f"signal {sig}"
 
 
-def kill(pid: Any, sig: Any) -> None:
-    """``os.kill`` of a simulated process: signal 0 asks whether it exists; a signal whose
-    default action ends a process ends it.  Any other pid is the host's."""
-    interp, thread = _running()
+@syscall.system_call
+def kill(
+    kernel: Kernel, interp: state.InterpreterState, thread: OSThread, pid: int, sig: int
+) -> bool | None:
+    """``kill(2)`` of a simulated process: signal 0 asks whether it exists; a signal whose
+    default action ends a process ends it.  True if that process is the caller, which
+    ends on its way back from the call; None if ``pid`` is no simulated process (the
+    host's)."""
     table = table_of(interp.machine)
-    target = table.by_pid.get(pid) if isinstance(pid, int) else None
+    target = table.by_pid.get(pid)
     if target is None:
-        os.kill(host_pid(pid), sig)
-        return
-    machine = interp.machine
-    machine.sync_processes(thread)
+        return None
+    interp.machine.sync_processes(thread)
     if not target.alive and target.reaped:
         raise os_error(errno.ESRCH)
     if sig == 0 or not target.alive:
-        return  # a zombie still exists until it is reaped
+        return False  # a zombie still exists until it is reaped
     handler = target.interp.signals.get(sig, signal.SIG_DFL)
     if sig != signal.SIGKILL and handler is signal.SIG_IGN:
-        return
+        return False
     if sig != signal.SIGKILL and handler is not signal.SIG_DFL:
         raise UnsupportedError(
             f"os.kill() of process {pid} with {_name(sig)}, for which it set a Python "
@@ -369,11 +336,12 @@ def kill(pid: Any, sig: Any) -> None:
         )
     if sig not in _FATAL:
         if sig in _IGNORED_BY_DEFAULT:
-            return
+            return False
         raise UnsupportedError(
             f"os.kill() with {_name(sig)}: gilsim delivers only signals that end a process "
             "(SIGTERM, SIGKILL, ...) between simulated processes"
         )
     if target is interp.process:
-        raise ProcessExit(int(sig))
-    table.end(target, int(sig), None)
+        return True
+    table.end(target, sig, None)
+    return False

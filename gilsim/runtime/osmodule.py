@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.runtime import ShadowModule, fdio, fileio, fscalls, syscall
+from gilsim.runtime import ShadowModule, fdio, fileio, fscalls, schedcalls, syscall
 from gilsim.runtime.sysmodule import unsupported
 
 
@@ -19,10 +19,11 @@ def make_os(interp: state.InterpreterState) -> ShadowModule:
         return interp.machine.core_count
 
     def sched_getaffinity(pid: Any) -> set[int]:
-        table = interp.machine.process_table
-        if table is None or pid not in table.by_pid:  # (a simulated process's is the run's)
+        cpus = syscall.held(schedcalls.sched_getaffinity, pid) if type(pid) is int else None
+        if cpus is None:
             os.sched_getaffinity(pid)  # the host's errors for a bad pid
-        return set(range(interp.machine.core_count))
+            cpus = list(range(interp.machine.core_count))  # (else the run's cores too)
+        return set(cpus)
 
     def pipe() -> tuple[int, int]:
         return syscall.released(fscalls.pipe2)  # os_pipe_impl: pipe2() without the GIL

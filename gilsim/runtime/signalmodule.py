@@ -26,7 +26,7 @@ import signal
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.runtime import ShadowModule
+from gilsim.runtime import ShadowModule, fdio, fscalls, syscall
 from gilsim.runtime.kernel import kernel_of
 from gilsim.runtime.sysmodule import refusal
 
@@ -73,9 +73,8 @@ def make_signal(interp: state.InterpreterState) -> ShadowModule:
         if ts.os_thread is not interp.process.main_thread:
             raise ValueError("set_wakeup_fd only works in main thread of the main interpreter")
         if number != -1:
-            file = kernel_of(interp).lookup(number)
-            if file is not None:
-                blocking = file.blocking
+            if fdio.is_simulated(number):
+                blocking = syscall.held(fscalls.get_flag, number, "blocking")
             else:
                 os.fstat(number)  # the host's EBADF for a descriptor that is not open
                 blocking = os.get_blocking(number)
