@@ -116,9 +116,6 @@ def fork() -> int:
     machine = interp.machine
     if isinstance(machine, RemoteMachine):
         raise unsupported("os.fork() in a forked process (a grandchild)")
-    if _called_by_multiprocessing():
-        # Its pipes and semaphores are not yet the coordinator's (issue 19, next steps).
-        raise unsupported("multiprocessing's fork start method (os.fork() from multiprocessing)")
     machine.sync_processes(thread)
     _run_hooks(list(reversed(interp.at_fork["before"])))
     parent: Process = interp.process
@@ -175,14 +172,6 @@ def _warn_if_threads(interp: TracedInterpreter, threads: int, pid: int) -> None:
         stacklevel=2,
         skip_file_prefixes=(_GILSIM,),
     )
-
-
-def _called_by_multiprocessing() -> bool:
-    """Whether the program's frame that called ``os.fork`` is ``multiprocessing``'s."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_GILSIM):
-        frame = frame.f_back  # type: ignore[assignment]
-    return frame is not None and f"{os.sep}multiprocessing{os.sep}" in frame.f_code.co_filename
 
 
 def host_children(machine: Any) -> list[tuple[int, Proxy]]:

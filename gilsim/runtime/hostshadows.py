@@ -33,8 +33,8 @@ from gilsim.runtime.timemodule import make_time
 from gilsim.tracer.boundary import c_function, c_module_attributes, c_type
 from gilsim.tracer.pystate import TracedInterpreter
 
-# What starts a process and does not run on the host's interpreter yet (``os.fork`` does:
-# ``gilsim.processes.hostfork``; multiprocessing's fork is refused there).
+# What starts a new program and does not run on the host's interpreter yet (``os.fork``
+# does: ``gilsim.processes.hostfork``, and so multiprocessing's fork start method).
 PROCESS_STARTS = {
     "os": ("forkpty", "posix_spawn", "posix_spawnp", "system", "execv", "execve"),
     "_posixsubprocess": ("fork_exec",),
@@ -82,8 +82,9 @@ def _refused_start(interp: TracedInterpreter, what: str) -> Any:
 
     def call(*args: Any, **kwargs: Any) -> Any:
         raise UnsupportedError(
-            f"{_where(interp)}{what}() starts a process, and processes are not supported on "
-            f"Python {interp.version.name} yet (gilsim runs them on Python 3.11)"
+            f"{_where(interp)}{what}() starts a new program, which gilsim does not run on "
+            f"Python {interp.version.name} yet (os.fork() it runs; multiprocessing's spawn "
+            "and forkserver, subprocess and exec run on Python 3.11)"
         )
 
     call.__name__ = what.rpartition(".")[2]

@@ -227,7 +227,7 @@ class WaitQueue:
 
 
 class Kernel:
-    """The simulated kernel's side of one process: its descriptor table and its network.
+    """The simulated kernel's side of one process: its descriptor table.
 
     A descriptor names an *open file description* (a pipe end, a socket), which several
     descriptors may name: a fork child's table is a copy of its parent's, and a descriptor
@@ -239,7 +239,9 @@ class Kernel:
         self.costs = COSTS
         self.files: dict[int, Any] = {}
         self._next_fd = FIRST_FD
-        self.net: Any = None  # ``sockets.Network``, made on first use
+        # ``socket.setdefaulttimeout()``'s value: module state of the process's ``socket``
+        # in CPython, so a fork child has its parent's (``inherit``).
+        self.default_timeout: float | None = None
 
     def allocate(self, file: Any) -> int:
         """The lowest free simulated descriptor, now naming ``file``."""
@@ -261,6 +263,7 @@ class Kernel:
         """fork(2): every descriptor of ``parent`` is open here too, naming the same file."""
         self.files = dict(parent.files)
         self._next_fd = parent._next_fd
+        self.default_timeout = parent.default_timeout
         for file in self.files.values():
             file.descriptors += 1
 

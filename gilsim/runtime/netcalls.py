@@ -121,7 +121,7 @@ def sock_close_at_once(kernel: Kernel, fd: int) -> None:
 @system_call
 def getdefaulttimeout(kernel: Kernel, interp: Interp, thread: OSThread) -> float | None:
     """``socket.getdefaulttimeout()``: the default the kernel keeps for this process."""
-    return network_of(kernel).default_timeout
+    return kernel.default_timeout
 
 
 @system_call
@@ -129,7 +129,7 @@ def setdefaulttimeout(
     kernel: Kernel, interp: Interp, thread: OSThread, timeout: float | None
 ) -> None:
     """``socket.setdefaulttimeout()``."""
-    network_of(kernel).default_timeout = timeout
+    kernel.default_timeout = timeout
 
 
 # -- options and names -------------------------------------------------------------------------

@@ -30,7 +30,7 @@ import socket as host_socket
 from typing import Any
 
 from gilsim.interpreter import state
-from gilsim.machine import OSThread, Wait
+from gilsim.machine import Machine, OSThread, Wait
 from gilsim.runtime.kernel import Kernel, WaitQueue, os_error, sync
 from gilsim.runtime.streams import Stream
 from gilsim.runtime.sysmodule import unsupported
@@ -284,12 +284,12 @@ def socketpair(kernel: Kernel) -> tuple[SocketFile, SocketFile]:
 
 
 class Network:
-    """Loopback: which ports are bound, by which sockets."""
+    """Loopback: which ports are bound, by which sockets.  One for the machine: a process
+    connects to a port another process listens on."""
 
-    def __init__(self, kernel: Kernel) -> None:
-        self.kernel = kernel
+    def __init__(self, machine: Machine) -> None:
+        self.machine = machine
         self.ports: dict[int, list[SocketFile]] = {}
-        self.default_timeout: float | None = None  # socket.setdefaulttimeout()
 
     def bind(self, sock: SocketFile, host: str, port: int) -> None:
         if sock.bound:
@@ -314,7 +314,7 @@ class Network:
         return None
 
     def _ephemeral_port(self) -> int:
-        machine = self.kernel.interp.machine
+        machine = self.machine
         while True:
             port = EPHEMERAL_PORTS[machine.randrange(len(EPHEMERAL_PORTS))]
             if port not in self.ports or not self.ports[port]:
@@ -322,6 +322,9 @@ class Network:
 
 
 def network_of(kernel: Kernel) -> Network:
-    if kernel.net is None:
-        kernel.net = Network(kernel)
-    return kernel.net
+    """The machine's loopback network (``kernel`` is a process's)."""
+    machine = kernel.interp.machine
+    network: Network = machine.shared.get("network") or machine.shared.setdefault(
+        "network", Network(machine)
+    )
+    return network

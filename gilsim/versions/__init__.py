@@ -84,8 +84,11 @@ FREE_THREADED_TAX_PERMILLE = 60
 # (``gilsim.hostprogram.refuse_unsupported``); the tests of each run on 3.11 only until it
 # runs on the host's interpreter too (``tests/conftest.py``).
 NOT_YET_TRACED = {
-    # (``os.fork`` runs on the host's: ``gilsim.processes.hostfork``.)
-    "processes": "processes of multiprocessing and subprocess, and a fork child's fork",
+    # (``os.fork`` runs on the host's, and multiprocessing's fork start method with it:
+    # ``gilsim.processes.hostfork``.)
+    "processes": (
+        "new programs (multiprocessing's spawn and forkserver, subprocess) and a fork child's fork"
+    ),
 }
 
 

@@ -181,7 +181,6 @@ def test_unsupported_construct_is_one_line_naming_file_and_line(tmp_path, call, 
     assert "uses.py, line 3" in lines[0] and what in lines[0]
 
 
-@pytest.mark.feature("processes")
 def test_a_host_fork_child_leaves_reports_to_the_parent(tmp_path):
     """Processes are not simulated yet: os.fork() forks gilsim itself.  The program prints
     what CPython prints, and only the parent writes the summary (the child's exit status 4

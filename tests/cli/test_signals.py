@@ -308,13 +308,7 @@ def in_kernel(name):
     return IN_KERNEL.format(setup=setup, call=textwrap.indent(call, "    "))
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.feature("processes")) if name == "waitpid" else name
-        for name in BLOCKED_IN_KERNEL
-    ],
-)
+@pytest.mark.parametrize("name", list(BLOCKED_IN_KERNEL))
 def test_ctrl_c_interrupts_a_main_thread_blocked_in_a_system_call(tmp_path, name):
     """The main thread sleeps in the kernel (a pipe, a socket, select, poll, waitpid, a
     multiprocessing lock or queue): Ctrl-C interrupts the call, which raises the handler's

@@ -182,9 +182,9 @@ KNOWN_DIFFERENCES = {
 }
 
 
-# A program whose only process start is ``os.fork``: the host's interpreter runs it too
-# (``gilsim.processes.hostfork``), multiprocessing and subprocess not yet.
-NOT_YET_ON_THE_HOST = ("multiprocessing", "subprocess", "posix_spawn", "concurrent.futures")
+# A program whose processes are forks (``os.fork``, multiprocessing's fork start method): the
+# host's interpreter runs it too (``gilsim.processes.hostfork``), new programs not yet.
+NOT_YET_ON_THE_HOST = ("spawn", "forkserver", "subprocess")
 
 
 def fork_only(prog: Path) -> bool:

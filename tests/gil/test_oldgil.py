@@ -161,7 +161,6 @@ def test_two_spinners_keep_the_invariants_on_one_and_two_cores():
         assert result.summary["gil"]["forced_switches"] <= result.summary["gil"]["switches"]
 
 
-@pytest.mark.feature("processes")
 def test_a_fork_child_gets_an_old_gil_too():
     """``gil.like``: the child's threads release every 100 ticks as the parent's do."""
     source = textwrap.dedent(

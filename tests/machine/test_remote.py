@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable
 from multiprocessing import Pipe
 
@@ -51,7 +52,10 @@ def run_in_child(build: Build, cores: int = 2) -> Machine:
     m = machine(cores)
     threads = build(m)
     here, there = Pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # (pytest's process may have threads: the child runs only the synthetic ones.)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
         status = 0
         try:

@@ -59,7 +59,6 @@ PROCESSES = """
 """
 
 
-@pytest.mark.feature("processes")
 def test_waitpid_kill_and_the_pids_cross_as_plain_data(tmp_path):
     """waitpid with and without WNOHANG, ECHILD, kill of a child, of a reaped one and of
     the caller itself, getppid, getpgid, getsid and sched_getaffinity."""
@@ -176,7 +175,6 @@ LOCK = """
 """
 
 
-@pytest.mark.feature("processes")
 def test_the_check_catches_a_semaphore_that_crosses(tmp_path, monkeypatch):
     """A SemLock that held its kernel semaphore instead of the handle (as it did before)
     fails at the door."""
@@ -203,7 +201,6 @@ WAIT = """
 """
 
 
-@pytest.mark.feature("processes")
 def test_the_check_catches_a_process_that_crosses(tmp_path, monkeypatch):
     """A waitpid that returned the child's Process instead of its pid fails at the door."""
     monkeypatch.setattr(table, "_reap", lambda child: (child, 0))

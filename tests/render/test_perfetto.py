@@ -403,7 +403,6 @@ for pid in pids:
 """
 
 
-@pytest.mark.feature("processes")
 def test_a_run_of_several_processes_has_a_process_each(tmp_path: Any) -> None:
     """Each simulated process is a Perfetto process of its own, with its threads and its
     own GIL track holding only its own threads' turns."""

@@ -230,7 +230,6 @@ os.rmdir(d)
 """
 
 
-@pytest.mark.feature("processes")
 def test_a_child_passes_a_descriptor_and_connects_by_path(tmp_path):
     """A fork child's sockets are its parent's descriptors: it sends a pipe's read end
     over a socketpair and connects to its parent's AF_UNIX listener."""

@@ -134,7 +134,6 @@ if __name__ == "__main__":
 
 
 @pytest.mark.parametrize("gil", NO_GIL)
-@pytest.mark.feature("processes")
 def test_a_multiprocessing_pool_works_without_a_gil(gil, tmp_path):
     # In a process of its own: a simulated Pool's connections outlive the run in the
     # host (under every --gil), and would be collected during another test.
