@@ -13,10 +13,12 @@ EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.py"))
 
 
 def _needs(example: Path) -> list:
-    """An example that starts processes needs them (``feature("processes")``)."""
+    """An example that starts processes beyond forks (spawn, forkserver), or reads the
+    copy-on-write figures of a fork, needs what runs on 3.11 only (``feature("processes")``);
+    forks run everywhere."""
     source = example.read_text(encoding="utf-8")
-    starts = ("os.fork(", "multiprocessing", "ProcessPoolExecutor")
-    return [pytest.mark.feature("processes")] if any(s in source for s in starts) else []
+    needs = ("spawn", "forkserver", "subprocess", "smaps_rollup")
+    return [pytest.mark.feature("processes")] if any(s in source for s in needs) else []
 
 
 @pytest.mark.parametrize("example", [pytest.param(e, id=e.stem, marks=_needs(e)) for e in EXAMPLES])

@@ -65,8 +65,10 @@ class ChildInterp(RemoteClock):
         # in its own host process, and go with it.)
         self.sim_modules: dict[str, Any] = {}
         self.world: Any = None
-        self.signals: dict[int, Any] = {}
-        self.wakeup_fd = -1
+        # Its dispositions and wake-up descriptor as at the fork, its parent's (what the
+        # child sets afterwards stays in the child).
+        self.signals: dict[int, Any] = dict(parent.signals)
+        self.wakeup_fd = parent.wakeup_fd
         # (No signal reaches its Python handlers through here, and the run's stop comes to
         # the child through its thread's mirror: ``signals.interrupted`` finds none.)
         self.stop_request: Exception | None = None
