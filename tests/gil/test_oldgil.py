@@ -9,8 +9,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 import gilsim
 from gilsim.config import Config
 from gilsim.gil import KINDS, OldGIL
