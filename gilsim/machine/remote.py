@@ -134,7 +134,10 @@ class Proxy:
     def _serve_requests(self, thread: OSThread) -> None:
         clock = cast(RemoteClock, thread.clock)
         while True:
-            op, clock_ns, args = self.conn.recv()
+            try:
+                op, clock_ns, args = self.conn.recv()
+            except (EOFError, OSError) as exc:
+                raise self._gone(thread, exc) from None
             clock.clock_ns = clock_ns
             if op == "exit":
                 if self._live == {thread.ident} and self.machine.on_process_exit is not None:
@@ -160,7 +163,17 @@ class Proxy:
         clock = cast(RemoteClock, thread.clock)
         message = (thread.ident, clock.resumed, clock.clock_ns, clock.deadline_ns, failed, value)
         clock.resumed = False
-        self.conn.send(message)
+        try:
+            self.conn.send(message)
+        except OSError as exc:
+            raise self._gone(thread, exc) from None
+
+    def _gone(self, thread: OSThread, exc: Exception) -> GilsimError:
+        """The child's host process ended on its own (killed from outside gilsim)."""
+        return GilsimError(
+            f"the host process of {thread.name} (process {self.process}) ended while the "
+            f"run went on ({type(exc).__name__})"
+        )
 
     # -- the machine calls of a running thread ----------------------------------------------
 

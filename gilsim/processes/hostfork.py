@@ -203,8 +203,10 @@ def _become_child(
 ) -> None:
     """In the child host process: the machine becomes the coordinator's proxy, the
     forking thread the process's only thread; it waits until the machine starts it."""
-    # A terminal's Ctrl-C reaches every process of its group: the coordinator alone acts.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A terminal's Ctrl-C (a SIGTERM, a SIGHUP to the group) reaches every process of its
+    # group: the coordinator alone acts, and lets the child go as the run ends.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
     machine = interp.machine
     for _, proxy in host_children(machine):
         proxy.conn.close()  # (the other children's connections, copied by the fork)
