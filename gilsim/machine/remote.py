@@ -369,6 +369,7 @@ class RemoteMachine(Machine):
                 self.before_exit(self.current)
             self._exiting = True
             self._tell("process_exit", status)
+        self._leave()
         self._hub.switch()
         raise GilsimError("a child process went on after it ended")
 
@@ -383,6 +384,7 @@ class RemoteMachine(Machine):
             if self.before_exit is not None:
                 self.before_exit(thread)
             self._tell("exit")
+            self._leave()
 
     def _leave_core(self, thread: OSThread) -> None:
         pass
@@ -391,14 +393,19 @@ class RemoteMachine(Machine):
         """Ask the coordinator, on behalf of the running thread, and wait for the answer
         (the hub switches back here with it)."""
         self._tell(op, *args)
-        # The thread stops running while the hub waits (its Python is none of the
-        # thread's), as ``Machine._dispatch`` has it leave; the hub enters it again.
-        thread = cast(OSThread, self.current)
-        thread.clock.leave(thread)
+        self._leave()
         failed, value = self.to_hub(self._hub)
         if failed:
             raise _error(value)
         return value
+
+    def _leave(self) -> None:
+        """The running thread stops running while the hub waits (the hub's Python is none
+        of the thread's), as ``Machine._dispatch`` has it leave; the hub enters the next."""
+        thread = self.current
+        if thread is not None:
+            thread.clock.leave(thread)
+            self.current = None
 
     def _tell(self, op: str, *args: Any) -> None:
         current = self.current

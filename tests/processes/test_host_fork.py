@@ -121,3 +121,24 @@ def test_a_fork_childs_fork_is_refused_by_name(tmp_path):
     assert "main.py, line 3: os.fork() in a forked process (a grandchild) is not supported" in (
         result.error
     )
+
+
+def test_a_childs_thread_ends_and_the_child_goes_on(tmp_path):
+    result = run(
+        tmp_path,
+        """
+        import os, threading
+        pid = os.fork()
+        if pid == 0:
+            out = []
+            t = threading.Thread(target=lambda: out.append("the thread ran"))
+            t.start()
+            t.join()
+            out.append(sum(i for i in range(100_000)))
+            print(out, flush=True)
+            os._exit(0)
+        print("parent reaped", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        """,
+    )
+    assert result.stdout == "['the thread ran', 4999950000]\nparent reaped 0\n"
+    assert result.exit_status == 0, result.stderr
