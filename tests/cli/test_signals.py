@@ -56,12 +56,14 @@ finally:
 """
 
 # The program's own SIGINT handler runs in the main thread, and the program goes on.
+# (The handler prints nothing itself: a SIGINT that came while ``print("ready")`` wrote
+# would run it inside that print, and its own print would fail with "reentrant call inside
+# <_io.BufferedWriter name='<stdout>'>", leaving the worker spinning for ever.)
 HANDLER = """\
 import signal, threading, time
 got = []
 def on_int(signum, frame):
-    got.append(signum)
-    print("handler in", threading.current_thread().name, flush=True)
+    got.append((signum, threading.current_thread().name))
 signal.signal(signal.SIGINT, on_int)
 stop = False
 def work():
@@ -74,7 +76,8 @@ while not got:
     time.sleep(0.001)
 stop = True
 t.join()
-print("done", got)
+print("handler in", got[0][1])
+print("done", [signum for signum, _ in got])
 """
 
 # A worker that never ends, joined for ever; SIGINT only prints.  Only gilsim's stop ends it.
