@@ -37,7 +37,7 @@ import greenlet
 
 from gilsim import gil
 from gilsim.interpreter import state
-from gilsim.machine import OSThread
+from gilsim.machine import Machine, OSThread
 from gilsim.machine.remote import Proxy, RemoteClock, RemoteMachine
 from gilsim.processes.fork import COSTS, _run_hooks
 from gilsim.processes.table import Process, table_of
@@ -176,13 +176,13 @@ def _warn_if_threads(interp: TracedInterpreter, threads: int, pid: int) -> None:
     )
 
 
-def host_children(machine: Any) -> list[tuple[int, Proxy]]:
+def host_children(machine: Machine) -> list[tuple[int, Proxy]]:
     """The host processes forked for the run's processes, with their proxies."""
     children: list[tuple[int, Proxy]] = machine.shared.setdefault("host_children", [])
     return children
 
 
-def reap(machine: Any) -> None:
+def reap(machine: Machine) -> None:
     """The run is over: let every child host process go, and wait for it."""
     for pid, proxy in host_children(machine):
         proxy.close()
