@@ -37,6 +37,14 @@ def make_gil(
     return KINDS[kind](machine, interp, interval_ns, wake_policy)
 
 
+def reset(gil: GilKind, machine: Machine, interp: EvalBreaker) -> None:
+    """Make ``gil`` a new GIL of its kind and settings, for ``interp`` on ``machine``: a
+    real fork child's (``PyOS_AfterFork_Child``).  The same object, so that whatever holds
+    it (a tick watcher of the tracer) holds the child's; nothing of the parent's waiters and
+    holder stays in it."""
+    type(gil).__init__(gil, machine, interp, gil.interval_us * 1000, gil.wake_policy)
+
+
 def like(gil: GilKind, machine: Machine, interp: EvalBreaker) -> GilKind:
     """A GIL of the same kind and settings as ``gil``, for another interpreter (a child
     process's)."""
@@ -55,4 +63,5 @@ __all__ = [
     "WITHOUT_GIL",
     "like",
     "make_gil",
+    "reset",
 ]

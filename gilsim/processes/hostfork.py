@@ -227,7 +227,7 @@ def _become_child(
         interp.watchdog.report = None  # the coordinator draws the progress line
         interp.watch(interp.watchdog)
     _fix_locks(interp, thread)
-    interp.gil = gil.like(interp.gil, remote, interp)  # PyOS_AfterFork_Child: a new GIL
+    gil.reset(interp.gil, remote, interp)  # PyOS_AfterFork_Child: a new GIL
     # The thread's greenlets hand over to a hub of the child's; the parent's hub, and the
     # other threads' greenlets, stay suspended for ever (kept: a greenlet collected would
     # unwind its frames, running their ``finally`` blocks in the child).

@@ -82,9 +82,9 @@ def _refused_start(interp: TracedInterpreter, what: str) -> Any:
 
     def call(*args: Any, **kwargs: Any) -> Any:
         raise UnsupportedError(
-            f"{_where(interp)}{what}() starts a new program, which gilsim does not run on "
-            f"Python {interp.version.name} yet (os.fork() it runs; multiprocessing's spawn "
-            "and forkserver, subprocess and exec run on Python 3.11)"
+            f"{_where(interp)}{what}() starts a process running a new program, which gilsim "
+            f"does not run on Python {interp.version.name} yet (os.fork() it runs; "
+            "multiprocessing's spawn and forkserver, subprocess and exec run on Python 3.11)"
         )
 
     call.__name__ = what.rpartition(".")[2]
