@@ -87,7 +87,8 @@ NOT_YET_TRACED = {
     # (``os.fork`` runs on the host's, and multiprocessing's fork start method with it:
     # ``gilsim.processes.hostfork``.)
     "processes": (
-        "new programs (multiprocessing's spawn and forkserver, subprocess) and a fork child's fork"
+        "processes beyond a fork (multiprocessing's spawn and forkserver, subprocess, a fork "
+        "child's fork, copy-on-write figures, signals to a child's handlers)"
     ),
 }
 
