@@ -38,7 +38,9 @@ from __future__ import annotations
 
 import builtins
 import itertools
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Sequence
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from typing import Any, cast
 
@@ -121,6 +123,11 @@ class Proxy:
     def close(self) -> None:
         """Let the child go: its hub sees the connection end, and it exits."""
         self.conn.close()
+
+    def receive_fds(self, count: int) -> list[int]:
+        """The host descriptors the child sent after its request (``request(fds=...)``)."""
+        with socket.fromfd(self.conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            return list(reduction.recvfds(sock, count))
 
     def _serve(self, thread: OSThread) -> None:
         try:
@@ -389,10 +396,14 @@ class RemoteMachine(Machine):
     def _leave_core(self, thread: OSThread) -> None:
         pass
 
-    def _request(self, op: str, *args: Any) -> Any:
+    def _request(self, op: str, *args: Any, fds: Sequence[int] = ()) -> Any:
         """Ask the coordinator, on behalf of the running thread, and wait for the answer
-        (the hub switches back here with it)."""
+        (the hub switches back here with it).  ``fds``, host descriptors, go with the
+        request (``SCM_RIGHTS``): the coordinator's handler takes them (``receive_fds``)."""
         self._tell(op, *args)
+        if fds:
+            with socket.fromfd(self._conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                reduction.sendfds(sock, list(fds))
         self._leave()
         failed, value = self.to_hub(self._hub)
         if failed:
@@ -448,9 +459,13 @@ class RemoteMachine(Machine):
     def kill(self, threads: list[OSThread]) -> None:
         raise GilsimError("a child process cannot kill threads: the coordinator does")
 
-    def request(self, op: str, *args: Any) -> Any:
+    def request(self, op: str, *args: Any, fds: Sequence[int] = ()) -> Any:
         """One of the upper layers' requests (``Proxy.ops``), for the running thread."""
-        return self._request(op, *args)
+        return self._request(op, *args, fds=fds)
+
+    def connection(self) -> Connection:
+        """The connection to the coordinator."""
+        return self._conn
 
     # -- the engine port ----------------------------------------------------------------------
 

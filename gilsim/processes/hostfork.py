@@ -27,6 +27,7 @@ import os
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 
 # (From the host's module, imported with gilsim: a run's own ``import`` would give the
 # program's copy, over the program's simulated ``os``.)
@@ -44,7 +45,6 @@ from gilsim.processes.table import Process, table_of
 from gilsim.runtime import syscall
 from gilsim.runtime.deadlock import HeldAcrossFork, thread_name
 from gilsim.runtime.kernel import Kernel, busy, kernel_of, sync
-from gilsim.runtime.sysmodule import unsupported
 from gilsim.runtime.threadhandles import DONE, _ThreadHandle
 from gilsim.runtime.threadmodule import _FIRST_IDENT, _IDENT_STEP, lock
 from gilsim.tracer.pystate import TracedInterpreter
@@ -55,20 +55,29 @@ class ChildInterp(RemoteClock):
     simulated kernel need of its interpreter (its clock, shared by its threads' mirrors;
     its descriptors), while its Python runs in the child host process."""
 
-    def __init__(self, parent: state.InterpreterState) -> None:
+    runs_here = False
+
+    def __init__(self, parent: TracedInterpreter | ChildInterp) -> None:
         super().__init__()
-        self.machine = parent.machine
-        self.limit_ns = parent.limit_ns
+        self.machine: Machine = parent.machine
+        # Told why the process stopped the run: the first process's tracer, for the report.
+        self.on_stop: Callable[[Exception], None] = (
+            parent.on_stop
+            if isinstance(parent, ChildInterp)
+            else functools.partial(setattr, parent.tracer, "stopped")
+        )
+        self.limit_ns: int = parent.limit_ns
         self.kernel: Kernel | None = None
         self.process: Process | None = None
         # (What ``Process.modules`` and ``processes.forget`` read: the child's modules are
         # in its own host process, and go with it.)
         self.sim_modules: dict[str, Any] = {}
         self.world: Any = None
-        # Its dispositions and wake-up descriptor as at the fork, its parent's (what the
-        # child sets afterwards stays in the child).
+        # The kernel's record of its dispositions and wake-up descriptor: its parent's at
+        # the fork; what the child sets afterwards comes by system call
+        # (``signalmodule.sigaction``, ``signalmodule.wakeup_fd``).
         self.signals: dict[int, Any] = dict(parent.signals)
-        self.wakeup_fd = parent.wakeup_fd
+        self.wakeup_fd: int = parent.wakeup_fd
         # (No signal reaches its Python handlers through here, and the run's stop comes to
         # the child through its thread's mirror: ``signals.interrupted`` finds none.)
         self.stop_request: Exception | None = None
@@ -116,45 +125,82 @@ def fork() -> int:
     ts = state.current_thread()
     interp, thread = cast(TracedInterpreter, ts.interp), ts.os_thread
     machine = interp.machine
-    if isinstance(machine, RemoteMachine):
-        raise unsupported("os.fork() in a forked process (a grandchild)")
     machine.sync_processes(thread)
     _run_hooks(list(reversed(interp.at_fork["before"])))
     parent: Process = interp.process
-    child_interp = ChildInterp(interp)
-    child = table_of(machine).add(child_interp, parent)
-    child_interp.kernel = Kernel(child_interp)  # type: ignore[arg-type]
-    child_interp.kernel.inherit(kernel_of(interp))  # its descriptors stay open in the child
-    number = machine.next_thread_number()
-    ident = _FIRST_IDENT + number * _IDENT_STEP
+    name = thread_name(interp, thread)  # (``threading``'s name: the child's thread keeps it)
     pthread = thread.pthread or thread.ident
     busy(interp, thread, COSTS.fork_ns)
     now = sync(interp)
     # (``Pipe`` is the host's module's, imported with gilsim: imported during the run it
     # would be the program's copy, over the program's simulated ``os``.)
     here, there = Pipe()
-    pid = os.fork()
-    if pid == 0:
+    if isinstance(machine, RemoteMachine):
+        # A forked process forks: the coordinator keeps the new process too, and is given
+        # this end of its connection (``SCM_RIGHTS``) before the host process forks.
+        pid, number, ident = machine.request("fork", name, now, fds=[here.fileno()])
+    else:
+        proxy, pid, number, ident = _adopt_child(machine, interp, thread, here, name, now)
+    host_pid = os.fork()
+    if host_pid == 0:
         here.close()
-        _become_child(interp, ts, there, child, ident, pthread)
+        own = Process(pid, parent.pid, number, interp, main_thread=thread)
+        _become_child(interp, ts, there, own, ident, pthread)
         return 0
     there.close()
+    if isinstance(machine, RemoteMachine):
+        here.close()  # (the coordinator's copy is the one in use)
+    else:
+        host_children(machine).append((host_pid, proxy))
     _warn_if_threads(interp, machine.live_threads(parent.number), parent.pid)
-    proxy = Proxy(machine, here, child.number, clock=child_interp)
+    _run_hooks(list(interp.at_fork["after_in_parent"]))
+    return pid
+
+
+def _adopt_child(
+    machine: Machine,
+    interp: TracedInterpreter | ChildInterp,
+    thread: OSThread,
+    conn: Connection,
+    name: str,
+    now: int,
+) -> tuple[Proxy, int, int, int]:
+    """The coordinator's side of a fork by ``thread`` of ``interp``'s process: the new
+    process in the process table and the kernel (its descriptors are its parent's), and
+    the mirror of its one thread, which the machine starts ``child_start_ns`` from now.
+    The new process's pid, its number on the machine and its thread's ident."""
+    parent = cast(Process, interp.process)
+    child_interp = ChildInterp(interp)
+    child = table_of(machine).add(child_interp, parent)
+    child_interp.kernel = Kernel(child_interp)  # type: ignore[arg-type]
+    child_interp.kernel.inherit(kernel_of(interp))  # type: ignore[arg-type]
+    ident = _FIRST_IDENT + machine.next_thread_number() * _IDENT_STEP
+    proxy = Proxy(machine, conn, child.number, clock=child_interp)
     proxy.payload = MirrorState(child_interp)
     proxy.ops["syscall"] = child_interp.system_call
     proxy.ops["output"] = child_interp.output
     proxy.ops["counts"] = child_interp.counts
-    proxy.on_stop = functools.partial(setattr, interp.tracer, "stopped")  # why, for the report
-    host_children(machine).append((pid, proxy))
-    name = thread_name(interp, thread)  # (``threading``'s name: the child's thread keeps it)
-    child.main_thread = proxy.adopt(ident, name, pthread, delay_ns=COSTS.child_start_ns)
+    proxy.ops["fork"] = functools.partial(_fork_in_child, proxy)
+    proxy.on_stop = child_interp.on_stop
+    child.main_thread = proxy.adopt(
+        ident, name, thread.pthread or thread.ident, delay_ns=COSTS.child_start_ns
+    )
     if machine.tracing:
         machine.record_at(
             now, "process_start", pid=child.pid, ppid=parent.pid, thread=thread.ident, child=ident
         )
-    _run_hooks(list(interp.at_fork["after_in_parent"]))
-    return child.pid
+    return proxy, child.pid, child.number, ident
+
+
+def _fork_in_child(proxy: Proxy, mirror: OSThread, name: str, now: int) -> tuple[int, int, int]:
+    """A forked process's thread forks (the ``fork`` request of its mirror): the new
+    process's connection comes with the request; its host process is the asker's child,
+    which waits for it (``_child_hub``)."""
+    conn = Connection(proxy.receive_fds(1)[0])
+    interp = cast(MirrorState, mirror.payload).interp
+    child, pid, number, new_ident = _adopt_child(proxy.machine, interp, mirror, conn, name, now)
+    host_children(proxy.machine).append((0, child))
+    return pid, number, new_ident
 
 
 # gilsim's own files, which a warning of the program's skips to point at its caller.
@@ -177,20 +223,25 @@ def _warn_if_threads(interp: TracedInterpreter, threads: int, pid: int) -> None:
 
 
 def host_children(machine: Machine) -> list[tuple[int, Proxy]]:
-    """The host processes forked for the run's processes, with their proxies."""
+    """The host processes forked for the run's processes, with their proxies (host pid 0:
+    one that a forked process forked, whose host parent waits for it)."""
     children: list[tuple[int, Proxy]] = machine.shared.setdefault("host_children", [])
     return children
 
 
 def reap(machine: Machine) -> None:
     """The run is over: let every child host process go, and wait for it."""
-    for pid, proxy in host_children(machine):
+    children = host_children(machine)
+    for _, proxy in children:
         proxy.close()
+    # (All closed first: a forked process's host process waits for those it forked.)
+    for pid, _ in children:
         try:
-            os.waitpid(pid, 0)
+            if pid:
+                os.waitpid(pid, 0)
         except ChildProcessError:
             pass
-    host_children(machine).clear()
+    children.clear()
 
 
 def _become_child(
@@ -202,12 +253,15 @@ def _become_child(
     pthread: int,
 ) -> None:
     """In the child host process: the machine becomes the coordinator's proxy, the
-    forking thread the process's only thread; it waits until the machine starts it."""
+    forking thread the process's only thread (``child``, the process as its own code sees
+    it, has it as its main thread); it waits until the machine starts it."""
     # A terminal's Ctrl-C (a SIGTERM, a SIGHUP to the group) reaches every process of its
     # group: the coordinator alone acts, and lets the child go as the run ends.
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
     machine = interp.machine
+    if isinstance(machine, RemoteMachine):
+        machine.connection().close()  # (its parent's, copied by the fork)
     for _, proxy in host_children(machine):
         proxy.conn.close()  # (the other children's connections, copied by the fork)
     host_children(machine).clear()
@@ -256,7 +310,7 @@ def _forward_captured_output(remote: RemoteMachine) -> None:
     child's copies would keep what it writes, so each write goes to the parent's."""
     for name in ("__stdout__", "__stderr__"):
         raw = getattr(getattr(sys, name), "buffer", None)
-        if isinstance(raw, io.BytesIO):
+        if isinstance(raw, io.BytesIO) and not hasattr(raw, "forwarded"):
             raw.__class__ = _forwarding(type(raw), remote, name)
 
 
@@ -266,7 +320,7 @@ def _forwarding(base: type[io.BytesIO], remote: RemoteMachine, name: str) -> typ
         remote.request("output", name, payload)
         return len(payload)
 
-    return type(f"Forwarded{base.__name__}", (base,), {"write": write})
+    return type(f"Forwarded{base.__name__}", (base,), {"write": write, "forwarded": True})
 
 
 def _child_hub(remote: RemoteMachine) -> None:
@@ -281,7 +335,20 @@ def _child_hub(remote: RemoteMachine) -> None:
         status = 70  # EX_SOFTWARE: gilsim's own failure, said on stderr
     finally:
         sys.stderr.flush()
+        _wait_for_forks()
         os._exit(status)
+
+
+def _wait_for_forks() -> None:
+    """Wait for the host processes this one forked (a forked process's own forks), which
+    end as the coordinator lets them go: no zombie is left to the host's init."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        except InterruptedError:
+            continue
 
 
 def _fix_locks(interp: state.InterpreterState, thread: OSThread) -> None:

@@ -26,8 +26,9 @@ import signal
 from typing import Any
 
 from gilsim.interpreter import state
+from gilsim.machine import OSThread
 from gilsim.runtime import ShadowModule, fdio, fscalls, syscall
-from gilsim.runtime.kernel import kernel_of
+from gilsim.runtime.kernel import Kernel, kernel_of
 from gilsim.runtime.sysmodule import refusal
 
 _VALID = frozenset(signal.valid_signals())
@@ -64,6 +65,7 @@ def make_signal(interp: state.InterpreterState) -> ShadowModule:
             raise OSError(22, "Invalid argument")
         previous = handlers.get(number, signal.SIG_DFL)
         handlers[number] = handler
+        syscall.held(sigaction, number, _disposition(handler))
         return previous
 
     def set_wakeup_fd(fd: Any, /, *, warn_on_full_buffer: Any = True) -> int:
@@ -81,6 +83,7 @@ def make_signal(interp: state.InterpreterState) -> ShadowModule:
             if blocking:
                 raise ValueError(f"the fd {number} must be in non-blocking mode")
         previous, interp.wakeup_fd = interp.wakeup_fd, number
+        syscall.held(wakeup_fd, number)
         return previous
 
     def pthread_sigmask(how: Any, signals: Any) -> set[signal.Signals]:
@@ -106,6 +109,39 @@ def make_signal(interp: state.InterpreterState) -> ShadowModule:
     for name in ("alarm", "setitimer", "siginterrupt", "pause", "raise_signal"):
         overrides[name] = refusal("signal", name)
     return ShadowModule(signal, overrides, frozenset())
+
+
+def _disposition(handler: Any) -> str:
+    if handler is signal.SIG_DFL:
+        return "default"
+    return "ignore" if handler is signal.SIG_IGN else "handler"
+
+
+def _python_handler(signum: int, frame: Any) -> None:
+    """What the kernel's record of a process's dispositions holds for a Python handler
+    that lives in another host process (a forked process's): it only says there is one."""
+    raise AssertionError("a handler of another host process is never run here")
+
+
+@syscall.system_call
+def sigaction(
+    kernel: Kernel, interp: state.InterpreterState, thread: OSThread, signum: int, disposition: str
+) -> None:
+    """``rt_sigaction``: the kernel's record of the process's disposition for ``signum``,
+    which ``kill`` and a child's end (SIGCHLD) read.  In the first process the record is
+    the program's own table, already set; a forked process's is kept here apart."""
+    current = interp.signals.get(signum, signal.SIG_DFL)
+    if _disposition(current) != disposition:
+        interp.signals[signum] = {"default": signal.SIG_DFL, "ignore": signal.SIG_IGN}.get(
+            disposition, _python_handler
+        )
+
+
+@syscall.system_call
+def wakeup_fd(kernel: Kernel, interp: state.InterpreterState, thread: OSThread, fd: int) -> None:
+    """The kernel's record of the process's wake-up descriptor (``signal.set_wakeup_fd``
+    keeps it in the C handler's reach, ``wakeup.fd``), where ``trip_signal`` writes."""
+    interp.wakeup_fd = fd
 
 
 def has_python_handler(interp: state.InterpreterState, signum: int) -> bool:

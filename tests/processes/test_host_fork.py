@@ -1,8 +1,8 @@
 """``os.fork()`` as a real fork of gilsim's host process (``gilsim.processes.hostfork``, on
 3.12 and 3.13; the 3.11 engine copies the process instead, and must agree where both
 apply): what the child prints reaches a run that captures output, deadlocks and limits
-span processes, the same seed gives the same trace, and what is not supported yet is
-refused by name."""
+span processes, the same seed gives the same trace, a child forks again and sets its own
+signal handlers."""
 
 from __future__ import annotations
 
@@ -114,11 +114,58 @@ def test_the_parent_of_a_fork_with_threads_running_is_warned_with_its_pid(tmp_pa
     )
 
 
-@host_only
-def test_a_fork_childs_fork_is_refused_by_name(tmp_path):
-    result = run(tmp_path, "import os\nif os.fork() == 0:\n    os.fork()\n")
+GRANDCHILD = """
+    import os, sys
+    pid = os.fork()
+    if pid == 0:
+        grandchild = os.fork()
+        if grandchild == 0:
+            print("grandchild", os.getpid() - os.getppid())
+            sys.stdout.flush()
+            os._exit(6)
+        _, status = os.waitpid(grandchild, 0)
+        print("child reaped", os.waitstatus_to_exitcode(status))
+        sys.stdout.flush()
+        os._exit(4)
+    _, status = os.waitpid(pid, 0)
+    print("parent reaped", os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_a_fork_childs_own_fork_is_its_child_in_the_trace_and_summary(tmp_path):
+    first = run(tmp_path, GRANDCHILD, trace=True, seed=5)
+    assert first.stdout == "grandchild 1\nchild reaped 6\nparent reaped 4\n"
+    assert first.exit_status == 0, first.stderr
+    parent, child, grandchild = first.summary["processes"]
+    assert (child["ppid"], grandchild["ppid"]) == (parent["pid"], child["pid"])
+    assert (child["exit_code"], grandchild["exit_code"]) == (4, 6)
+    starts = [(e["pid"], e["ppid"]) for e in first.trace if e["event"] == "process_start"]
+    assert starts == [(child["pid"], parent["pid"]), (grandchild["pid"], child["pid"])]
+    assert run(tmp_path, GRANDCHILD, trace=True, seed=5).trace == first.trace
+
+
+def test_a_fork_child_sets_its_own_signal_handlers(tmp_path):
+    """The child's dispositions are its own (the parent's are unchanged), and the kernel
+    reads them: a Python handler's signal is refused as in the first process, an ignored
+    one does nothing."""
+    result = run(
+        tmp_path,
+        """
+        import os, signal, sys
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            os.kill(os.getpid(), signal.SIGTERM)
+            previous = signal.signal(signal.SIGUSR1, lambda signum, frame: None)
+            print("child", previous is signal.SIG_DFL, callable(signal.getsignal(signal.SIGUSR1)))
+            sys.stdout.flush()
+            os.kill(os.getpid(), signal.SIGUSR1)
+        os.waitpid(pid, 0)
+        """,
+    )
+    assert result.stdout == "child True True\n"
     assert result.exit_status == 2
-    assert "main.py, line 3: os.fork() in a forked process (a grandchild) is not supported" in (
+    assert "os.kill() of process 4200001 with SIGUSR1, for which it set a Python handler" in (
         result.error
     )
 

@@ -108,7 +108,6 @@ def test_a_pipe_read_sees_every_write_made_before_it(tmp_path):
     assert result.stdout == "b'01234' [True]\n", result.stderr
 
 
-@pytest.mark.feature("processes")
 def test_signal_dispositions_are_the_processes_own(tmp_path):
     before = signal.getsignal(signal.SIGINT)
     result = run(

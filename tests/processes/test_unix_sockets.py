@@ -71,7 +71,6 @@ os.rmdir(d)
 """
 
 
-@pytest.mark.feature("processes")
 def test_a_socket_bound_to_a_path_is_a_file_another_process_connects_to(tmp_path):
     """bind makes the socket file (chmod works on it, a second bind to it is EADDRINUSE, a
     missing directory ENOENT); a socket bound and not listening refuses; a child connects
@@ -232,7 +231,6 @@ except OSError as exc:
 """
 
 
-@pytest.mark.feature("processes")
 def test_a_descriptor_passed_to_another_process_names_the_same_pipe(tmp_path):
     """The child reads the pipe its parent passed (multiprocessing.reduction's sendfds and
     recvfds, with HAVE_SEND_HANDLE true); the message holds the read end open after the
@@ -351,7 +349,6 @@ if __name__ == "__main__":
 """
 
 
-@pytest.mark.feature("processes")
 def test_a_connection_pickled_for_a_fork_child_travels_by_the_resource_sharer(tmp_path):
     """Pickling a Connection outside a start() hands its descriptor to
     multiprocessing.resource_sharer, which serves it over an AF_UNIX socket (SCM_RIGHTS)

@@ -8,8 +8,6 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import pytest
-
 import gilsim
 
 
@@ -85,7 +83,6 @@ print(select.select([r], [], [], 0.1)[0])
 """
 
 
-@pytest.mark.feature("processes")
 def test_a_child_that_ends_writes_sigchld_to_its_parents_wakeup_fd(tmp_path):
     """With a Python handler for SIGCHLD the byte 17 arrives and wakes select(); with the
     default disposition nothing does; a fork child inherits handlers and wake-up fd."""
