@@ -42,6 +42,10 @@ class InterpreterState:
 
     # Whether its program runs on the host's interpreter (``gilsim.tracer.pystate``).
     traced = False
+    # Whether its Python runs in this host process; a forked process's runs in a host
+    # process of its own (``gilsim.processes.hostfork.ChildInterp``), where a descriptor
+    # of the host names another file.
+    runs_here = True
 
     def __init__(
         self,

@@ -17,6 +17,7 @@ import socket as host_socket
 import stat
 from typing import Any
 
+from gilsim.errors import UnsupportedError
 from gilsim.interpreter import state
 from gilsim.machine import OSThread
 from gilsim.runtime import hostfds, sockets
@@ -394,11 +395,25 @@ def files_of(kernel: Kernel, fds: list[int]) -> list[Any]:
     for fd in fds:
         file = kernel.lookup(fd)
         if file is None:
-            if fd < 0 or not is_host_fd(fd):
+            if fd < 0:
+                raise os_error(errno.EBADF)
+            _host_descriptors_here(kernel.interp, "sent by")
+            if not is_host_fd(fd):
                 raise os_error(errno.EBADF)
             file = hostfds.send(kernel.interp.machine, fd)
         files.append(file)
     return files
+
+
+def _host_descriptors_here(interp: state.InterpreterState, how: str) -> None:
+    """A descriptor of the host is a number of the host process that runs the program's
+    Python: the kernel's (the first process's) names another file than a forked
+    process's.  (Passing them between host processes is not built yet.)"""
+    if not interp.runs_here:
+        raise UnsupportedError(
+            f"a descriptor of the host (a file the program opened) {how} a forked process "
+            "is not supported by gilsim yet"
+        )
 
 
 def received(kernel: Kernel, files: list[Any], room: int) -> tuple[list[int], int]:
@@ -412,6 +427,7 @@ def received(kernel: Kernel, files: list[Any], room: int) -> tuple[list[int], in
     fds = []
     for file in kept:
         if isinstance(file, hostfds.HostFile):
+            _host_descriptors_here(interp, "received by")
             fds.append(hostfds.receive(interp.machine, interp.process.number, file))
         else:
             fds.append(kernel.install(file))

@@ -87,8 +87,8 @@ NOT_YET_TRACED = {
     # (``os.fork`` runs on the host's, and multiprocessing's fork start method with it:
     # ``gilsim.processes.hostfork``.)
     "processes": (
-        "processes beyond a fork (multiprocessing's spawn and forkserver, subprocess, a fork "
-        "child's fork, copy-on-write figures, signals to a child's handlers)"
+        "processes beyond a fork (multiprocessing's spawn and forkserver, subprocess, "
+        "copy-on-write figures, host descriptors passed to a forked process)"
     ),
 }
 
