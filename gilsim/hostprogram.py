@@ -16,11 +16,15 @@ program that starts one is stopped with a message naming the call.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import sys
 import types
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+import attrs
 
 from gilsim import processes, program
 from gilsim.config import Config
@@ -29,7 +33,8 @@ from gilsim.errors import GilsimError, ProcessExit
 from gilsim.gil import KINDS, OldGIL, make_gil
 from gilsim.interpreter.watchdog import Watchdog
 from gilsim.machine import Machine
-from gilsim.processes import hostfork
+from gilsim.machine.remote import RemoteMachine
+from gilsim.processes import hostfork, hostspawn
 from gilsim.program import Outcome, compile_main, record_names, run_machine
 from gilsim.runtime import hostshadows, pymain
 from gilsim.runtime.atexitmodule import run_exit_handlers
@@ -44,11 +49,14 @@ from gilsim.tracer.tracebacks import trim
 from gilsim.versions import host
 
 
-def new_interpreter(config: Config, chooser: Any = None) -> TracedInterpreter:
+def new_interpreter(
+    config: Config, chooser: Any = None, machine: Machine | None = None
+) -> TracedInterpreter:
     """An interpreter of the host's version on a fresh machine: the engine, the cores, the
     GIL, the shadows of the C boundary (``program.new_interpreter`` on 3.12 and later).
     ``chooser`` (``gilsim.schedules.schedule.ScheduleChooser``) decides at the places where
-    the GIL can change hands, on the machine it asks for."""
+    the GIL can change hands, on the machine it asks for.  On ``machine``, a process that
+    a run started (``processes.hostspawn``): it is in the run's process table already."""
     version = host()
     interp = TracedInterpreter(
         version,
@@ -56,14 +64,17 @@ def new_interpreter(config: Config, chooser: Any = None) -> TracedInterpreter:
         max_instructions=config.max_instructions,
         tax_permille=KINDS[config.gil].tax_permille,
     )
-    engine = Engine(config.seed)
-    if config.trace:
-        engine.trace = []
-    spec = config.machine_spec()
-    if chooser is not None:
-        spec = chooser.machine_spec(spec)
-    interp.machine = Machine(engine, spec)
-    interp.machine.to_hub = make_switch_to_hub()
+    interp.config = config  # (what a process it starts runs with)
+    if machine is None:
+        engine = Engine(config.seed)
+        if config.trace:
+            engine.trace = []
+        spec = config.machine_spec()
+        if chooser is not None:
+            spec = chooser.machine_spec(spec)
+        machine = Machine(engine, spec)
+        machine.to_hub = make_switch_to_hub()
+    interp.machine = machine
     interp.gil = make_gil(
         config.gil, interp.machine, interp, config.switch_interval_ns, config.wake_policy
     )
@@ -76,9 +87,14 @@ def new_interpreter(config: Config, chooser: Any = None) -> TracedInterpreter:
         interp.tracer.watch(TickWatcher(interp.gil))
     watch_checkpoints(interp, config.checkpoints)
     interp.shadow_modules = make_host_shadows(interp)
-    processes.install(interp, None)
-    # A fork is the host's own (``processes.hostfork``), not the copying one of 3.11.
+    if isinstance(machine, RemoteMachine):
+        processes.install_functions(interp)  # (in the coordinator's process table already)
+    else:
+        processes.install(interp, None)
+    # A fork is the host's own (``processes.hostfork``), not the copying one of 3.11, and
+    # so is a new program's start (``processes.hostspawn``).
     object.__setattr__(interp.shadow_modules["os"], "fork", hostfork.fork)
+    interp.shadow_modules["_posixsubprocess"] = hostspawn.make_posixsubprocess(interp, run_started)
     hostshadows.finish(interp)
     if config.refcounts:
         from gilsim.tracer import refcounts  # only when watching: nothing to import otherwise
@@ -128,10 +144,33 @@ def run_main(
         interp.recorder.sources[filename] = (
             source if isinstance(source, str) else source.decode("utf-8", "replace")
         )
+    ts, main_thread = new_thread(interp, "MainThread")
+    return run_program(
+        interp,
+        code,
+        filename,
+        argv,
+        ts,
+        lambda: run_machine(interp, main_thread, host_signals),
+    )
+
+
+def run_program(
+    interp: TracedInterpreter,
+    code: types.CodeType,
+    filename: str,
+    argv: list[str],
+    ts: Any,
+    run: Callable[[], GilsimError | None],
+    command: str | None = None,
+) -> Outcome:
+    """Run ``code`` as the main module of ``interp``'s process, in its main thread ``ts``:
+    ``run`` runs the machine until the program has ended (and returns the error that
+    stopped it, if one did).  ``command``: the source of ``python -c``'s ``code``."""
+    main_thread = ts.os_thread
     # The main module's namespace (made once the collector is set, below): this list holds
     # it, and lets go of it at the end (``finalize_modules``).
     namespace: list[dict[str, Any]] = []
-    ts, main_thread = new_thread(interp, "MainThread")
     ts.native_id = interp.process.pid
     interp.main_ident = main_thread.ident
     root = interp.process
@@ -141,10 +180,13 @@ def run_main(
 
     def main_body() -> None:
         interp.gil.take_gil(main_thread)  # Py_Initialize takes the GIL
-        status = pymain.exit_code(
-            lambda: interp.call_program(exec, code, namespace[0]),
-            printer=interp.print_uncaught,
-        )
+
+        def run_code() -> None:
+            if command is not None and sys.version_info >= (3, 13):
+                interp.call_program(register_command, code, command)
+            interp.call_program(exec, code, namespace[0])
+
+        status = pymain.exit_code(run_code, printer=interp.print_uncaught)
         finalize(interp, ts)
         finalize_modules(interp, world, namespace)
         finalized.append(True)
@@ -152,6 +194,7 @@ def run_main(
 
     main_thread.body = main_body
     world = World(interp.shadow_modules, hostshadows.host_patches())
+    interp.host_world = world
     saved = sys.argv, list(sys.path), sys.modules.get("__main__")
     script_dir = (
         os.path.dirname(os.path.realpath(filename)) if filename != "<string>" else os.getcwd()
@@ -183,7 +226,7 @@ def run_main(
     callers_hooks = without_callers_hooks()
     tracer.install()
     try:
-        error = run_machine(interp, main_thread, host_signals)
+        error = run()
     finally:
         hostfork.reap(interp.machine)
         tracer.uninstall()
@@ -216,6 +259,49 @@ def run_main(
     assert status is not None
     virtual_ns = max(interp.clock_ns, interp.machine.elapsed_ns())
     return Outcome(status, interp.instructions, virtual_ns, error, interp)
+
+
+def run_started(started: hostspawn.Started) -> NoReturn:
+    """In the host process forked for a program the run started (``processes.hostspawn``):
+    a new interpreter, on the coordinator's machine, runs ``started``'s command line as
+    its main program, its modules its own (the starting program's are put away, as its
+    ``World`` restores them); the host process ends with the simulated one."""
+    remote = started.machine
+    # (Race recording, watched refcounts and a replayed schedule are the first process's.)
+    config = attrs.evolve(started.config, refcounts=(), races=False, schedule=None)
+    interp = new_interpreter(config, machine=remote)
+    interp.process = started.process
+    started.process.interp = interp
+    if started.watchdog is not None:
+        interp.watch(started.watchdog)
+    code = compile(started.source, started.filename, "exec", dont_inherit=True)
+    ts, main_thread = new_thread(interp, "MainThread", number=started.number)
+    started.process.main_thread = main_thread
+    interp.main_ident = main_thread.ident
+    remote.know(main_thread)
+    remote.before_exit = functools.partial(hostfork.send_counts, remote, interp)
+    command = started.source if started.filename == "<string>" else None
+    run_program(
+        interp,
+        code,
+        started.filename,
+        started.argv,
+        ts,
+        lambda: hostfork.serve_then_exit(remote),
+        command=command if isinstance(command, str) else None,
+    )
+    raise AssertionError("a started process's host process went on after its end")
+
+
+def register_command(code: types.CodeType, command: str) -> None:
+    """3.13's ``run_mod`` for ``python -c``: the command's lines go to ``linecache``
+    (``_register_code``), so that a traceback shows them (gh-117174): keyed by the
+    filename in 3.13.0, by the code object where ``linecache`` reads lines by code
+    (``_getline_from_code``, later 3.13 releases)."""
+    import linecache  # (the program's: ``sys.modules`` is its own while it runs)
+
+    key: Any = code if hasattr(linecache, "_getline_from_code") else "<string>"
+    linecache._register_code(key, command, "<string>")  # type: ignore[attr-defined]
 
 
 # What the caller hooked into the host's interpreter: ``gc.callbacks``, ``sys.settrace``

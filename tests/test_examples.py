@@ -13,11 +13,10 @@ EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.py"))
 
 
 def _needs(example: Path) -> list:
-    """An example that starts processes beyond forks (spawn, forkserver), or reads the
-    copy-on-write figures of a fork, needs what runs on 3.11 only (``feature("processes")``);
-    forks run everywhere."""
+    """An example that reads the copy-on-write figures of a fork needs what runs on 3.11
+    only (``feature("processes")``); forks and started programs run everywhere."""
     source = example.read_text(encoding="utf-8")
-    needs = ("spawn", "forkserver", "subprocess", "smaps_rollup")
+    needs = ("smaps_rollup",)
     return [pytest.mark.feature("processes")] if any(s in source for s in needs) else []
 
 

@@ -49,7 +49,7 @@ import gc
 from gilsim.interpreter.state import InterpreterState
 from gilsim.machine import OSThread
 from gilsim.machine.remote import RemoteMachine
-from gilsim.processes.fork import install
+from gilsim.processes.fork import install, install_functions
 from gilsim.processes.table import Process, ProcessTable, exit_status, table_of
 from gilsim.runtime import pymain
 from gilsim.runtime.deadlock import thread_name
@@ -128,5 +128,6 @@ __all__ = [
     "exit_status",
     "forget",
     "install",
+    "install_functions",
     "restore_first_world",
 ]

@@ -82,9 +82,16 @@ COSTS = ProcessCosts()
 
 def install(interp: state.InterpreterState, parent: Process | None) -> Process:
     """Make ``interp`` a process of its machine, with the ``os`` functions of processes."""
+    process = table_of(interp.machine).add(interp, parent)
+    install_functions(interp)
+    return process
+
+
+def install_functions(interp: state.InterpreterState) -> None:
+    """Give ``interp``'s ``os`` the functions of processes (a program started in a host
+    process of its own is in the coordinator's table already: ``hostspawn``)."""
     from gilsim.processes import posix
 
-    process = table_of(interp.machine).add(interp, parent)
     os_module = interp.shadow_modules["os"]
     functions = {
         "fork": fork,
@@ -104,7 +111,6 @@ def install(interp: state.InterpreterState, parent: Process | None) -> Process:
     from gilsim.processes.spawn import make_posixsubprocess  # (it needs this module)
 
     interp.shadow_modules["_posixsubprocess"] = make_posixsubprocess(interp)
-    return process
 
 
 def start_process(

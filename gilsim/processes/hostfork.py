@@ -32,7 +32,7 @@ from collections.abc import Callable
 # (From the host's module, imported with gilsim: a run's own ``import`` would give the
 # program's copy, over the program's simulated ``os``.)
 from multiprocessing.connection import Connection, Pipe
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 import greenlet
 
@@ -132,29 +132,49 @@ def fork() -> int:
     pthread = thread.pthread or thread.ident
     busy(interp, thread, COSTS.fork_ns)
     now = sync(interp)
-    # (``Pipe`` is the host's module's, imported with gilsim: imported during the run it
-    # would be the program's copy, over the program's simulated ``os``.)
-    here, there = Pipe()
-    if isinstance(machine, RemoteMachine):
-        # A forked process forks: the coordinator keeps the new process too, and is given
-        # this end of its connection (``SCM_RIGHTS``) before the host process forks.
-        pid, number, ident = machine.request("fork", name, now, fds=[here.fileno()])
-    else:
-        proxy, pid, number, ident = _adopt_child(machine, interp, thread, here, name, now)
-    host_pid = os.fork()
-    if host_pid == 0:
-        here.close()
+    there, (pid, number, ident) = new_host_process(
+        machine,
+        ("fork", name, now),
+        lambda conn: _adopt_child(machine, interp, thread, conn, name, now),
+    )
+    if there is not None:  # (the child host process)
         own = Process(pid, parent.pid, number, interp, main_thread=thread)
         _become_child(interp, ts, there, own, ident, pthread)
         return 0
-    there.close()
-    if isinstance(machine, RemoteMachine):
-        here.close()  # (the coordinator's copy is the one in use)
-    else:
-        host_children(machine).append((host_pid, proxy))
     _warn_if_threads(interp, machine.live_threads(parent.number), parent.pid)
     _run_hooks(list(interp.at_fork["after_in_parent"]))
     return pid
+
+
+def new_host_process(
+    machine: Machine,
+    request: tuple[Any, ...],
+    adopt: Callable[[Connection], tuple[Any, ...]],
+) -> tuple[Connection | None, tuple[Any, ...]]:
+    """Fork gilsim's host process for a new simulated process, which the coordinator
+    adopts first: ``adopt(conn)`` here, giving its proxy and what it tells the new
+    process, or, in a forked process, the coordinator's answer to ``request``, made with
+    this end of the new connection (``SCM_RIGHTS``).  In the new host process, its end
+    of the connection; in this one, None; and the answer."""
+    # (``Pipe`` is the host's module's, imported with gilsim: imported during the run it
+    # would be the program's copy, over the program's simulated ``os``.)
+    here, there = Pipe()
+    proxy = None
+    if isinstance(machine, RemoteMachine):
+        answer = tuple(machine.request(*request, fds=[here.fileno()]))
+    else:
+        proxy, *adopted = adopt(here)
+        answer = tuple(adopted)
+    host_pid = os.fork()
+    if host_pid == 0:
+        here.close()
+        return there, answer
+    there.close()
+    if proxy is None:
+        here.close()  # (the coordinator's copy is the one in use)
+    else:
+        host_children(machine).append((host_pid, proxy))
+    return None, answer
 
 
 def _adopt_child(
@@ -175,13 +195,7 @@ def _adopt_child(
     child_interp.kernel = Kernel(child_interp)  # type: ignore[arg-type]
     child_interp.kernel.inherit(kernel_of(interp))  # type: ignore[arg-type]
     ident = _FIRST_IDENT + machine.next_thread_number() * _IDENT_STEP
-    proxy = Proxy(machine, conn, child.number, clock=child_interp)
-    proxy.payload = MirrorState(child_interp)
-    proxy.ops["syscall"] = child_interp.system_call
-    proxy.ops["output"] = child_interp.output
-    proxy.ops["counts"] = child_interp.counts
-    proxy.ops["fork"] = functools.partial(_fork_in_child, proxy)
-    proxy.on_stop = child_interp.on_stop
+    proxy = proxy_for(machine, conn, child_interp)
     child.main_thread = proxy.adopt(
         ident, name, thread.pthread or thread.ident, delay_ns=COSTS.child_start_ns
     )
@@ -192,15 +206,35 @@ def _adopt_child(
     return proxy, child.pid, child.number, ident
 
 
+def proxy_for(machine: Machine, conn: Connection, child_interp: ChildInterp) -> Proxy:
+    """The coordinator's side of a process whose Python runs in another host process,
+    with the requests its threads make beyond the machine's (``CHILD_OPS``)."""
+    process = cast(Process, child_interp.process)
+    proxy = Proxy(machine, conn, process.number, clock=child_interp)
+    proxy.payload = MirrorState(child_interp)
+    proxy.ops["syscall"] = child_interp.system_call
+    proxy.ops["output"] = child_interp.output
+    proxy.ops["counts"] = child_interp.counts
+    for op, handler in CHILD_OPS.items():
+        proxy.ops[op] = functools.partial(handler, proxy)
+    proxy.on_stop = child_interp.on_stop
+    return proxy
+
+
 def _fork_in_child(proxy: Proxy, mirror: OSThread, name: str, now: int) -> tuple[int, int, int]:
     """A forked process's thread forks (the ``fork`` request of its mirror): the new
     process's connection comes with the request; its host process is the asker's child,
-    which waits for it (``_child_hub``)."""
+    which waits for it (``serve_then_exit``)."""
     conn = Connection(proxy.receive_fds(1)[0])
     interp = cast(MirrorState, mirror.payload).interp
     child, pid, number, new_ident = _adopt_child(proxy.machine, interp, mirror, conn, name, now)
     host_children(proxy.machine).append((0, child))
     return pid, number, new_ident
+
+
+# What a forked (or started) process asks of the coordinator beyond the machine's calls:
+# ``handler(proxy, mirror, *args)`` (``hostspawn`` adds its ``spawn``).
+CHILD_OPS: dict[str, Callable[..., Any]] = {"fork": _fork_in_child}
 
 
 # gilsim's own files, which a warning of the program's skips to point at its caller.
@@ -255,19 +289,8 @@ def _become_child(
     """In the child host process: the machine becomes the coordinator's proxy, the
     forking thread the process's only thread (``child``, the process as its own code sees
     it, has it as its main thread); it waits until the machine starts it."""
-    # A terminal's Ctrl-C (a SIGTERM, a SIGHUP to the group) reaches every process of its
-    # group: the coordinator alone acts, and lets the child go as the run ends.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_IGN)
-    machine = interp.machine
-    if isinstance(machine, RemoteMachine):
-        machine.connection().close()  # (its parent's, copied by the fork)
-    for _, proxy in host_children(machine):
-        proxy.conn.close()  # (the other children's connections, copied by the fork)
-    host_children(machine).clear()
-    remote = RemoteMachine.become(machine, conn)
-    remote.before_exit = functools.partial(_send_counts, remote, interp)
-    _forward_captured_output(remote)
+    remote = leave_parent(interp, conn)
+    remote.before_exit = functools.partial(send_counts, remote, interp)
     thread: OSThread = ts.os_thread
     interp.process = child
     interp.main_ident = ident
@@ -289,8 +312,8 @@ def _become_child(
     root = body
     while root.parent is not None:
         root = root.parent
-    hub = greenlet.greenlet(lambda: _child_hub(remote), parent=root)
-    _KEPT.append(body.parent)
+    hub = greenlet.greenlet(lambda: serve_then_exit(remote), parent=root)
+    keep(body.parent)
     body.parent = hub
     remote._hub = hub
     remote.to_hub(hub)  # until the machine runs the new process
@@ -301,7 +324,32 @@ def _become_child(
 _KEPT: list[Any] = []
 
 
-def _send_counts(remote: RemoteMachine, interp: TracedInterpreter, thread: OSThread) -> None:
+def keep(suspended: greenlet.greenlet) -> None:
+    """Keep ``suspended`` for the host process's life: a greenlet collected would unwind
+    its frames, running their ``finally`` blocks in a process where they never ran."""
+    _KEPT.append(suspended)
+
+
+def leave_parent(interp: TracedInterpreter, conn: Connection) -> RemoteMachine:
+    """In a new host process, forked for a process of the run: the machine becomes the
+    coordinator's proxy over ``conn``; what was the parent's own alone goes."""
+    # A terminal's Ctrl-C (a SIGTERM, a SIGHUP to the group) reaches every process of its
+    # group: the coordinator alone acts, and lets the child go as the run ends.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+    machine = interp.machine
+    if isinstance(machine, RemoteMachine):
+        machine.connection().close()  # (its parent's, copied by the fork)
+    for _, proxy in host_children(machine):
+        proxy.conn.close()  # (the other children's connections, copied by the fork)
+    host_children(machine).clear()
+    remote = RemoteMachine.become(machine, conn)
+    _forward_captured_output(remote)
+    return remote
+
+
+def send_counts(remote: RemoteMachine, interp: TracedInterpreter, thread: OSThread) -> None:
+    """(``RemoteMachine.before_exit``: what the thread, and its process, ran.)"""
     remote.request("counts", thread.payload.instructions, interp.instructions)
 
 
@@ -323,7 +371,7 @@ def _forwarding(base: type[io.BytesIO], remote: RemoteMachine, name: str) -> typ
     return type(f"Forwarded{base.__name__}", (base,), {"write": write, "forwarded": True})
 
 
-def _child_hub(remote: RemoteMachine) -> None:
+def serve_then_exit(remote: RemoteMachine) -> NoReturn:
     """The child host process's hub: it serves the machine's answers until the
     coordinator lets go, then the host process ends (its simulated status is the
     coordinator's to report)."""

@@ -66,10 +66,9 @@ def _command(argv: list[str]) -> tuple[str, str, list[str]]:
     raise UnsupportedError(f"starting Python with {' '.join(argv)!r}: gilsim runs -c or a script")
 
 
-def fork_exec(args: Any, executable_list: Any, close_fds: Any, fds_to_keep: Any, *rest: Any) -> int:
-    """``_posixsubprocess.fork_exec``: start a simulated Python; return its pid."""
-    ts = state.current_thread()
-    interp, thread = ts.interp, ts.os_thread
+def command_line(args: Any, executable_list: Any) -> tuple[str, str, list[str]]:
+    """``fork_exec``'s command line as ``_command`` reads it; any program but the Python
+    gilsim runs on is refused."""
     argv = [os.fsdecode(a) for a in args]
     executable = os.fsdecode(executable_list[0]) if executable_list else argv[0]
     if not _is_python(executable):
@@ -77,7 +76,14 @@ def fork_exec(args: Any, executable_list: Any, close_fds: Any, fds_to_keep: Any,
             f"starting {executable!r}: gilsim simulates child processes of the Python it "
             "runs on only"
         )
-    kind, what, rest_args = _command(argv[1:])
+    return _command(argv[1:])
+
+
+def fork_exec(args: Any, executable_list: Any, close_fds: Any, fds_to_keep: Any, *rest: Any) -> int:
+    """``_posixsubprocess.fork_exec``: start a simulated Python; return its pid."""
+    ts = state.current_thread()
+    interp, thread = ts.interp, ts.os_thread
+    kind, what, rest_args = command_line(args, executable_list)
     machine = interp.machine
     machine.sync_processes(thread)
     if interp.world is None:
@@ -154,12 +160,7 @@ def _keep_descriptors(
     """The child has the descriptors it was given, naming the same open files."""
     if parent.kernel is None:
         return
-    kernel = kernel_of(child)  # (made with the child's os module)
-    for fd in fds:
-        file = parent.kernel.lookup(fd)
-        if file is not None:
-            kernel.files[fd] = file
-            file.descriptors += 1
+    kernel_of(child).keep(parent.kernel, fds)  # (made with the child's os module)
 
 
 def make_posixsubprocess(interp: state.InterpreterState) -> ShadowModule:

@@ -37,7 +37,6 @@ from gilsim.tracer.pystate import TracedInterpreter
 # does: ``gilsim.processes.hostfork``, and so multiprocessing's fork start method).
 PROCESS_STARTS = {
     "os": ("forkpty", "posix_spawn", "posix_spawnp", "system", "execv", "execve"),
-    "_posixsubprocess": ("fork_exec",),
 }
 
 
@@ -82,16 +81,19 @@ def _refused_start(interp: TracedInterpreter, what: str) -> Any:
 
     def call(*args: Any, **kwargs: Any) -> Any:
         raise UnsupportedError(
-            f"{_where(interp)}{what}() starts a process running a new program, which gilsim "
-            f"does not run on Python {interp.version.name} yet (os.fork() it runs; "
-            "multiprocessing's spawn and forkserver, subprocess and exec run on Python 3.11)"
+            f"{where_in_program(interp)}{what}() starts a process running a new program, "
+            f"which gilsim does not run on Python {interp.version.name} yet (os.fork() it "
+            "runs, and Python started by multiprocessing or subprocess without posix_spawn; "
+            "the others run on Python 3.11)"
         )
 
     call.__name__ = what.rpartition(".")[2]
     return call
 
 
-def _where(interp: TracedInterpreter) -> str:
+def where_in_program(interp: TracedInterpreter) -> str:
+    """``"file, line N: "`` of the program's innermost frame outside the standard
+    library (the call the user wrote), or nothing."""
     from gilsim.interpreter import state
     from gilsim.paths import is_library
 

@@ -267,6 +267,15 @@ class Kernel:
         for file in self.files.values():
             file.descriptors += 1
 
+    def keep(self, parent: Kernel, fds: list[int]) -> None:
+        """``execve`` after fork(2): of ``parent``'s descriptors, ``fds`` are open here
+        too, naming the same files (the others were close-on-exec, or ``close_fds``)."""
+        for fd in fds:
+            file = parent.lookup(fd)
+            if file is not None:
+                self.files[fd] = file
+                file.descriptors += 1
+
     def close_all(self) -> None:
         """The process ends: every descriptor it has is closed."""
         for fd in sorted(self.files):

@@ -552,10 +552,14 @@ def start_thread(
     return thread
 
 
-def new_thread(interp: state.InterpreterState, name: str | None) -> tuple[Any, OSThread]:
-    """A thread state and the OS thread it runs on (its body is set by the caller)."""
+def new_thread(
+    interp: state.InterpreterState, name: str | None, number: int | None = None
+) -> tuple[Any, OSThread]:
+    """A thread state and the OS thread it runs on (its body is set by the caller); its
+    ``number`` on the machine, if the machine gave it already."""
     ts = state.ThreadState(interp)
-    number = interp.machine.next_thread_number()
+    if number is None:
+        number = interp.machine.next_thread_number()
     thread = OSThread(
         ident=_FIRST_IDENT + number * _IDENT_STEP,
         name=name or f"thread {number}",

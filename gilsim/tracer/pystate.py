@@ -55,6 +55,10 @@ class TracedInterpreter(state.InterpreterState):
         self.tracer = Tracer(self, version, tax_permille)
         # The ident of the main thread (``_thread._get_main_thread_ident``).
         self.main_ident = 0
+        # What ``gilsim.hostprogram`` ran it with (a ``Config``), and the ``World`` it put
+        # in place: a program it starts runs with the one, and puts the other away.
+        self.config: Any = None
+        self.host_world: Any = None
 
     def enter(self, thread: Any, now_ns: int, next_event_ns: int) -> None:
         super().enter(thread, now_ns, next_event_ns)

@@ -84,11 +84,11 @@ FREE_THREADED_TAX_PERMILLE = 60
 # (``gilsim.hostprogram.refuse_unsupported``); the tests of each run on 3.11 only until it
 # runs on the host's interpreter too (``tests/conftest.py``).
 NOT_YET_TRACED = {
-    # (``os.fork`` runs on the host's, and multiprocessing's fork start method with it:
-    # ``gilsim.processes.hostfork``.)
+    # (``os.fork`` runs on the host's, and a new Python program's start: multiprocessing's
+    # start methods run, ``gilsim.processes.hostfork`` and ``hostspawn``.)
     "processes": (
-        "processes beyond a fork (multiprocessing's spawn and forkserver, subprocess, "
-        "copy-on-write figures, host descriptors passed to a forked process)"
+        "processes' start-up and copy-on-write figures, and host descriptors passed to "
+        "another process"
     ),
 }
 

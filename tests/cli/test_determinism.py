@@ -119,7 +119,6 @@ def test_string_hashing_is_fixed_by_the_seed(dirs):
     assert any(other != first[1:] for other in others)  # the work depends on hashing
 
 
-@pytest.mark.feature("processes")
 def test_processes_have_the_same_pids_every_run(dirs):
     """Fork, multiprocessing's children, their queues and locks: the same trace and summary
     twice over, with virtual pids counting up from the first process's, and the spawned

@@ -94,10 +94,22 @@ def _path(name: str) -> Path:
     return DIFFERENTIAL / name if name.startswith("proc_") else PROGRAMS / name
 
 
+# What the host's interpreter does not run yet, and what it prints otherwise on a version
+# (``tests/differential/test_differential.py`` lists the same, with the reasons).
+NOT_YET_ON_THE_HOST = frozenset({"proc_mp_forkserver_shared"})
+SPAWN_TRACEBACK_313 = frozenset({"proc_mp_pickling", "proc_mp_no_guard"})
+
+
 def _seen(name: str) -> object:
-    source = _path(name).read_text(encoding="utf-8")
-    forks_only = not any(method in source for method in ("spawn", "forkserver"))
-    return pytest.param(name, id=Path(name).stem, marks=() if forks_only else beyond_forks)
+    stem = Path(name).stem
+    marks: list = [beyond_forks] if stem in NOT_YET_ON_THE_HOST else []
+    if stem in SPAWN_TRACEBACK_313 and sys.version_info[:2] == (3, 13):
+        marks.append(
+            pytest.mark.xfail(
+                reason="a spawn child's traceback shows gilsim's descriptor numbers", strict=True
+            )
+        )
+    return pytest.param(name, id=stem, marks=marks)
 
 
 def _any_pid(stderr: str) -> str:

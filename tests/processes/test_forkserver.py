@@ -37,7 +37,6 @@ def run(tmp_path: Path, source: str, **options):
     return gilsim.run(path, argv=[str(path)], **options)
 
 
-@pytest.mark.feature("processes")
 def test_the_children_are_forked_from_one_server(tmp_path):
     """Processes: the program, its resource tracker and its fork server (both its
     children), and two children of the server; everything ends with exit code 0, the

@@ -181,7 +181,6 @@ def test_a_process_killed_before_it_ran_never_runs(tmp_path):
     assert result.stdout == "-15\nparent ends\n", result.stderr
 
 
-@pytest.mark.feature("processes")
 def test_a_run_stopped_with_other_processes_alive_prints_only_why(tmp_path):
     """Stopped by something gilsim refuses while multiprocessing's resource tracker waits
     in a read (as a fork server's does): its thread ends without a word (the buffered

@@ -143,7 +143,6 @@ SEMAPHORES = """
 """
 
 
-@pytest.mark.feature("processes")
 def test_semaphores_cross_as_plain_data(tmp_path):
     """Locks, recursive locks, bounded semaphores and a Value's lock shared with a fork
     child, one re-opened by name in a spawned child, and the errors of each call."""

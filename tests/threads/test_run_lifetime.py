@@ -95,7 +95,6 @@ if __name__ == "__main__":
 """
 
 
-@pytest.mark.feature("processes")
 def test_runs_of_several_processes_keep_nothing_alive(tmp_path):
     """Nor do runs of several processes: their children's interpreters, nor an entry a
     child made in ``sys.modules`` (a spawn child's ``__mp_main__``), nor a fork server.
