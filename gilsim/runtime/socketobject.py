@@ -390,9 +390,7 @@ class socket:  # noqa: N801 - CPython's name
                 raise ValueError("unbuffered streams must be binary")
             return raw
         if reading and writing:
-            buffer: Any = io.BufferedRWPair(
-                fileio.BufferedReader(raw, buffering), fileio.BufferedWriter(raw, buffering)
-            )
+            buffer: Any = fileio.BufferedRWPair(raw, raw, buffering)
         elif reading:
             buffer = fileio.BufferedReader(raw, buffering)
         else:
