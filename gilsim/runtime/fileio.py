@@ -263,6 +263,74 @@ BufferedWriter = _buffered(io.BufferedWriter)
 BufferedRandom = _buffered(io.BufferedRandom)
 
 
+class BufferedRWPair(io.BufferedIOBase):
+    """``_io.BufferedRWPair`` (``Modules/_io/bufferedio.c``): a reader and a writer over two
+    raw files, each call forwarded to one of them.  The C pair makes C buffered objects
+    without the simulated buffer lock, and cannot be given these, so it is rewritten here
+    over ``BufferedReader`` and ``BufferedWriter`` (as ``_pyio.BufferedRWPair`` is); what it
+    does not forward (``readline``, ``fileno``...) is ``_io._BufferedIOBase``'s, as in C."""
+
+    def __init__(self, reader: Any, writer: Any, buffer_size: int = io.DEFAULT_BUFFER_SIZE):
+        # _PyIOBase_check_readable, _PyIOBase_check_writable
+        if not reader.readable():
+            raise io.UnsupportedOperation("File or stream is not readable.")
+        if not writer.writable():
+            raise io.UnsupportedOperation("File or stream is not writable.")
+        self.reader = BufferedReader(reader, buffer_size)
+        self.writer = BufferedWriter(writer, buffer_size)
+
+    def read(self, size: Any = -1) -> Any:
+        return self.reader.read(-1 if size is None else size)
+
+    def peek(self, size: Any = 0) -> Any:
+        return self.reader.peek(size)
+
+    def read1(self, size: Any = -1) -> Any:
+        return self.reader.read1(size)
+
+    def readinto(self, buffer: Any) -> Any:
+        return self.reader.readinto(buffer)
+
+    def readinto1(self, buffer: Any) -> Any:
+        return self.reader.readinto1(buffer)
+
+    def write(self, data: Any) -> Any:
+        return self.writer.write(data)
+
+    def flush(self) -> None:
+        return self.writer.flush()
+
+    def readable(self) -> bool:
+        return self.reader.readable()
+
+    def writable(self) -> bool:
+        return self.writer.writable()
+
+    def isatty(self) -> bool:
+        return self.writer.isatty() or self.reader.isatty()
+
+    def close(self) -> None:
+        """The writer, then the reader (``bufferedrwpair_close``)."""
+        first, second = self.writer, self.reader
+        if finalizing(self):
+            # The C pair has no finalizer: ``bufferedrwpair_dealloc`` drops the reader
+            # first, whose finalizer closes the raw file, and then the writer finds it
+            # closed and does not flush (what it holds over one socket is lost).
+            first, second = self.reader, self.writer
+            first._gilsim_finalizing = second._gilsim_finalizing = True
+        try:
+            first.close()
+        finally:
+            second.close()
+
+    @property
+    def closed(self) -> bool:
+        return self.writer.closed
+
+    def __repr__(self) -> str:
+        return f"<_io.BufferedRWPair object at {id(self):#x}>"
+
+
 # -- open() ---------------------------------------------------------------------------------
 
 

@@ -216,8 +216,6 @@ def bind(kernel: Kernel, interp: Interp, thread: OSThread, fd: int, address: Any
     port)`` (with the GIL held: ``inet_bind`` sleeps on nothing another process shares)."""
     file = _socket(kernel, fd)
     if file.family == AF_UNIX:
-        if file.endpoint is not None:  # (``socketobject`` looked first: ``sock_connected``)
-            raise os_error(errno.EINVAL)
         _call_cost(kernel, interp, thread)
         namespace_of(interp).bind(file, address)
         return
@@ -331,8 +329,8 @@ def send(
 
 @system_call
 def sock_connected(kernel: Kernel, interp: Interp, thread: OSThread, fd: int) -> bool:
-    """Whether the socket is connected (or being connected): what ``bind`` of an AF_UNIX
-    socket and ``sendmsg`` to an address look at first, with the GIL held."""
+    """Whether the socket is connected (or being connected): what ``sendmsg`` to an address
+    looks at first, with the GIL held."""
     return _socket(kernel, fd).endpoint is not None
 
 

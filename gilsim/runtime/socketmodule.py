@@ -27,6 +27,13 @@ from gilsim.runtime.sockets import AF_INET, AF_UNIX, loopback
 from gilsim.runtime.sysmodule import refusal, unsupported
 
 _DEFAULT = host_socket._GLOBAL_DEFAULT_TIMEOUT  # type: ignore[attr-defined]
+SOCK_DGRAM = host_socket.SOCK_DGRAM
+# What glibc's getaddrinfo gives for each socket type over IPv4 (``gaih_inet_typeproto``).
+_PROTOCOLS = (
+    (host_socket.SocketKind.SOCK_STREAM, host_socket.IPPROTO_TCP),
+    (host_socket.SocketKind.SOCK_DGRAM, host_socket.IPPROTO_UDP),
+    (host_socket.SocketKind.SOCK_RAW, 0),
+)
 
 
 def make_socket(interp: state.InterpreterState) -> ShadowModule:
@@ -38,20 +45,34 @@ def make_socket(interp: state.InterpreterState) -> ShadowModule:
         first, second = syscall.released(netcalls.socketpair)
         return socket._over(first, AF_UNIX), socket._over(second, AF_UNIX)
 
-    def getaddrinfo(host: Any, port: Any, family: Any = 0, type: Any = 0, *args: Any) -> Any:
-        ip = "127.0.0.1" if host is None else loopback(host, binding=False)
+    def getaddrinfo(
+        host: Any, port: Any, family: Any = 0, type: Any = 0, proto: Any = 0, flags: Any = 0
+    ) -> Any:
+        """``socket.getaddrinfo`` for loopback: one entry per socket type and its protocol,
+        as glibc gives them (IPPROTO_TCP for SOCK_STREAM, IPPROTO_UDP for SOCK_DGRAM)."""
+        if host is None:  # AI_PASSIVE: the address to bind to, else loopback's
+            ip = "0.0.0.0" if flags & host_socket.AI_PASSIVE else "127.0.0.1"
+        else:
+            ip = loopback(host, binding=False)
         if isinstance(port, str):
             port = int(port) if port.isdigit() else host_socket.getservbyname(port, "tcp")
-        if family not in (0, AF_INET) or type not in (0, SOCK_STREAM):
+        if family not in (0, AF_INET) or type not in (0, SOCK_STREAM, SOCK_DGRAM):
             return []
-        family_, kind = host_socket.AddressFamily.AF_INET, host_socket.SocketKind.SOCK_STREAM
-        return [(family_, kind, 6, "", (ip, port or 0))]
+        kinds = [(k, p) for k, p in _PROTOCOLS if type in (0, k) and proto in (0, p)]
+        if not kinds:  # e.g. SOCK_STREAM with IPPROTO_UDP
+            raise host_socket.gaierror(host_socket.EAI_SOCKTYPE, "ai_socktype not supported")
+        family_ = host_socket.AddressFamily.AF_INET
+        return [(family_, kind, number, "", (ip, port or 0)) for kind, number in kinds]
 
     def gethostbyname(name: Any) -> str:
         return loopback(name, binding=False)
 
     def create_connection(address: Any, timeout: Any = _DEFAULT, source: Any = None, **kw: Any):
-        sock = socket()
+        """``socket.create_connection`` (``Lib/socket.py``): a socket of the family, type
+        and protocol ``getaddrinfo`` gives (so ``proto`` is IPPROTO_TCP), connected."""
+        host, port = address
+        family, kind, proto, _, address = getaddrinfo(host, port, 0, SOCK_STREAM)[0]
+        sock = socket(family, kind, proto)
         try:
             if timeout is not _DEFAULT:
                 sock.settimeout(timeout)

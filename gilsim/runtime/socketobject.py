@@ -188,8 +188,6 @@ class socket:  # noqa: N801 - CPython's name
         fd = self._open()
         if self._family == AF_UNIX:
             name = unix_address(address)
-            if syscall.held(netcalls.sock_connected, fd):  # a socketpair() socket, or connected
-                raise os_error(errno.EINVAL)
             syscall.released(netcalls.bind, fd, name)  # sock_bind: bind() without the GIL
             return
         syscall.held(netcalls.bind, fd, inet_address(address, "bind", binding=True))
@@ -390,9 +388,7 @@ class socket:  # noqa: N801 - CPython's name
                 raise ValueError("unbuffered streams must be binary")
             return raw
         if reading and writing:
-            buffer: Any = io.BufferedRWPair(
-                fileio.BufferedReader(raw, buffering), fileio.BufferedWriter(raw, buffering)
-            )
+            buffer: Any = fileio.BufferedRWPair(raw, raw, buffering)
         elif reading:
             buffer = fileio.BufferedReader(raw, buffering)
         else:

@@ -109,6 +109,9 @@ class SocketFile:
         # (``unixsockets.UnixNamespace``).
         self.namespace: Any = None
         self.unix_key: Any = None
+        # AF_UNIX, connected: the socket at the other end, whose address is the peer's
+        # (``unix_peer``; it may be bound later).
+        self.other: SocketFile | None = None
 
     def describe(self) -> str:
         return f"a socket ({self.local!r})" if self.family == AF_INET or self.local else "a socket"
@@ -278,6 +281,7 @@ def socketpair(kernel: Kernel) -> tuple[SocketFile, SocketFile]:
     """Two AF_UNIX stream sockets connected to each other."""
     first, second = SocketFile(kernel, AF_UNIX), SocketFile(kernel, AF_UNIX)
     first.endpoint, second.endpoint = connection(kernel, 0, "a socketpair")
+    first.other, second.other = second, first
     for sock in (first, second):
         sock.peer, sock.established = "", True
     return first, second

@@ -66,8 +66,10 @@ class UnixNamespace:
         self.abstract: dict[bytes, SocketFile] = {}
 
     def bind(self, sock: SocketFile, name: bytes) -> None:
-        """``unix_bind``: give ``sock`` the address ``name``."""
-        if sock.namespace is not None:
+        """``unix_bind``: give ``sock`` the address ``name``.  A connected socket may be
+        bound too (one of a ``socketpair``, a client), unless it has an address already (an
+        accepted one has its listener's): EINVAL."""
+        if sock.namespace is not None or sock.local:
             raise os_error(errno.EINVAL)
         if not name:
             name = self._autobind_name()
@@ -87,6 +89,8 @@ class UnixNamespace:
             self.by_inode[key] = sock  # (a socket of an unlinked file of that inode: gone)
             sock.local, sock.unix_key = os.fsdecode(path), key
         sock.namespace = self
+        if sock.other is not None:  # the peer's getpeername() reads it (unix_getname)
+            sock.other.peer = sock.local
 
     def unbind(self, sock: SocketFile) -> None:
         """``sock`` closed: its name reaches nobody any more (the file stays)."""
@@ -128,6 +132,7 @@ class UnixNamespace:
         server.local, server.peer, server.endpoint = listener.local, client.local, theirs
         server.established = True
         client.endpoint, client.peer, client.established = mine, listener.local, True
+        client.other, server.other = server, client
         listener.backlog.append(server)  # type: ignore[union-attr]
         listener.waiters.wake_all(interp)
 
