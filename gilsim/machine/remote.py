@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import builtins
 import itertools
+import os
 import socket
 from collections.abc import Callable, Sequence
 from multiprocessing import reduction
@@ -100,6 +101,7 @@ class Proxy:
         self.ops: dict[str, Callable[..., Any]] = {}
         self.threads: dict[int, OSThread] = {}
         self._live: set[int] = set()
+        self._outgoing: list[int] = []
         self._markers: dict[int, Marker] = {}
         self._numbers = itertools.count(1)
 
@@ -128,6 +130,11 @@ class Proxy:
         """The host descriptors the child sent after its request (``request(fds=...)``)."""
         with socket.fromfd(self.conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             return list(reduction.recvfds(sock, count))
+
+    def send_fds_after_answer(self, fds: list[int]) -> None:
+        """Send the host descriptors ``fds`` after the answer to the request being served
+        (which the child takes with ``request(receive=...)``), then close them here."""
+        self._outgoing = list(fds)
 
     def _serve(self, thread: OSThread) -> None:
         try:
@@ -170,10 +177,17 @@ class Proxy:
         clock = cast(RemoteClock, thread.clock)
         message = (thread.ident, clock.resumed, clock.clock_ns, clock.deadline_ns, failed, value)
         clock.resumed = False
+        outgoing, self._outgoing = self._outgoing, []
         try:
             self.conn.send(message)
+            if outgoing:
+                with socket.fromfd(self.conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                    reduction.sendfds(sock, outgoing)
         except OSError as exc:
             raise self._gone(thread, exc) from None
+        finally:
+            for fd in outgoing:
+                os.close(fd)
 
     def _gone(self, thread: OSThread, exc: Exception) -> GilsimError:
         """The child's host process ended on its own (killed from outside gilsim)."""
@@ -396,10 +410,12 @@ class RemoteMachine(Machine):
     def _leave_core(self, thread: OSThread) -> None:
         pass
 
-    def _request(self, op: str, *args: Any, fds: Sequence[int] = ()) -> Any:
+    def _request(self, op: str, *args: Any, fds: Sequence[int] = (), receive: int = 0) -> Any:
         """Ask the coordinator, on behalf of the running thread, and wait for the answer
         (the hub switches back here with it).  ``fds``, host descriptors, go with the
-        request (``SCM_RIGHTS``): the coordinator's handler takes them (``receive_fds``)."""
+        request (``SCM_RIGHTS``): the coordinator's handler takes them (``receive_fds``);
+        ``receive`` of them come after the answer (``send_fds_after_answer``), and the
+        answer is theirs here."""
         self._tell(op, *args)
         if fds:
             with socket.fromfd(self._conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
@@ -408,6 +424,10 @@ class RemoteMachine(Machine):
         failed, value = self.to_hub(self._hub)
         if failed:
             raise _error(value)
+        if receive:
+            # (The hub waits for this thread's next request: nothing else reads meanwhile.)
+            with socket.fromfd(self._conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                return list(reduction.recvfds(sock, receive))
         return value
 
     def _leave(self) -> None:
@@ -459,9 +479,9 @@ class RemoteMachine(Machine):
     def kill(self, threads: list[OSThread]) -> None:
         raise GilsimError("a child process cannot kill threads: the coordinator does")
 
-    def request(self, op: str, *args: Any, fds: Sequence[int] = ()) -> Any:
+    def request(self, op: str, *args: Any, fds: Sequence[int] = (), receive: int = 0) -> Any:
         """One of the upper layers' requests (``Proxy.ops``), for the running thread."""
-        return self._request(op, *args, fds=fds)
+        return self._request(op, *args, fds=fds, receive=receive)
 
     def connection(self) -> Connection:
         """The connection to the coordinator."""

@@ -20,6 +20,7 @@ stacks unwound by no one); it gets a new thread id, the GIL is new and its own
 
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import io
@@ -232,9 +233,31 @@ def _fork_in_child(proxy: Proxy, mirror: OSThread, name: str, now: int) -> tuple
     return pid, number, new_ident
 
 
+def _host_fds_in(proxy: Proxy, mirror: OSThread, count: int) -> list[int]:
+    """Descriptors of the child's host process, for a message it sends
+    (``syscall.host_fds_in``): here, by this host process's numbers."""
+    fds = proxy.receive_fds(count)
+    kernel_of(cast(MirrorState, mirror.payload).interp).handed_in.update(fds)  # type: ignore[arg-type]
+    return fds
+
+
+def _host_fds_out(proxy: Proxy, mirror: OSThread, fds: list[int]) -> None:
+    """Descriptors of the host a message brought the child (``syscall.host_fds_out``): to
+    its host process, after the answer; closed here."""
+    kernel = kernel_of(cast(MirrorState, mirror.payload).interp)  # type: ignore[arg-type]
+    if not set(fds) <= kernel.handed_out:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+    kernel.handed_out.difference_update(fds)
+    proxy.send_fds_after_answer(fds)
+
+
 # What a forked (or started) process asks of the coordinator beyond the machine's calls:
 # ``handler(proxy, mirror, *args)`` (``hostspawn`` adds its ``spawn``).
-CHILD_OPS: dict[str, Callable[..., Any]] = {"fork": _fork_in_child}
+CHILD_OPS: dict[str, Callable[..., Any]] = {
+    "fork": _fork_in_child,
+    "host_fds_in": _host_fds_in,
+    "host_fds_out": _host_fds_out,
+}
 
 
 # gilsim's own files, which a warning of the program's skips to point at its caller.

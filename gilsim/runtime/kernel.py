@@ -242,6 +242,12 @@ class Kernel:
         # ``socket.setdefaulttimeout()``'s value: module state of the process's ``socket``
         # in CPython, so a fork child has its parent's (``inherit``).
         self.default_timeout: float | None = None
+        # Descriptors of the host crossing to or from a process whose Python runs in
+        # another host process (``syscall.host_fds_in``, ``host_fds_out``), by the numbers
+        # the kernel's own host process gives them: handed in for a message about to be
+        # sent, handed out in a message received and not yet taken across.
+        self.handed_in: set[int] = set()
+        self.handed_out: set[int] = set()
 
     def allocate(self, file: Any) -> int:
         """The lowest free simulated descriptor, now naming ``file``."""

@@ -17,7 +17,6 @@ import socket as host_socket
 import stat
 from typing import Any
 
-from gilsim.errors import UnsupportedError
 from gilsim.interpreter import state
 from gilsim.machine import OSThread
 from gilsim.runtime import hostfds, sockets
@@ -395,23 +394,18 @@ def files_of(kernel: Kernel, fds: list[int]) -> list[Any]:
         if file is None:
             if fd < 0:
                 raise os_error(errno.EBADF)
-            _host_descriptors_here(kernel.interp, "sent by")
-            if not is_host_fd(fd):
+            if not kernel.interp.runs_here:
+                # Handed in for this message (``syscall.host_fds_in``): it is the message's.
+                if fd not in kernel.handed_in:
+                    raise os_error(errno.EBADF)
+                kernel.handed_in.discard(fd)
+                file = hostfds.HostFile(fd)
+            elif not is_host_fd(fd):
                 raise os_error(errno.EBADF)
-            file = hostfds.send(kernel.interp.machine, fd)
+            else:
+                file = hostfds.send(kernel.interp.machine, fd)
         files.append(file)
     return files
-
-
-def _host_descriptors_here(interp: state.InterpreterState, how: str) -> None:
-    """A descriptor of the host is a number of the host process that runs the program's
-    Python: the kernel's (the first process's) names another file than a forked
-    process's.  (Passing them between host processes is not built yet.)"""
-    if not interp.runs_here:
-        raise UnsupportedError(
-            f"a descriptor of the host (a file the program opened) {how} a forked process "
-            "is not supported by gilsim yet"
-        )
 
 
 def received(kernel: Kernel, files: list[Any], room: int) -> tuple[list[int], int]:
@@ -424,8 +418,11 @@ def received(kernel: Kernel, files: list[Any], room: int) -> tuple[list[int], in
         release(interp, file)
     fds = []
     for file in kept:
-        if isinstance(file, hostfds.HostFile):
-            _host_descriptors_here(interp, "received by")
+        if isinstance(file, hostfds.HostFile) and not interp.runs_here:
+            # (Taken across to the receiver's host process: ``syscall.host_fds_out``.)
+            kernel.handed_out.add(file.fd)
+            fds.append(file.fd)
+        elif isinstance(file, hostfds.HostFile):
             fds.append(hostfds.receive(interp.machine, interp.process.number, file))
         else:
             fds.append(kernel.install(file))

@@ -275,7 +275,7 @@ class socket:  # noqa: N801 - CPython's name
         """``sendmsg``: the bytes of ``buffers``, with the descriptors of ``ancdata``'s
         ``SCM_RIGHTS`` items over AF_UNIX (``socketmsg``)."""
         data = socketmsg.message_bytes(buffers)
-        fds = socketmsg.rights_sent(ancdata)
+        fds = syscall.host_fds_in(socketmsg.rights_sent(ancdata))
         self._no_flags(flags)
         fd = self._open()
         if address is not None:
@@ -295,7 +295,7 @@ class socket:  # noqa: N801 - CPython's name
         room = socketmsg.ancillary_room(ancbufsize)
         self._no_flags(flags)
         data, fds, msg_flags = self._call("recv", netcalls.recvmsg, size, room)
-        return data, socketmsg.rights_received(fds), msg_flags, None
+        return data, socketmsg.rights_received(syscall.host_fds_out(fds)), msg_flags, None
 
     def _no_flags(self, flags: Any) -> None:
         if flags:

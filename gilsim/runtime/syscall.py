@@ -111,6 +111,38 @@ def _enter(
     return _checked(body, (kernel.kernel_of(interp), interp, thread), args, kwargs)
 
 
+def host_fds_in(fds: list[int]) -> list[int]:
+    """``fds`` (a message's ``SCM_RIGHTS``) as the kernel names them.  A descriptor of
+    the host is a number of the host process running the program: in a forked process
+    (``gilsim.processes.hostfork``), those cross to the coordinator first, over the
+    process's connection, and are named by the coordinator's numbers
+    (``Kernel.handed_in``)."""
+    machine = state.current_thread().interp.machine
+    at = [i for i, fd in enumerate(fds) if 0 <= fd < kernel.FIRST_FD and kernel.is_host_fd(fd)]
+    if not at or not isinstance(machine, RemoteMachine):
+        return fds
+    numbers = machine.request("host_fds_in", len(at), fds=[fds[i] for i in at])
+    named = list(fds)
+    for i, number in zip(at, numbers, strict=True):
+        named[i] = number
+    return named
+
+
+def host_fds_out(fds: list[int]) -> list[int]:
+    """``fds`` (installed by ``recvmsg``) as this process names them: in a forked process,
+    descriptors of the host (below ``FIRST_FD``, numbered by the coordinator,
+    ``Kernel.handed_out``) cross from the coordinator, and are this host process's own."""
+    machine = state.current_thread().interp.machine
+    at = [i for i, fd in enumerate(fds) if fd < kernel.FIRST_FD]
+    if not at or not isinstance(machine, RemoteMachine):
+        return fds
+    received = machine.request("host_fds_out", [fds[i] for i in at], receive=len(at))
+    named = list(fds)
+    for i, number in zip(at, received, strict=True):
+        named[i] = number
+    return named
+
+
 def enter_by_name(
     name: str,
     interp: state.InterpreterState,

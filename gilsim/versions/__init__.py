@@ -87,8 +87,7 @@ NOT_YET_TRACED = {
     # (``os.fork`` runs on the host's, and a new Python program's start: multiprocessing's
     # start methods run, ``gilsim.processes.hostfork`` and ``hostspawn``.)
     "processes": (
-        "processes' start-up and copy-on-write figures, and host descriptors passed to "
-        "another process"
+        "processes' start-up and copy-on-write figures"
     ),
 }
 

@@ -188,7 +188,7 @@ KNOWN_DIFFERENCES = {
 
 # Programs of processes that the host's interpreter does not run yet (forks and started
 # programs it runs: ``gilsim.processes.hostfork``, ``gilsim.processes.hostspawn``).
-NOT_YET_ON_THE_HOST = frozenset({"proc_mp_forkserver_shared"})
+NOT_YET_ON_THE_HOST: frozenset[str] = frozenset()
 
 
 def params(programs: list[Path], command: str = "run") -> list:

@@ -96,7 +96,7 @@ def _path(name: str) -> Path:
 
 # What the host's interpreter does not run yet, and what it prints otherwise on a version
 # (``tests/differential/test_differential.py`` lists the same, with the reasons).
-NOT_YET_ON_THE_HOST = frozenset({"proc_mp_forkserver_shared"})
+NOT_YET_ON_THE_HOST: frozenset[str] = frozenset()
 SPAWN_TRACEBACK_313 = frozenset({"proc_mp_pickling", "proc_mp_no_guard"})
 
 

@@ -11,8 +11,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 import gilsim
 
 
@@ -321,7 +319,6 @@ print(data)
 """
 
 
-@pytest.mark.feature("processes")
 def test_a_file_the_program_opened_passes_as_a_descriptor_of_its_own(tmp_path):
     """A descriptor of the host (a file, as the arena of a multiprocessing.Value) passed
     over a socket is the receiver's own: its fork child still reads the file after the
