@@ -222,15 +222,23 @@ def proxy_for(machine: Machine, conn: Connection, child_interp: ChildInterp) -> 
     return proxy
 
 
-def _fork_in_child(proxy: Proxy, mirror: OSThread, name: str, now: int) -> tuple[int, int, int]:
-    """A forked process's thread forks (the ``fork`` request of its mirror): the new
-    process's connection comes with the request; its host process is the asker's child,
-    which waits for it (``serve_then_exit``)."""
+def adopt_for_child(
+    proxy: Proxy, mirror: OSThread, adopt: Callable[..., tuple[Any, ...]], *args: Any
+) -> tuple[Any, ...]:
+    """A forked or started process makes a new one (a request of its ``mirror``): the new
+    process's connection comes with the request, and ``adopt(machine, interp, mirror,
+    conn, *args)`` gives its proxy and what the asker is told.  Its host process is the
+    asker's child, which waits for it (``serve_then_exit``)."""
     conn = Connection(proxy.receive_fds(1)[0])
     interp = cast(MirrorState, mirror.payload).interp
-    child, pid, number, new_ident = _adopt_child(proxy.machine, interp, mirror, conn, name, now)
+    child, *answer = adopt(proxy.machine, interp, mirror, conn, *args)
     host_children(proxy.machine).append((0, child))
-    return pid, number, new_ident
+    return tuple(answer)
+
+
+def _fork_in_child(proxy: Proxy, mirror: OSThread, name: str, now: int) -> tuple[Any, ...]:
+    """A forked process's thread forks (the ``fork`` request of its mirror)."""
+    return adopt_for_child(proxy, mirror, _adopt_child, name, now)
 
 
 def _host_fds_in(proxy: Proxy, mirror: OSThread, count: int) -> list[int]:

@@ -43,7 +43,7 @@ from gilsim.machine import Machine, OSThread
 from gilsim.machine.remote import RemoteMachine
 from gilsim.processes import hostfork
 from gilsim.processes.fork import COSTS
-from gilsim.processes.hostfork import ChildInterp, MirrorState, host_children
+from gilsim.processes.hostfork import ChildInterp
 from gilsim.processes.spawn import command_line
 from gilsim.processes.table import Process, table_of
 from gilsim.runtime import ShadowModule
@@ -210,25 +210,16 @@ def _adopt_program(
     return proxy, child.pid, child.number, thread_number
 
 
-def spawn_in_child(
-    proxy: hostfork.Proxy, mirror: OSThread, keep: list[int], now: int
-) -> tuple[int, int, int]:
+def spawn_in_child(proxy: hostfork.Proxy, mirror: OSThread, keep: list[int], now: int) -> Any:
     """A forked or started process starts a program (the ``spawn`` request of its
-    mirror): the new process's connection comes with the request."""
-    conn = Connection(proxy.receive_fds(1)[0])
-    interp = cast(MirrorState, mirror.payload).interp
-    child, pid, number, thread_number = _adopt_program(
-        proxy.machine, interp, mirror, conn, keep, now
-    )
-    host_children(proxy.machine).append((0, child))
-    return pid, number, thread_number
+    mirror)."""
+    return hostfork.adopt_for_child(proxy, mirror, _adopt_program, keep, now)
 
 
 def _become_program(interp: TracedInterpreter, started: Started, runner: Runner) -> NoReturn:
     """In the new host process (``hostfork.leave_parent`` done): the parent's program is
-    put away (its tracer, its modules),
-    and a greenlet of the host's own runs the new one (``runner``), never coming back to
-    the parent's frames."""
+    put away (its tracer, its modules), and a greenlet of the host's own runs the new one
+    (``runner``), never coming back to the parent's frames."""
     interp.tracer.uninstall()
     boundary.activate(None)
     world = interp.host_world

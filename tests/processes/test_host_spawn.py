@@ -98,3 +98,39 @@ def test_a_program_other_than_python_is_refused_by_name(tmp_path):
     )
     assert result.exit_status == 2
     assert "starting '/bin/true': gilsim simulates child processes of the Python" in (result.error)
+
+
+def test_a_fork_child_starts_a_program_of_its_own(tmp_path):
+    """A forked process's spawn child is its child, and the coordinator's process like any
+    other (on 3.12 and 3.13 the fork's host process asks the coordinator for it)."""
+    result = run(
+        tmp_path,
+        """
+        import multiprocessing as mp, os
+
+        def report(q, parent):
+            q.put(("spawned", __name__, os.getppid() == parent))
+
+        def forked():
+            ctx = mp.get_context("spawn")
+            q = ctx.Queue()
+            p = ctx.Process(target=report, args=(q, os.getpid()))
+            p.start()
+            print(q.get(), flush=True)
+            p.join()
+            print("spawn child's exit", p.exitcode, flush=True)
+
+        if __name__ == "__main__":
+            p = mp.get_context("fork").Process(target=forked)
+            p.start()
+            p.join()
+            print("fork child's exit", p.exitcode)
+        """,
+    )
+    assert result.stdout == (
+        "('spawned', '__mp_main__', True)\nspawn child's exit 0\nfork child's exit 0\n"
+    ), result.error
+    assert result.exit_status == 0
+    parent, forked, *rest = result.summary["processes"]
+    assert forked["ppid"] == parent["pid"]
+    assert any(p["ppid"] == forked["pid"] for p in rest)
