@@ -10,8 +10,10 @@ ends gives the exit status as CPython gives it (``gilsim.runtime.pymain``): 0, t
 non-daemon threads and the ``atexit`` handlers run, in the main thread, as in
 ``Py_FinalizeEx``.
 
-Processes (``os.fork()``, ``multiprocessing``) do not run on the host's interpreter yet: a
-program that starts one is stopped with a message naming the call.
+A process the program forks is a fork of gilsim's host process (``processes.hostfork``); a
+program it starts (``multiprocessing``'s spawn, ``subprocess``) runs in a host process forked
+for it, in a new interpreter made here (``run_started``, ``processes.hostspawn``), on the
+machine of the first host process, the coordinator, which alone runs the machine.
 """
 
 from __future__ import annotations
