@@ -18,8 +18,10 @@ machine of the first host process, the coordinator, which alone runs the machine
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+import io
 import os
 import sys
 import types
@@ -165,10 +167,13 @@ def run_program(
     ts: Any,
     run: Callable[[], GilsimError | None],
     command: str | None = None,
+    refused: str | None = None,
 ) -> Outcome:
     """Run ``code`` as the main module of ``interp``'s process, in its main thread ``ts``:
     ``run`` runs the machine until the program has ended (and returns the error that
-    stopped it, if one did).  ``command``: the source of ``python -c``'s ``code``."""
+    stopped it, if one did).  ``command``: the source of ``python -c``'s ``code``;
+    ``refused``: instead, the syntax error its compilation gave, which the process prints
+    as it starts, and ends with status 1."""
     main_thread = ts.os_thread
     # The main module's namespace (made once the collector is set, below): this list holds
     # it, and lets go of it at the end (``finalize_modules``).
@@ -188,7 +193,11 @@ def run_program(
                 interp.call_program(register_command, code, command)
             interp.call_program(exec, code, namespace[0])
 
-        status = pymain.exit_code(run_code, printer=interp.print_uncaught)
+        if refused is not None:
+            sys.stderr.write(refused)
+            status: Any = 1
+        else:
+            status = pymain.exit_code(run_code, printer=interp.print_uncaught)
         finalize(interp, ts)
         finalize_modules(interp, world, namespace)
         finalized.append(True)
@@ -276,7 +285,12 @@ def run_started(started: hostspawn.Started) -> NoReturn:
     started.process.interp = interp
     if started.watchdog is not None:
         interp.watch(started.watchdog)
-    code = compile(started.source, started.filename, "exec", dont_inherit=True)
+    # A syntax error is the new process's to print, once it runs (here, the parent's
+    # host process runs at the same time).
+    error = io.StringIO()
+    with contextlib.redirect_stderr(error):
+        compiled = compile_main(started.source, started.filename)
+    code = compiled if compiled is not None else compile("", started.filename, "exec")
     ts, main_thread = new_thread(interp, "MainThread", number=started.number)
     started.process.main_thread = main_thread
     interp.main_ident = main_thread.ident
@@ -291,6 +305,7 @@ def run_started(started: hostspawn.Started) -> NoReturn:
         ts,
         lambda: hostfork.serve_then_exit(remote),
         command=command if isinstance(command, str) else None,
+        refused=error.getvalue() if compiled is None else None,
     )
     raise AssertionError("a started process's host process went on after its end")
 

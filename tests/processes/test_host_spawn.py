@@ -134,3 +134,19 @@ def test_a_fork_child_starts_a_program_of_its_own(tmp_path):
     parent, forked, *rest = result.summary["processes"]
     assert forked["ppid"] == parent["pid"]
     assert any(p["ppid"] == forked["pid"] for p in rest)
+
+
+@host_only
+def test_a_started_program_with_a_syntax_error_prints_it_and_exits_1(tmp_path):
+    """As ``python -c`` does: the error on its standard error, status 1; the run goes on.
+    (``pass_fds`` keeps 3.13's ``subprocess`` on ``fork_exec``.)"""
+    result = run(
+        tmp_path,
+        """
+        import os, subprocess, sys
+        r, w = os.pipe()
+        print(subprocess.run([sys.executable, "-c", "def ("], pass_fds=(w,)).returncode)
+        """,
+    )
+    assert (result.stdout, result.exit_status) == ("1\n", 0), result.error
+    assert result.stderr.endswith("    def (\n        ^\nSyntaxError: invalid syntax\n")
