@@ -118,14 +118,12 @@ def host_fds_in(fds: list[int]) -> list[int]:
     process's connection, and are named by the coordinator's numbers
     (``Kernel.handed_in``)."""
     machine = state.current_thread().interp.machine
-    at = [i for i, fd in enumerate(fds) if 0 <= fd < kernel.FIRST_FD and kernel.is_host_fd(fd)]
-    if not at or not isinstance(machine, RemoteMachine):
+    if not isinstance(machine, RemoteMachine):
         return fds
-    numbers = machine.request("host_fds_in", len(at), fds=[fds[i] for i in at])
-    named = list(fds)
-    for i, number in zip(at, numbers, strict=True):
-        named[i] = number
-    return named
+    at = [i for i, fd in enumerate(fds) if 0 <= fd < kernel.FIRST_FD and kernel.is_host_fd(fd)]
+    if not at:
+        return fds
+    return _renamed(fds, at, machine.request("host_fds_in", len(at), fds=[fds[i] for i in at]))
 
 
 def host_fds_out(fds: list[int]) -> list[int]:
@@ -133,12 +131,19 @@ def host_fds_out(fds: list[int]) -> list[int]:
     descriptors of the host (below ``FIRST_FD``, numbered by the coordinator,
     ``Kernel.handed_out``) cross from the coordinator, and are this host process's own."""
     machine = state.current_thread().interp.machine
-    at = [i for i, fd in enumerate(fds) if fd < kernel.FIRST_FD]
-    if not at or not isinstance(machine, RemoteMachine):
+    if not isinstance(machine, RemoteMachine):
         return fds
-    received = machine.request("host_fds_out", [fds[i] for i in at], receive=len(at))
+    at = [i for i, fd in enumerate(fds) if fd < kernel.FIRST_FD]
+    if not at:
+        return fds
+    numbers = machine.request("host_fds_out", [fds[i] for i in at], receive=len(at))
+    return _renamed(fds, at, numbers)
+
+
+def _renamed(fds: list[int], at: list[int], numbers: list[int]) -> list[int]:
+    """``fds`` with the descriptors at the places ``at`` renumbered ``numbers``."""
     named = list(fds)
-    for i, number in zip(at, received, strict=True):
+    for i, number in zip(at, numbers, strict=True):
         named[i] = number
     return named
 
