@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import functools
 import gc
+import io
 import os
 import signal
+import sys
 from collections.abc import Callable
 
 # (The host's, imported with gilsim: see ``hostfork``.)
@@ -222,6 +224,7 @@ def _become_program(interp: TracedInterpreter, started: Started, runner: Runner)
     (``runner``), never coming back to the parent's frames."""
     interp.tracer.uninstall()
     boundary.activate(None)
+    _new_std_streams()
     world = interp.host_world
     if world is not None:
         world.restore()
@@ -236,6 +239,31 @@ def _become_program(interp: TracedInterpreter, started: Started, runner: Runner)
     hostfork.keep(greenlet.getcurrent())
     greenlet.greenlet(lambda: runner(started), parent=root).switch()
     raise AssertionError("a started program's host process came back to its parent's")
+
+
+def _new_std_streams() -> None:
+    """``create_stdio`` of the new interpreter: new standard stream objects over the same
+    descriptors.  What the parent had printed and not yet flushed stays in the parent's
+    objects, which are kept and never flushed (the host process ends by ``os._exit``):
+    an ``exec`` leaves nothing of the parent's memory, where a fork child has a copy of
+    the parent's buffers and prints it again."""
+    for name in ("stdout", "stderr"):
+        old = getattr(sys, name)
+        buffer = getattr(old, "buffer", None)
+        if not isinstance(old, io.TextIOWrapper) or buffer is None:
+            continue  # (not a stream of its own: nothing of the parent's is pending in it)
+        hostfork.keep(old)
+        raw = getattr(buffer, "raw", None)
+        new = io.TextIOWrapper(
+            type(buffer)(raw) if raw is not None else buffer,
+            encoding=old.encoding,
+            errors=old.errors,
+            line_buffering=old.line_buffering,
+            write_through=old.write_through,
+        )
+        if getattr(sys, f"__{name}__") is old:
+            setattr(sys, f"__{name}__", new)
+        setattr(sys, name, new)
 
 
 hostfork.CHILD_OPS["spawn"] = spawn_in_child

@@ -6,6 +6,11 @@ summary; what it cannot be given yet is refused by name."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+
 import pytest
 
 from gilsim import versions
@@ -150,3 +155,40 @@ def test_a_started_program_with_a_syntax_error_prints_it_and_exits_1(tmp_path):
     )
     assert (result.stdout, result.exit_status) == ("1\n", 0), result.error
     assert result.stderr.endswith("    def (\n        ^\nSyntaxError: invalid syntax\n")
+
+
+def test_what_the_parent_left_unflushed_is_not_printed_again_by_a_spawn_child(tmp_path):
+    """A fork child has a copy of its parent's buffers, a started program none: with
+    standard output a pipe (block-buffered), the parent's line is printed once, though
+    the resource tracker (started by the queue's semaphore) was started without a flush."""
+    (tmp_path / "main.py").write_text(
+        textwrap.dedent(
+            """
+            import multiprocessing as mp
+
+            def child(q):
+                q.put("the child")
+
+            if __name__ == "__main__":
+                print("the parent, before the queue")
+                ctx = mp.get_context("spawn")
+                q = ctx.Queue()
+                p = ctx.Process(target=child, args=(q,))
+                p.start()
+                print(q.get())
+                p.join()
+            """
+        )
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    done = subprocess.run(
+        [sys.executable, "-m", "gilsim", "run", "main.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert (done.stdout, done.returncode) == ("the parent, before the queue\nthe child\n", 0), (
+        done.stderr
+    )
