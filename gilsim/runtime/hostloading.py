@@ -65,6 +65,16 @@ def import_(
     return module
 
 
+# The frame of ``import_`` stands between the importing frame and the import system's, where
+# CPython has C: ``warnings`` skips it as it skips the import system's own frames (a name
+# with "importlib" and "_bootstrap": ``_is_internal_filename``), so that a module's warning
+# with ``stacklevel=2`` points at the ``import`` line.  (It stays gilsim's, in its
+# directory: never charged, out of tracebacks.)
+import_.__code__ = import_.__code__.replace(
+    co_filename=os.path.join(os.path.dirname(__file__), "importlib._bootstrap.__import__")
+)
+
+
 def _load(interp: Any, absolute: str, fromlist: Any, before: set[str]) -> int:
     """What ``import absolute`` (with ``fromlist``) loaded in ``interp``'s process costs
     (ns), now that it is done; ``before``: the modules of it that ``sys.modules`` had."""

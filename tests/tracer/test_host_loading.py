@@ -4,6 +4,7 @@ process, a fork child keeping its parent's record."""
 
 import importlib.util
 import marshal
+import os
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,8 @@ import pytest
 
 import gilsim
 from gilsim.interpreter import loading
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 pytestmark = pytest.mark.skipif(sys.version_info < (3, 12), reason="the host's interpreter")
 
@@ -108,3 +111,26 @@ def test_the_imports_of_a_module_body_are_read_from_the_hosts_bytecode():
         ("b", ("c",), 1),
         ("d", None, 0),
     ]
+
+
+def test_a_modules_warning_at_import_points_at_the_import(tmp_path):
+    """``stacklevel=2`` in a module's body names the line that imported it, as in CPython:
+    gilsim's ``__import__`` is skipped as the import system's frames are."""
+    (tmp_path / "warn_mod.py").write_text(
+        'import warnings\nwarnings.warn("old", UserWarning, stacklevel=2)\n'
+    )
+    main = tmp_path / "main.py"
+    main.write_text("import warn_mod\n")
+    native = subprocess.run(
+        [sys.executable, str(main)], capture_output=True, text=True, cwd=tmp_path
+    )
+    # (In a process of its own: pytest records the warnings of its own process.)
+    simulated = subprocess.run(
+        [sys.executable, "-m", "gilsim", "run", str(main)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=os.pathsep.join([REPO, os.environ.get("PYTHONPATH", "")])),
+    )
+    assert simulated.stderr == native.stderr
+    assert "main.py:1: UserWarning: old" in simulated.stderr
