@@ -135,6 +135,7 @@ class World:
         self.saved: dict[str, Any] = {}
         self.purged: set[str] = set()
         self.bootstrap_thread: Any = None
+        self.module_locks: dict[str, Any] = {}
         self.finder: _ShadowFinder | None = None
         self.installed = False
 
@@ -157,6 +158,7 @@ class World:
             setattr(owner, name, value)
         bootstrap = _bootstrap()
         self.bootstrap_thread = bootstrap._thread
+        self.module_locks = dict(bootstrap._module_locks)
         if "_thread" in self.shadows:
             bootstrap._thread = self.shadows["_thread"]
         self.installed = True
@@ -172,7 +174,18 @@ class World:
         modules.update(self.saved)
         if self.finder in sys.meta_path:
             sys.meta_path.remove(self.finder)
-        _bootstrap()._thread = self.bootstrap_thread
+        bootstrap = _bootstrap()
+        bootstrap._thread = self.bootstrap_thread
+        # The per-module import locks made during the run are made of the shadow's locks
+        # (``_ModuleLock.__init__`` calls ``_thread.RLock()``), and one a stopped thread
+        # held stays held (a run stopped by ``--max-time`` in the middle of an ``import``):
+        # the next import of that module by the host would wait for it for ever.  Each is
+        # found by name while something holds it (a weak reference), so they go.
+        locks = bootstrap._module_locks
+        for name, ref in list(locks.items()):
+            if self.module_locks.get(name) is not ref:
+                locks.pop(name, None)  # (unless its weak reference's callback came first)
+        self.module_locks = {}
         for owner, name, value in reversed(self.patched):
             setattr(owner, name, value)
         self.patched = []

@@ -130,6 +130,42 @@ def test_the_callers_gc_callbacks_and_profiler_stay_out_of_the_run():
     assert kept == 1  # given back after the run
 
 
+def imported_after_a_run_stopped_inside_its_import(directory):
+    """In a child (``call_in_child``): a run stopped by ``--max-time`` while its main module
+    imports ``slow`` (whose body imports ``asyncio``, some 40 ms of loading), then the host's
+    own import of ``slow``; the
+    run's exit status, the import lock the run left, and the module the host got."""
+    import importlib._bootstrap
+    import os
+    import signal
+
+    from gilsim import hostprogram
+    from gilsim.config import Config
+
+    signal.alarm(60)  # (the host's import would wait for ever: end the child instead)
+    (directory / "slow.py").write_text("import asyncio\ndone = True\n")
+    os.chdir(directory)  # (``-c``'s first path: the current directory)
+    sys.path.insert(0, str(directory))
+    config = Config(max_time_ns=5_000_000)
+    status = hostprogram.run_main("import slow\n", "<string>", ["-c"], config).exit_status
+    left = "slow" in importlib._bootstrap._module_locks
+    import slow
+
+    signal.alarm(0)
+    return status, left, slow.done
+
+
+def test_a_run_stopped_inside_an_import_leaves_the_hosts_imports_working(tmp_path):
+    """The module's import lock, made during the run of the shadow's lock and held by the
+    stopped thread, goes with the run (``hostworld.World.restore``)."""
+    from gilsim.isolation import call_in_child
+
+    status, left, done = call_in_child(imported_after_a_run_stopped_inside_its_import, tmp_path)
+    assert status != 0
+    assert not left
+    assert done is True
+
+
 def test_a_shadowed_module_imported_afresh_is_its_shadow_again():
     """``test_queue``'s C tests import ``_queue`` afresh
     (``import_helper.import_fresh_module``): the host's ``SimpleQueue.get`` would block the
