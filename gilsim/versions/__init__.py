@@ -86,7 +86,7 @@ FREE_THREADED_TAX_PERMILLE = 60
 NOT_YET_TRACED = {
     # (``os.fork`` runs on the host's, and a new Python program's start: multiprocessing's
     # start methods run, ``gilsim.processes.hostfork`` and ``hostspawn``.)
-    "processes": ("processes' copy-on-write figures, and a fork's cost per GiB of its parent"),
+    "processes": ("processes' start-up and copy-on-write figures"),
 }
 
 

@@ -23,9 +23,8 @@ from pathlib import Path
 
 import pytest
 
-# What runs on 3.11 only so far (copy-on-write figures, a fork's cost per GiB of its
-# parent): forks, spawn and forkserver run on every version (``gilsim.processes.hostfork``,
-# ``hostspawn``).
+# What runs on 3.11 only so far (spawn, forkserver, copy-on-write figures): forks run on
+# every version (``gilsim.processes.hostfork``).
 beyond_forks = pytest.mark.feature("processes")
 
 HERE = Path(__file__).parent
