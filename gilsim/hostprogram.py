@@ -39,13 +39,11 @@ from gilsim.interpreter.watchdog import Watchdog
 from gilsim.machine import Machine
 from gilsim.machine.remote import RemoteMachine
 from gilsim.processes import hostfork, hostspawn
-from gilsim.processes.fork import COSTS
 from gilsim.program import Outcome, compile_main, record_names, run_machine
 from gilsim.runtime import hostshadows, pymain
 from gilsim.runtime.atexitmodule import run_exit_handlers
 from gilsim.runtime.hostshadows import make_host_shadows
 from gilsim.runtime.hostworld import World
-from gilsim.runtime.kernel import busy
 from gilsim.runtime.threadmodule import new_thread
 from gilsim.tracer import RECURSION_HEADROOM, boundary, checkpoints
 from gilsim.tracer.hoststate import make_switch_to_hub
@@ -170,15 +168,12 @@ def run_program(
     run: Callable[[], GilsimError | None],
     command: str | None = None,
     refused: str | None = None,
-    started: bool = False,
 ) -> Outcome:
     """Run ``code`` as the main module of ``interp``'s process, in its main thread ``ts``:
     ``run`` runs the machine until the program has ended (and returns the error that
     stopped it, if one did).  ``command``: the source of ``python -c``'s ``code``;
     ``refused``: instead, the syntax error its compilation gave, which the process prints
-    as it starts, and ends with status 1; ``started``: a program the run started
-    (``processes.hostspawn``), whose ``Py_FinalizeEx`` costs its clearing of each module it
-    loaded."""
+    as it starts, and ends with status 1."""
     main_thread = ts.os_thread
     # The main module's namespace (made once the collector is set, below): this list holds
     # it, and lets go of it at the end (``finalize_modules``).
@@ -205,10 +200,6 @@ def run_program(
             status = pymain.exit_code(run_code, printer=interp.print_uncaught)
         finalize(interp, ts)
         finalize_modules(interp, world, namespace)
-        if started:
-            # As ``processes.spawn`` charges it on 3.11 (the first process's is not: its
-            # run ends at its exit).
-            busy(interp, main_thread, COSTS.finalize_ns_per_module * len(interp.loaded))
         finalized.append(True)
         processes.end_process(root, processes.exit_status(status), main_thread)
 
@@ -315,7 +306,6 @@ def run_started(started: hostspawn.Started) -> NoReturn:
         lambda: hostfork.serve_then_exit(remote),
         command=command if isinstance(command, str) else None,
         refused=error.getvalue() if compiled is None else None,
-        started=True,
     )
     raise AssertionError("a started process's host process went on after its end")
 

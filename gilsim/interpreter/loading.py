@@ -87,16 +87,6 @@ STARTUP_MODULES = frozenset(
     }
 )
 
-# The same for the versions that run on the host's interpreter (``pythonX.Y -c ...`` of
-# CPython 3.12.1 and 3.13.0, installed with no packages): 3.12 loads what 3.11 does, 3.13
-# ``linecache`` (for the REPL's and ``-c``'s sources, gh-117174) and ``encodings.utf_8_sig``
-# too.
-STARTUP_MODULES_OF = {
-    "3.11": STARTUP_MODULES,
-    "3.12": STARTUP_MODULES,
-    "3.13": STARTUP_MODULES | {"encodings.utf_8_sig", "linecache"},
-}
-
 
 @attrs.frozen
 class LoadCosts:
@@ -135,46 +125,8 @@ class LoadCosts:
 
 COSTS = LoadCosts()
 
-# A fork child's imports (``charge_native``) write to pages it shares with its
-# parent.  Measured in fork children of a parent that had imported multiprocessing's fork
-# server (CPython 3.11.7, minor faults by ``getrusage``): the first import, of a 5 KB
-# module, faulted 254-256 pages against 1 in a fresh interpreter (the import system's state:
-# ``sys.modules``, the path finders' caches); the next, ``pkgutil`` with its four
-# requirements, 711 against 245 fresh, and from then on about as many as fresh (the
-# parent's free blocks used up: 12 more modules faulted 1,104 pages, 1,064 fresh).
-IMPORT_STATE_PAGES = 250
-# That first import took 1.1-1.2 ms longer than in a fresh interpreter: 4.3-4.7 µs a fault,
-# dearer than a pass over a list's items (``FAULT_NS``), whose pages follow each other.
-LOAD_FAULT_NS = 4_300
-# The pages with free blocks that the child's new objects fill first (obmalloc allocates
-# from a size class's partly used pools before it takes an empty one), and the bytes of
-# loaded code that fill one such page.
-FREE_BLOCK_PAGES = 600
-CODE_BYTES_PER_PAGE = 100
 
-
-@attrs.define
-class LoadPages:
-    """The interpreter's own pages, shared with its parent, that a fork child's loading of
-    modules writes (``processes.pages.Inherited``; on the host, ``runtime.hostloading``):
-    the import system's state on its first load, then the parent's free blocks that the new
-    objects fill."""
-
-    copied: int = 0
-    free_block_pages: int = FREE_BLOCK_PAGES
-
-    def load(self, size: int) -> int:
-        """A module whose code has ``size`` bytes was loaded: the time (ns) of the faults
-        that copied the pages its loading wrote."""
-        pages = IMPORT_STATE_PAGES if not self.copied else 0
-        filled = min(self.free_block_pages, -(-size // CODE_BYTES_PER_PAGE))
-        self.free_block_pages -= filled
-        pages += filled
-        self.copied += pages
-        return pages * LOAD_FAULT_NS
-
-
-def native(name: str) -> tuple[int, int, tuple[str, ...]]:
+def _native(name: str) -> tuple[int, int, tuple[str, ...]]:
     """For the host's module ``name``: what loading it costs (ns), the bytes of its code
     (what its new objects take, 0 for a native one) and the modules it requires."""
     if name not in sys.modules:
@@ -185,9 +137,6 @@ def native(name: str) -> tuple[int, int, tuple[str, ...]]:
 @functools.cache
 def _host_module(name: str) -> tuple[int, int, tuple[str, ...]]:
     module = sys.modules[name]
-    # A shadow of gilsim's (on the host's interpreter, in ``sys.modules`` while the program
-    # runs) loads as the module it shadows.
-    module = getattr(module, "_host", None) or module
     if any(sys.modules.get(other) is module for other in STARTUP_MODULES):
         return 0, 0, ()  # another name of a module loaded at start-up (importlib._bootstrap)
     spec = getattr(module, "__spec__", None)
@@ -249,8 +198,8 @@ def modules_named(absolute: str, fromlist: Any) -> Iterator[str]:
 def module_level_imports(code: types.CodeType) -> Iterator[tuple[str, Any, int]]:
     """``(name, fromlist, level)`` of each ``import`` that runs when ``code`` (a module
     body) runs: in the body and in its class bodies, not in functions (whose code is
-    ``CO_OPTIMIZED``) nor under ``if __name__ == "__main__":``.  3.11 to 3.13 compile an
-    import to ``LOAD_CONST level``, ``LOAD_CONST fromlist``, ``IMPORT_NAME name``."""
+    ``CO_OPTIMIZED``) nor under ``if __name__ == "__main__":``.  3.11 compiles an import to
+    ``LOAD_CONST level``, ``LOAD_CONST fromlist``, ``IMPORT_NAME name``."""
     recent: list[Any] = [None] * 3  # the last three instructions' (opname, argval)
     skip_to = -1
     for instruction in dis.get_instructions(code):
@@ -259,10 +208,8 @@ def module_level_imports(code: types.CodeType) -> Iterator[tuple[str, Any, int]]
         if instruction.opname == "IMPORT_NAME":
             level, fromlist = recent[1][1], recent[2][1]
             yield instruction.argval, fromlist, level if isinstance(level, int) else 0
-        elif instruction.opname in _JUMPS_IF_FALSE and recent == _MAIN_TEST:
+        elif instruction.opname == "POP_JUMP_FORWARD_IF_FALSE" and recent == _MAIN_TEST:
             skip_to = instruction.argval  # the block runs only when the module is a script
-        if instruction.opname == "TO_BOOL":
-            continue  # (3.13's, between the comparison and its jump)
         recent = [recent[1], recent[2], (instruction.opname, instruction.argval)]
     for constant in code.co_consts:
         if isinstance(constant, types.CodeType) and not constant.co_flags & inspect.CO_OPTIMIZED:
@@ -271,31 +218,25 @@ def module_level_imports(code: types.CodeType) -> Iterator[tuple[str, Any, int]]
 
 # ``if __name__ == "__main__":`` as 3.11 compiles it, up to its jump.
 _MAIN_TEST = [("LOAD_NAME", "__name__"), ("LOAD_CONST", "__main__"), ("COMPARE_OP", "==")]
-_JUMPS_IF_FALSE = ("POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_IF_FALSE")  # 3.11's, then 3.12's
 
 
 def charge_native(ts: Any, names: Iterable[str]) -> None:
     """The natively imported modules ``names`` were imported by a thread of ``ts``'s
     process: load those it has not loaded yet, requirements first, each once."""
     interp = ts.interp
-    spent = sum(cost_ns + _copied_ns(interp, size) for cost_ns, size in load(interp.loaded, names))
-    if spent:
-        spend(interp, ts, spent)
-
-
-def load(loaded: set[str], names: Iterable[str]) -> Iterator[tuple[int, int]]:
-    """The host's modules ``names`` were imported natively by a process that has loaded
-    ``loaded``: the cost (ns) and code size of each it loads now, requirements included,
-    each once (added to ``loaded``)."""
+    loaded = interp.loaded
     pending = [name for name in names if name not in loaded]
+    spent = 0
     while pending:
         name = pending.pop()
         if name in loaded:
             continue
         loaded.add(name)
-        cost_ns, size, required = native(name)
+        cost_ns, size, required = _native(name)
         pending.extend(r for r in required if r not in loaded)
-        yield cost_ns, size
+        spent += cost_ns + _copied_ns(interp, size)
+    if spent:
+        spend(interp, ts, spent)
 
 
 def charge_simulated(ts: Any, name: str, code: types.CodeType) -> None:

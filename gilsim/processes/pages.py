@@ -38,14 +38,6 @@ import gc
 import sys
 from typing import Any
 
-# (What a fork child's imports copy of the interpreter's own pages: ``loading.LoadPages``.)
-from gilsim.interpreter.loading import (
-    FREE_BLOCK_PAGES,
-    IMPORT_STATE_PAGES,
-    LOAD_FAULT_NS,
-    LoadPages,
-)
-
 # getconf PAGESIZE on x86-64 Linux.
 PAGE_SIZE = 4096
 _PAGE_SHIFT = 12
@@ -61,6 +53,22 @@ _HAVE_GC = 1 << 14
 # A minor fault that copies a page: 2.5 µs each, measured as 15,705 pages copied by a first
 # pass over 2M inherited ints taking 39.6 ms longer than the second (`docs/model/processes.md` §2).
 FAULT_NS = 2_500
+# A fork child's imports (``gilsim.interpreter.loading``) write to pages it shares with its
+# parent.  Measured in fork children of a parent that had imported multiprocessing's fork
+# server (CPython 3.11.7, minor faults by ``getrusage``): the first import, of a 5 KB
+# module, faulted 254-256 pages against 1 in a fresh interpreter (the import system's state:
+# ``sys.modules``, the path finders' caches); the next, ``pkgutil`` with its four
+# requirements, 711 against 245 fresh, and from then on about as many as fresh (the
+# parent's free blocks used up: 12 more modules faulted 1,104 pages, 1,064 fresh).
+IMPORT_STATE_PAGES = 250
+# That first import took 1.1-1.2 ms longer than in a fresh interpreter: 4.3-4.7 µs a fault,
+# dearer than a pass over a list's items (``FAULT_NS``), whose pages follow each other.
+LOAD_FAULT_NS = 4_300
+# The pages with free blocks that the child's new objects fill first (obmalloc allocates
+# from a size class's partly used pools before it takes an empty one), and the bytes of
+# loaded code that fill one such page.
+FREE_BLOCK_PAGES = 600
+CODE_BYTES_PER_PAGE = 100
 
 
 def _allocation(obj: Any) -> tuple[int, bool]:
@@ -113,8 +121,10 @@ class Inherited:
         )
         self.copied: set[int] = set()
         self.fault_ns = FAULT_NS
-        # The interpreter's own pages the child has copied by loading modules (``load``).
-        self.imports = LoadPages()
+        # The interpreter's own pages the child has copied by loading modules (``load``),
+        # and what is left of the parent's free blocks.
+        self.runtime_copied = 0
+        self.free_block_pages = FREE_BLOCK_PAGES
 
     def touch(self, obj: Any) -> int:
         """A reference to ``obj`` was taken or dropped: its refcount written.  The time the
@@ -139,13 +149,15 @@ class Inherited:
         return spent
 
     def load(self, size: int) -> int:
-        """The child loaded a module whose code has ``size`` bytes (``LoadPages.load``).
-        The time the faults took (ns)."""
-        return self.imports.load(size)
-
-    @property
-    def runtime_copied(self) -> int:
-        return self.imports.copied
+        """The child loaded a module whose code has ``size`` bytes: the inherited pages its
+        loading writes (the import system's on the first load; free blocks its new objects
+        fill).  The time the faults took (ns)."""
+        pages = IMPORT_STATE_PAGES if not self.runtime_copied else 0
+        filled = min(self.free_block_pages, -(-size // CODE_BYTES_PER_PAGE))
+        self.free_block_pages -= filled
+        pages += filled
+        self.runtime_copied += pages
+        return pages * LOAD_FAULT_NS
 
     def collect(self) -> int:
         """``gc.collect()``: every tracked inherited object's header written.  The time the

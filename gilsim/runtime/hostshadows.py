@@ -19,7 +19,7 @@ import types
 from typing import Any
 
 from gilsim.errors import UnsupportedError
-from gilsim.runtime import ShadowModule, fileio, hostloading, ttyguard
+from gilsim.runtime import ShadowModule, fileio, ttyguard
 from gilsim.runtime.atexitmodule import make_atexit
 from gilsim.runtime.osmodule import make_os
 from gilsim.runtime.queuemodule import make_queue
@@ -122,7 +122,6 @@ def host_patches() -> list[tuple[Any, str, Any]]:
         (builtins, "open", open_),
         (io, "open", open_),
         (ctypes.pythonapi, "PyThreadState_SetAsyncExc", c_function(_set_async_exc)),
-        *hostloading.patches(),
     ]
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dis
 import functools
-import os
 import sys
 import types
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from typing import Any
 import greenlet
 
 from gilsim.gil.watch import Where
-from gilsim.interpreter import loading, state
+from gilsim.interpreter import state
 from gilsim.interpreter import tracebacks as interpreted_tracebacks
 from gilsim.tracer import C_HEADROOM, hoststate, tracebacks
 from gilsim.tracer.codeinfo import is_own
@@ -52,12 +51,6 @@ class TracedInterpreter(state.InterpreterState):
             {}, dict(version.costs), max_time_ns=max_time_ns, max_instructions=max_instructions
         )
         self.version = version
-        # A new process of this version has loaded its start-up modules
-        # (``gilsim.runtime.hostloading`` charges the rest).
-        self.loaded = set(loading.STARTUP_MODULES_OF[version.name])
-        # The host process it was made in: in another, it is a fork child's
-        # (``processes.hostfork``).
-        self.host_pid = os.getpid()
         self.checkpoints = version.name
         self.tracer = Tracer(self, version, tax_permille)
         # The ident of the main thread (``_thread._get_main_thread_ident``).

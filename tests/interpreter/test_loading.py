@@ -40,7 +40,7 @@ def _timed_import(tmp_path, name: str) -> tuple[int, int]:
 @pytest.mark.feature("interpreter")
 def test_a_natively_imported_module_costs_its_load_once(tmp_path):
     first, again = _timed_import(tmp_path, "colorsys")
-    cost_ns, size, required = loading.native("colorsys")
+    cost_ns, size, required = loading._native("colorsys")
     assert required == ()  # colorsys imports nothing
     assert first >= cost_ns == loading.COSTS.source(size)
     assert first < cost_ns + 10_000  # and the instructions around it
@@ -53,7 +53,7 @@ def test_a_module_brings_what_it_imports_at_its_top_level(tmp_path):
     (``enum``, ``functools``...), none of them loaded when an interpreter starts."""
     first, _ = _timed_import(tmp_path, "json")
     modules = ("json", "json.decoder", "json.scanner", "json.encoder", "re", "enum")
-    assert first > sum(loading.native(name)[0] for name in modules)
+    assert first > sum(loading._native(name)[0] for name in modules)
 
 
 def test_the_modules_of_start_up_cost_nothing(tmp_path):
@@ -106,7 +106,7 @@ def test_a_fork_child_loads_only_what_its_parent_had_not(tmp_path):
     lines = dict(line.split() for line in result.stdout.splitlines())
     assert int(lines["colorsys"]) < 100_000  # the parent had it: only exec's instructions
     # bisect is new to the child: its load, and the copy-on-write of its first import.
-    load_ns = loading.native("bisect")[0] + loading.native("_bisect")[0]
+    load_ns = loading._native("bisect")[0] + loading._native("_bisect")[0]
     fault_ns = pages.IMPORT_STATE_PAGES * pages.LOAD_FAULT_NS
     assert int(lines["bisect"]) > load_ns + fault_ns
     colorsys_child, bisect_child = result.summary["processes"][1:]

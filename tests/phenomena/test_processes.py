@@ -162,6 +162,7 @@ def costs() -> dict:  # (its program starts spawn and forkserver children)
     return json.loads(simulated.stdout)
 
 
+@beyond_forks
 def test_creation_costs_fork_below_spawn(costs):
     """Item 18: fork about 1.7 ms, spawn 40-50 ms, start() under 1 ms for both (spec
     §3.1: 1.72 and 49.8 ms; 0.46 and 0.56 ms)."""
@@ -171,6 +172,7 @@ def test_creation_costs_fork_below_spawn(costs):
     assert costs["spawn"]["join_ms"] > 10 * costs["fork"]["join_ms"]
 
 
+@beyond_forks
 def test_forkserver_costs_a_server_launch_once(costs):
     """Items 9 and 18 under forkserver (spec §3.1): the first start of a program launches
     the server, a fresh interpreter (47 ms in the spec; here within 38-65 ms); afterwards
@@ -181,7 +183,7 @@ def test_forkserver_costs_a_server_launch_once(costs):
     and compiles the main module.
 
     gilsim's first start is dearer than the spec's because its interpreters start with the
-    modules of a bare one (``loading.STARTUP_MODULES_OF``, 32 on 3.11): the program loads
+    32 modules of a bare one (``loading.STARTUP_MODULES``): the program loads
     ``multiprocessing.forkserver``'s requirements (``tempfile``, ``shutil``, ``random``...,
     about 13 ms) in ``start()``, where an interpreter whose ``site`` had loaded them (the
     spec's, like this machine's pyenv Python, which starts with 102) loads far less."""
@@ -202,6 +204,7 @@ def test_fork_cost_grows_with_the_parent(costs):
 
 
 @pytest.mark.slow
+@beyond_forks
 def test_processes_speed_up_cpu_work_and_threads_do_not():
     """Item 20: 2 threads as fast as sequential (+-5%), 2 fork processes 1.86-1.88x (here
     1.75-1.95x on a 38 ms job, whose fork overhead is a larger share than on 0.25 s), spawn

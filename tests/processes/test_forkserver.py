@@ -5,7 +5,6 @@ when the program has closed the "alive" pipe, by ending."""
 
 from __future__ import annotations
 
-import sys
 import textwrap
 from pathlib import Path
 
@@ -54,10 +53,7 @@ def test_the_children_are_forked_from_one_server(tmp_path):
     assert ends.index(root["pid"]) < ends.index(tracker["pid"])
 
 
-@pytest.mark.skipif(
-    sys.version_info[:2] == (3, 12),
-    reason="the server's start-up takes 39 ms on 3.12 (its loads as CPython's), not over 40",
-)
+@pytest.mark.feature("processes")
 def test_only_the_first_start_launches_the_server(tmp_path):
     """The first child starts after a fresh interpreter's start-up (the server's); the
     second one soon after the first has ended, forked from the running server."""
