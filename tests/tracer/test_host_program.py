@@ -131,8 +131,8 @@ def test_the_callers_gc_callbacks_and_profiler_stay_out_of_the_run():
 
 def imported_after_a_run_stopped_inside_its_import(directory):
     """In a child (``call_in_child``): a run stopped by ``--max-time`` while its main module
-    imports ``slow`` (whose body imports ``asyncio``, some 40 ms of loading), then the host's
-    own import of ``slow``; the
+    imports ``slow`` (whose body counts to a million, some 20 ms), then the host's own import
+    of ``slow``; the
     run's exit status, the import lock the run left, and the module the host got."""
     import importlib._bootstrap
     import os
@@ -142,7 +142,7 @@ def imported_after_a_run_stopped_inside_its_import(directory):
     from gilsim.config import Config
 
     signal.alarm(60)  # (the host's import would wait for ever: end the child instead)
-    (directory / "slow.py").write_text("import asyncio\ndone = True\n")
+    (directory / "slow.py").write_text("for i in range(10**6):\n    pass\ndone = True\n")
     os.chdir(directory)  # (``-c``'s first path: the current directory)
     sys.path.insert(0, str(directory))
     config = Config(max_time_ns=5_000_000)
