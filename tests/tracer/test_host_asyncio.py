@@ -75,7 +75,8 @@ def loop_left_after_a_stopped_run():
         asyncio.run(forever())
         """
     )
-    # (Loading ``asyncio`` takes some 40 ms: the stop comes in the loop after it.)
+    # (Long enough for the stop to come in the loop, after the imports, whatever loading
+    # them costs: a stop inside an import is ``test_host_program``'s.)
     config = Config(max_time_ns=60_000_000)
     status = hostprogram.run_main(source, "<string>", ["-c"], config).exit_status
     import _asyncio

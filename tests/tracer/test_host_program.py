@@ -132,8 +132,8 @@ def test_the_callers_gc_callbacks_and_profiler_stay_out_of_the_run():
 def imported_after_a_run_stopped_inside_its_import(directory):
     """In a child (``call_in_child``): a run stopped by ``--max-time`` while its main module
     imports ``slow`` (whose body counts to a million, some 20 ms), then the host's own import
-    of ``slow``; the
-    run's exit status, the import lock the run left, and the module the host got."""
+    of ``slow``; the run's exit status, the import lock the run left, and the module the
+    host got."""
     import importlib._bootstrap
     import os
     import signal
